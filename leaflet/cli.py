@@ -1,0 +1,80 @@
+"""Command-line arguments -> library calls; errors -> one line on stderr and an exit code.
+
+Exit codes: 0 every ward built; 1 some ward failed (its text does not fit, a glyph is missing);
+2 unusable input (a file or field to fix, named in the message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import build
+from .errors import LeafletError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leaflet",
+        description="Print-ready A5 campaign leaflets, one PDF per electoral ward.",
+        epilog="Example: leaflet build content/pcc-2021",
+    )
+    parser.add_argument("--version", action="version", version=f"leaflet {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback for errors (for bug reports)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build_parser = commands.add_parser(
+        "build",
+        help="write one print PDF per ward",
+        description="Lay out and write one print-ready PDF (trim + bleed, CMYK, PDF/X-1a) per ward.",
+    )
+    build_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    build_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>)")
+    build_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
+    build_parser.add_argument("--ward", action="append", metavar="CODE", help="build only this ward (repeatable)")
+    build_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    return parser
+
+
+def _progress(quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\r  {done}/{total} wards ({done * 100 // total}%)")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _build(args: argparse.Namespace) -> int:
+    report = build(args.campaign, args.out, args.wards, args.ward, _progress(args.quiet))
+    for result in report.results:
+        for finding in result.findings:
+            if finding.severity == "error" or not args.quiet:
+                where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
+                print(f"{finding.severity}: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}", file=sys.stderr)
+    if not args.quiet:
+        print(f"wrote {len(report.written)} of {len(report.results)} ward PDFs to {report.out_dir}")
+    if report.failed:
+        print(f"{len(report.failed)} ward(s) not built: {', '.join(r.ward.code for r in report.failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _build(args)
+    except LeafletError as error:
+        if args.debug:
+            raise
+        print(f"leaflet: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("leaflet: interrupted; files already written are complete, none is half-written", file=sys.stderr)
+        return 130

@@ -1,0 +1,335 @@
+"""Laid-out leaflets -> print-ready PDF bytes (PDF/X-1a:2001: CMYK, embedded fonts, page boxes).
+
+Drawing never measures.  ``prepare_document`` serialises once per run what every ward's file
+shares (font subsets, photos, the press profile, and each run of static frames as a Form
+XObject); ``draw_leaflet`` then writes only a ward's own objects: its pages, their short content
+streams (the ward's text and QR code), the document info and the cross-reference table.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from dataclasses import dataclass, field
+
+from . import __version__, pdf
+from .images import PRESS_CONDITION, PRESS_CONDITION_INFO, PRESS_PROFILE, ImageSource, PrintImage, prepare_print_image
+from .model import (
+    BoxPt,
+    Cmyk,
+    FilledBox,
+    FontFace,
+    LaidOutFrame,
+    LaidOutLeaflet,
+    Layout,
+    PlacedImage,
+    PlacedQr,
+    TextLine,
+    mm_to_pt,
+)
+from .pdffont import EmbeddedFont, embed_font
+
+
+def pdf_date() -> str:
+    """A fixed date, so the same inputs give the same bytes (SOURCE_DATE_EPOCH overrides it)."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
+    return time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
+
+
+@dataclass
+class PreparedDocument:
+    """What every ward's file shares, already serialised."""
+
+    media_width_pt: float
+    media_height_pt: float
+    bleed_pt: float
+    trim_width_pt: float
+    trim_height_pt: float
+    shared: pdf.SharedPart
+    next_number: int  # the first object number a ward's own objects take
+    fonts: dict[str, tuple[str, dict[str, bytes]]]  # face key -> (resource name, glyph codes)
+    images: dict[tuple, tuple[str, int, PrintImage]]  # placement key -> (resource name, object, data)
+    forms: dict[tuple[int, ...], str]  # ids of a run of static frames -> resource name
+    resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
+    output_intent: pdf.Ref
+    image_sources: dict[str, ImageSource]
+    date: str
+    _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
+
+
+def _image_key(item: PlacedImage) -> tuple:
+    return (item.slot, item.placed, item.clip)
+
+
+def prepare_document(
+    layout: Layout, sample: LaidOutLeaflet, faces: set[str], characters: set[str], image_sources: dict[str, ImageSource]
+) -> PreparedDocument:
+    """Serialise the shared objects, taking the static frames from any one ward's leaflet."""
+    body = pdf.Body()
+    number = 1
+
+    fonts: dict[str, tuple[str, dict[str, bytes]]] = {}
+    font_refs: dict[str, pdf.Ref] = {}
+    for index, key in enumerate(sorted(faces)):
+        embedded: EmbeddedFont = embed_font(layout.fonts[key], characters, number)
+        for object_number, serialised in embedded.objects:
+            body.add(object_number, serialised)
+        number += len(embedded.objects)
+        fonts[key] = (f"F{index}", embedded.glyph_codes)
+        font_refs[f"F{index}"] = pdf.Ref(embedded.font_ref)
+
+    images: dict[tuple, tuple[str, int, PrintImage]] = {}
+    for page in sample.pages:
+        for frame in page.frames:
+            for item in frame.items:
+                if isinstance(item, PlacedImage) and frame.static and _image_key(item) not in images:
+                    print_image = prepare_print_image(image_sources[item.slot], item.placed, item.clip)
+                    body.add(number, _image_object(number, print_image))
+                    images[_image_key(item)] = (f"Im{len(images)}", number, print_image)
+                    number += 1
+    image_refs = {name: pdf.Ref(object_number) for name, object_number, _ in images.values()}
+
+    icc = PRESS_PROFILE.read_bytes()
+    body.add(number, pdf.stream(number, {"N": 4, "Alternate": pdf.Name("DeviceCMYK")}, icc))
+    intent = number
+    number += 1
+    body.add(number, pdf.indirect(number, {
+        "Type": pdf.Name("OutputIntent"),
+        "S": pdf.Name("GTS_PDFX"),
+        "OutputConditionIdentifier": PRESS_CONDITION,
+        "OutputCondition": PRESS_CONDITION_INFO,
+        "Info": PRESS_CONDITION_INFO,
+        "RegistryName": "http://www.color.org",
+        "DestOutputProfile": pdf.Ref(intent),
+    }))
+    output_intent = number
+    number += 1
+
+    form_resources = {"Font": font_refs, "XObject": image_refs}
+    body.add(number, pdf.indirect(number, form_resources))
+    form_resources_ref = pdf.Ref(number)
+    number += 1
+
+    bleed = mm_to_pt(layout.bleed_mm)
+    trim_w, trim_h = mm_to_pt(layout.trim_width_mm), mm_to_pt(layout.trim_height_mm)
+    prepared = PreparedDocument(
+        media_width_pt=trim_w + 2 * bleed,
+        media_height_pt=trim_h + 2 * bleed,
+        bleed_pt=bleed,
+        trim_width_pt=trim_w,
+        trim_height_pt=trim_h,
+        shared=pdf.SharedPart(b"", {}, b""),
+        next_number=0,
+        fonts=fonts,
+        images=images,
+        forms={},
+        resources={"Font": font_refs, "XObject": dict(image_refs)},
+        output_intent=pdf.Ref(output_intent),
+        image_sources=image_sources,
+        date=pdf_date(),
+    )
+    bbox = [-bleed, -bleed, trim_w + bleed, trim_h + bleed]
+    for page in sample.pages:
+        for group in _groups(page.frames):
+            if not group[0].static:
+                continue
+            content = b"".join(_frame_ops(frame, prepared, None) for frame in group)
+            name = f"Fx{len(prepared.forms)}"
+            body.add(number, pdf.stream(number, {"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"), "BBox": bbox, "Resources": form_resources_ref}, content))
+            prepared.forms[tuple(id(frame) for frame in group)] = name
+            prepared.resources["XObject"][name] = pdf.Ref(number)
+            prepared._static_frames.append(group)
+            number += 1
+
+    prepared.shared = pdf.SharedPart.from_body(body)
+    prepared.next_number = number
+    return prepared
+
+
+def _groups(frames: tuple[LaidOutFrame, ...]) -> list[tuple[LaidOutFrame, ...]]:
+    """Consecutive frames that are all static or all the ward's own, in drawing order."""
+    groups: list[list[LaidOutFrame]] = []
+    for frame in frames:
+        if groups and groups[-1][0].static == frame.static:
+            groups[-1].append(frame)
+        else:
+            groups.append([frame])
+    return [tuple(group) for group in groups]
+
+
+def _image_object(number: int, image: PrintImage) -> bytes:
+    entries = {
+        "Type": pdf.Name("XObject"),
+        "Subtype": pdf.Name("Image"),
+        "Width": image.width_px,
+        "Height": image.height_px,
+        "ColorSpace": pdf.Name("DeviceCMYK"),
+        "BitsPerComponent": 8,
+        "Filter": pdf.Name("DCTDecode"),
+    }
+    return pdf.stream(number, entries, image.jpeg, compress=False)
+
+
+class _WardObjects:
+    """Object numbers and objects of one ward's own, handed out as drawing needs them."""
+
+    def __init__(self, prepared: PreparedDocument):
+        self.body = pdf.Body(len(pdf.HEADER) + len(prepared.shared.data))
+        self.numbers = itertools.count(prepared.next_number)
+        self.images: dict[str, pdf.Ref] = {}
+
+    def add_image(self, image: PrintImage) -> str:
+        number = next(self.numbers)
+        self.body.add(number, _image_object(number, image))
+        name = f"Iw{len(self.images)}"
+        self.images[name] = pdf.Ref(number)
+        return name
+
+
+def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
+    """One ward's print file."""
+    ward = _WardObjects(prepared)
+    catalog, pages_number, info = next(ward.numbers), next(ward.numbers), next(ward.numbers)
+    contents = []
+    for page in leaflet.pages:
+        ops = [b"q 1 0 0 1 %s %s cm\n" % (pdf.number(prepared.bleed_pt), pdf.number(prepared.bleed_pt))]
+        for group in _groups(page.frames):
+            form = prepared.forms.get(tuple(id(frame) for frame in group)) if group[0].static else None
+            if form:
+                ops.append(b"/%s Do\n" % form.encode("ascii"))
+            else:
+                ops.extend(_frame_ops(frame, prepared, ward) for frame in group)
+        ops.append(b"Q\n")
+        contents.append(b"".join(ops))
+    resources = {"Font": prepared.resources["Font"], "XObject": {**prepared.resources["XObject"], **ward.images}}
+    media = [0, 0, prepared.media_width_pt, prepared.media_height_pt]
+    bleed = prepared.bleed_pt
+    trim = [bleed, bleed, bleed + prepared.trim_width_pt, bleed + prepared.trim_height_pt]
+    page_numbers = []
+    for content in contents:
+        content_number, page_number = next(ward.numbers), next(ward.numbers)
+        ward.body.add(content_number, pdf.stream(content_number, {}, content))
+        ward.body.add(page_number, pdf.indirect(page_number, {
+            "Type": pdf.Name("Page"),
+            "Parent": pdf.Ref(pages_number),
+            "MediaBox": media,
+            "BleedBox": media,
+            "TrimBox": trim,
+            "Resources": resources,
+            "Contents": pdf.Ref(content_number),
+        }))
+        page_numbers.append(page_number)
+    ward.body.add(catalog, pdf.indirect(catalog, {
+        "Type": pdf.Name("Catalog"),
+        "Pages": pdf.Ref(pages_number),
+        "OutputIntents": [prepared.output_intent],
+    }))
+    ward.body.add(pages_number, pdf.indirect(pages_number, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(n) for n in page_numbers], "Count": len(page_numbers)}))
+    ward.body.add(info, pdf.indirect(info, {
+        "Title": leaflet.title,
+        "Subject": f"Print file for ward {leaflet.ward.code}",
+        "Creator": f"leaflet {__version__}",
+        "Producer": f"leaflet {__version__}",
+        "CreationDate": prepared.date,
+        "ModDate": prepared.date,
+        "Trapped": pdf.Name("False"),
+        "GTS_PDFXVersion": "PDF/X-1:2001",
+        "GTS_PDFXConformance": "PDF/X-1a:2001",
+    }))
+    return pdf.finish_file(prepared.shared, ward.body, catalog, info)
+
+
+# ---------------------------------------------------------------- content stream operators
+
+
+def _colour(colour: Cmyk, operator: bytes) -> bytes:
+    return b"%s %s %s %s %s" % (pdf.number(round(colour.c, 4)), pdf.number(round(colour.m, 4)), pdf.number(round(colour.y, 4)), pdf.number(round(colour.k, 4)), operator)
+
+
+def _rect(box: BoxPt) -> bytes:
+    n = pdf.number
+    return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
+
+
+def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardObjects | None) -> bytes:
+    out: list[bytes] = []
+    for item in frame.items:
+        if isinstance(item, TextLine):
+            out.append(_text_ops(item, prepared))
+        elif isinstance(item, FilledBox):
+            out.append(_box_ops(item))
+        elif isinstance(item, PlacedImage):
+            out.append(_image_ops(item, prepared, ward))
+        elif isinstance(item, PlacedQr):
+            out.append(_qr_ops(item))
+    return b"".join(out)
+
+
+def _box_ops(item: FilledBox) -> bytes:
+    ops = []
+    if item.fill is not None:
+        ops.append(_colour(item.fill, b"k") + b" " + _rect(item.box) + b" f\n")
+    if item.stroke is not None and item.stroke_pt > 0:
+        ops.append(_colour(item.stroke, b"K") + b" %s w " % pdf.number(item.stroke_pt) + _rect(item.box) + b" S\n")
+    return b"".join(ops)
+
+
+def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
+    n = pdf.number
+    ops = [b"BT\n"]
+    baseline = n(round(line.baseline_pt, 3))
+    for run in line.runs:
+        name, codes = prepared.fonts[run.font]
+        ops.append(b"/%s %s Tf %s 1 0 0 1 %s %s Tm " % (name.encode("ascii"), n(round(run.size_pt, 3)), _colour(run.colour, b"k"), n(round(run.x_pt, 3)), baseline))
+        if run.word_space_pt:
+            space = codes.get(" ", b"0000")
+            adjust = n(round(-run.word_space_pt * 1000 / run.size_pt, 2))
+            parts = [b"<" + b"".join(codes.get(c, b"0000") for c in word) + b">" for word in run.text.split(" ")]
+            ops.append(b"[" + (b"<" + space + b"> " + adjust + b" ").join(parts) + b"] TJ\n")
+        else:
+            ops.append(b"<" + b"".join(codes.get(c, b"0000") for c in run.text) + b"> Tj\n")
+    ops.append(b"ET\n")
+    return b"".join(ops)
+
+
+def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardObjects | None) -> bytes:
+    key = _image_key(item)
+    if key in prepared.images:
+        name, _, image = prepared.images[key]
+    else:  # a photo of the ward's own: embedded in its file
+        image = prepare_print_image(prepared.image_sources[item.slot], item.placed, item.clip)
+        name = ward.add_image(image)
+    n = pdf.number
+    placed = image.placed
+    return b"q %s W n %s 0 0 %s %s %s cm /%s Do Q\n" % (
+        _rect(item.clip),
+        n(round(placed.width, 4)),
+        n(round(placed.height, 4)),
+        n(round(placed.x, 4)),
+        n(round(placed.y, 4)),
+        name.encode("ascii"),
+    )
+
+
+def _qr_ops(qr: PlacedQr) -> bytes:
+    """Dark modules as rectangles, one per horizontal run of dark modules in a row."""
+    n = pdf.number
+    module = qr.module_pt
+    left = qr.x_pt + qr.quiet_modules * module
+    top = qr.y_pt + qr.size_pt - qr.quiet_modules * module
+    ops = [b"0 0 0 1 k\n"]
+    for row_index, row in enumerate(qr.modules):
+        y = n(round(top - (row_index + 1) * module, 4))
+        height = n(round(module, 4))
+        column = 0
+        width = len(row)
+        while column < width:
+            if row[column]:
+                start = column
+                while column < width and row[column]:
+                    column += 1
+                ops.append(b"%s %s %s %s re\n" % (n(round(left + start * module, 4)), y, n(round((column - start) * module, 4)), height))
+            column += 1
+    ops.append(b"f\n")
+    return b"".join(ops)

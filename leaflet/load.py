@@ -1,0 +1,474 @@
+"""Layout YAML, campaign YAML + Markdown, wards CSV -> validated Layout, Campaign and Ward specs.
+
+Every problem is an InputError naming the file and the key path (or CSV line) and what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import markup
+from .errors import InputError
+from .model import (
+    BoxMm,
+    Campaign,
+    Cmyk,
+    FlowFrame,
+    Flow,
+    FontFace,
+    Frame,
+    ImageFrame,
+    Imprint,
+    ImprintFrame,
+    Layout,
+    PageSpec,
+    Paragraph,
+    QrFrame,
+    ShapeFrame,
+    TextFrame,
+    TextStyle,
+    Ward,
+)
+
+CAMPAIGN_FILE = "campaign.yaml"
+FONT_VARIANTS = {"regular": (False, False), "bold": (True, False), "italic": (False, True), "bold_italic": (True, True)}
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, None, "file not found") from None
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"byte {error.start}", "not UTF-8 text", "save the file as UTF-8") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise InputError(path, where, problem, "check indentation and quoting") from None
+    if not isinstance(data, dict):
+        raise InputError(path, None, "expected a mapping of keys at the top level")
+    return data
+
+
+class _Reader:
+    """Typed access to one YAML file's mappings, with errors that name the file and key path."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def error(self, where: str, message: str, hint: str | None = None) -> InputError:
+        return InputError(self.path, where, message, hint)
+
+    def mapping(self, data: Any, where: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.error(where, "expected a mapping (key: value lines)")
+        return data
+
+    def get(self, data: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        place = f"{where}.{key}" if where else key
+        if key not in data or data[key] is None:
+            if default is ...:
+                raise self.error(place, "missing required field")
+            return default
+        value = data[key]
+        if kind in (float, (int, float)) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise self.error(place, f"expected {_kind_name(kind)}, got {value!r}")
+        return value
+
+    def number(self, data: dict[str, Any], key: str, where: str, default: Any = ..., minimum: float | None = None) -> float:
+        value = self.get(data, key, where, float, default)
+        if value is not None and minimum is not None and value < minimum:
+            raise self.error(f"{where}.{key}" if where else key, f"must be at least {minimum}, got {value}")
+        return value
+
+    def numbers(self, data: dict[str, Any], key: str, where: str, count: int, default: Any = ...) -> tuple[float, ...]:
+        value = self.get(data, key, where, list, default)
+        if value is default:
+            return value
+        if len(value) != count or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            raise self.error(f"{where}.{key}", f"expected a list of {count} numbers, got {value!r}")
+        return tuple(float(v) for v in value)
+
+    def unknown_keys(self, data: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                raise self.error(f"{where}.{key}" if where else str(key), "unknown field", f"expected one of: {', '.join(sorted(allowed))}")
+
+    def relative_path(self, value: str) -> Path:
+        return (self.path.parent / value).resolve()
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", float: "a number", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+# ---------------------------------------------------------------- layouts
+
+
+def load_layout(path: Path) -> Layout:
+    path = Path(path).resolve()
+    data = read_yaml(path)
+    r = _Reader(path)
+    r.unknown_keys(data, {"name", "page", "fonts", "swatches", "styles", "flows", "pages"}, "")
+    page = r.mapping(r.get(data, "page", "", dict), "page")
+    r.unknown_keys(page, {"trim_mm", "bleed_mm", "safe_mm"}, "page")
+    trim = r.numbers(page, "trim_mm", "page", 2, (148.0, 210.0))
+    if min(trim) <= 0:
+        raise r.error("page.trim_mm", "trim width and height must be positive")
+    bleed = r.number(page, "bleed_mm", "page", 3.0, minimum=0)
+    safe = r.number(page, "safe_mm", "page", 5.0, minimum=0)
+
+    fonts = _load_fonts(r, r.mapping(r.get(data, "fonts", "", dict), "fonts"))
+    swatches = _load_swatches(r, r.get(data, "swatches", "", dict, {}))
+    families = {face.family for face in fonts.values()}
+    styles = {
+        name: _load_style(r, name, r.mapping(spec, f"styles.{name}"), swatches, families)
+        for name, spec in r.get(data, "styles", "", dict).items()
+    }
+    flows = {
+        name: _load_flow(r, name, r.mapping(spec, f"flows.{name}"), styles)
+        for name, spec in r.get(data, "flows", "", dict, {}).items()
+    }
+    pages_data = r.mapping(r.get(data, "pages", "", dict), "pages")
+    pages = tuple(
+        PageSpec(str(name), _load_frames(r, f"pages.{name}", frames, swatches, styles, flows))
+        for name, frames in pages_data.items()
+    )
+    names: dict[str, str] = {}
+    for page_spec in pages:
+        for index, frame in enumerate(page_spec.frames):
+            where = f"pages.{page_spec.name}[{index}].name"
+            if frame.name in names:
+                raise r.error(where, f"frame name '{frame.name}' is used twice", "give every frame its own name")
+            names[frame.name] = where
+    used_flows = {frame.flow for page_spec in pages for frame in page_spec.frames if isinstance(frame, FlowFrame)}
+    for name in flows:
+        if name not in used_flows:
+            raise r.error(f"flows.{name}", "no frame takes this flow", "add a frame with 'flow: " + name + "'")
+    return Layout(
+        path=path,
+        name=r.get(data, "name", "", str, path.stem),
+        trim_width_mm=trim[0],
+        trim_height_mm=trim[1],
+        bleed_mm=bleed,
+        safe_mm=safe,
+        fonts=fonts,
+        styles=styles,
+        flows=flows,
+        pages=pages,
+    )
+
+
+def _load_fonts(r: _Reader, data: dict[str, Any]) -> dict[str, FontFace]:
+    faces: dict[str, FontFace] = {}
+    for family, files in data.items():
+        files = r.mapping(files, f"fonts.{family}")
+        r.unknown_keys(files, set(FONT_VARIANTS), f"fonts.{family}")
+        if "regular" not in files:
+            raise r.error(f"fonts.{family}.regular", "missing required field", "every family needs a regular face")
+        for variant, (bold, italic) in FONT_VARIANTS.items():
+            if variant in files:
+                file = r.get(files, variant, f"fonts.{family}", str)
+                face = FontFace(str(family), bold, italic, r.relative_path(file))
+                if not face.path.is_file():
+                    raise r.error(f"fonts.{family}.{variant}", f"font file not found: {face.path}")
+                faces[face.key] = face
+    return faces
+
+
+def _load_swatches(r: _Reader, data: dict[str, Any]) -> dict[str, Cmyk]:
+    swatches = {"white": Cmyk(0, 0, 0, 0), "black": Cmyk(0, 0, 0, 1)}
+    for name, value in data.items():
+        swatches[str(name)] = _cmyk(r, value, f"swatches.{name}", {})
+    return swatches
+
+
+def _cmyk(r: _Reader, value: Any, where: str, swatches: dict[str, Cmyk]) -> Cmyk:
+    if isinstance(value, str):
+        if value not in swatches:
+            raise r.error(where, f"unknown swatch '{value}'", f"known swatches: {', '.join(sorted(swatches))}")
+        return swatches[value]
+    if (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in value)
+    ):
+        return Cmyk(*(v / 100 for v in value))
+    raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {value!r}")
+
+
+def _load_style(r: _Reader, name: str, data: dict[str, Any], swatches: dict[str, Cmyk], families: set[str]) -> TextStyle:
+    where = f"styles.{name}"
+    r.unknown_keys(
+        data,
+        {"font", "size_pt", "leading_pt", "colour", "align", "min_size_pt", "bold", "italic", "uppercase", "space_before_pt", "space_after_pt"},
+        where,
+    )
+    family = r.get(data, "font", where, str)
+    if family not in families:
+        raise r.error(f"{where}.font", f"unknown font family '{family}'", f"families in fonts: {', '.join(sorted(families))}")
+    size = r.number(data, "size_pt", where, minimum=1)
+    align = r.get(data, "align", where, str, "left")
+    if align not in ("left", "center", "right", "justify"):
+        raise r.error(f"{where}.align", f"unknown alignment '{align}'", "use left, center, right or justify")
+    min_size = r.number(data, "min_size_pt", where, None, minimum=1)
+    if min_size is not None and min_size > size:
+        raise r.error(f"{where}.min_size_pt", f"{min_size} is larger than size_pt {size}")
+    return TextStyle(
+        name=name,
+        family=family,
+        size_pt=size,
+        leading_pt=r.number(data, "leading_pt", where, size * 1.2, minimum=1),
+        colour=_cmyk(r, data.get("colour", "black"), f"{where}.colour", swatches),
+        align=align,
+        min_size_pt=min_size,
+        bold=r.get(data, "bold", where, bool, False),
+        italic=r.get(data, "italic", where, bool, False),
+        uppercase=r.get(data, "uppercase", where, bool, False),
+        space_before_pt=r.number(data, "space_before_pt", where, 0.0, minimum=0),
+        space_after_pt=r.number(data, "space_after_pt", where, 0.0, minimum=0),
+    )
+
+
+def _load_flow(r: _Reader, name: str, data: dict[str, Any], styles: dict[str, TextStyle]) -> Flow:
+    where = f"flows.{name}"
+    r.unknown_keys(data, {"slot", "body", "heading", "bullet"}, where)
+    chosen = {}
+    for key in ("body", "heading", "bullet"):
+        style = r.get(data, key, where, str, data.get("body") if key != "body" else ...)
+        _check_style(r, style, f"{where}.{key}", styles)
+        chosen[key] = style
+    return Flow(name, r.get(data, "slot", where, str), chosen["body"], chosen["heading"], chosen["bullet"])
+
+
+def _check_style(r: _Reader, style: str, where: str, styles: dict[str, TextStyle]) -> None:
+    if style not in styles:
+        raise r.error(where, f"unknown style '{style}'", f"styles defined: {', '.join(sorted(styles))}")
+
+
+_FRAME_KEYS = {
+    "shape": {"fill", "stroke", "stroke_pt"},
+    "text": {"slot", "style", "valign", "fill", "padding_mm"},
+    "flow": {"flow"},
+    "image": {"slot", "fit", "focal"},
+    "qr": {"caption_slot", "caption_style", "caption_gap_mm"},
+    "imprint": {"style"},
+}
+
+
+def _load_frames(r: _Reader, where: str, data: Any, swatches, styles, flows) -> tuple[Frame, ...]:
+    if not isinstance(data, list):
+        raise r.error(where, "expected a list of frames")
+    return tuple(_load_frame(r, f"{where}[{i}]", r.mapping(spec, f"{where}[{i}]"), swatches, styles, flows) for i, spec in enumerate(data))
+
+
+def _load_frame(r: _Reader, where: str, data: dict[str, Any], swatches, styles, flows) -> Frame:
+    kind = r.get(data, "type", where, str)
+    if kind not in _FRAME_KEYS:
+        raise r.error(f"{where}.type", f"unknown frame type '{kind}'", f"use one of: {', '.join(_FRAME_KEYS)}")
+    r.unknown_keys(data, {"type", "name", "box_mm"} | _FRAME_KEYS[kind], where)
+    name = r.get(data, "name", where, str)
+    x, y, width, height = r.numbers(data, "box_mm", where, 4)
+    if width <= 0 or height <= 0:
+        raise r.error(f"{where}.box_mm", "width and height must be positive")
+    box = BoxMm(x, y, width, height)
+
+    def colour(key: str) -> Cmyk | None:
+        return _cmyk(r, data[key], f"{where}.{key}", swatches) if data.get(key) is not None else None
+
+    def style(key: str) -> str:
+        value = r.get(data, key, where, str)
+        _check_style(r, value, f"{where}.{key}", styles)
+        return value
+
+    if kind == "shape":
+        return ShapeFrame(name, box, colour("fill"), colour("stroke"), r.number(data, "stroke_pt", where, 0.0, minimum=0))
+    if kind == "text":
+        valign = r.get(data, "valign", where, str, "top")
+        if valign not in ("top", "middle", "bottom"):
+            raise r.error(f"{where}.valign", f"unknown vertical alignment '{valign}'", "use top, middle or bottom")
+        return TextFrame(name, box, r.get(data, "slot", where, str), style("style"), valign, colour("fill"), r.number(data, "padding_mm", where, 0.0, minimum=0))
+    if kind == "flow":
+        flow = r.get(data, "flow", where, str)
+        if flow not in flows:
+            raise r.error(f"{where}.flow", f"unknown flow '{flow}'", f"flows defined: {', '.join(sorted(flows)) or 'none'}")
+        return FlowFrame(name, box, flow)
+    if kind == "image":
+        fit = r.get(data, "fit", where, str, "cover")
+        if fit not in ("cover", "contain"):
+            raise r.error(f"{where}.fit", f"unknown fit '{fit}'", "use cover or contain")
+        focal = r.numbers(data, "focal", where, 2, (0.5, 0.5))
+        if not all(0 <= v <= 1 for v in focal):
+            raise r.error(f"{where}.focal", "focal point is a fraction of width and height, each 0 to 1")
+        return ImageFrame(name, box, r.get(data, "slot", where, str), fit, focal)
+    if kind == "qr":
+        caption_slot = r.get(data, "caption_slot", where, str, None)
+        return QrFrame(name, box, caption_slot, style("caption_style") if caption_slot else None, r.number(data, "caption_gap_mm", where, 2.0, minimum=0))
+    return ImprintFrame(name, box, style("style"))
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def find_campaign_file(campaign: Path) -> Path:
+    campaign = Path(campaign)
+    path = campaign / CAMPAIGN_FILE if campaign.is_dir() else campaign
+    if not path.is_file():
+        raise InputError(campaign, None, f"no {CAMPAIGN_FILE} here", "pass a campaign folder such as content/pcc-2021")
+    return path.resolve()
+
+
+def load_campaign(campaign: Path) -> Campaign:
+    path = find_campaign_file(campaign)
+    data = read_yaml(path)
+    r = _Reader(path)
+    r.unknown_keys(data, {"title", "layout", "wards", "signup_url", "imprint", "images", "slots"}, "")
+    layout = load_layout(r.relative_path(r.get(data, "layout", "", str)))
+    url = r.get(data, "signup_url", "", str)
+    if not url.startswith(("https://", "http://")):
+        raise r.error("signup_url", f"expected an http(s) address, got {url!r}")
+    _check_placeholders(r, "signup_url", url)
+    imprint_data = r.mapping(r.get(data, "imprint", "", dict), "imprint")
+    r.unknown_keys(imprint_data, {"printer", "promoter", "on_behalf_of"}, "imprint")
+    imprint = Imprint(
+        printer=r.get(imprint_data, "printer", "imprint", str).strip(),
+        promoter=r.get(imprint_data, "promoter", "imprint", str).strip(),
+        on_behalf_of=(r.get(imprint_data, "on_behalf_of", "imprint", str, "") or "").strip() or None,
+    )
+    images = {}
+    for slot, file in r.get(data, "images", "", dict, {}).items():
+        if not isinstance(file, str):
+            raise r.error(f"images.{slot}", "expected the path of an image file")
+        images[str(slot)] = r.relative_path(file)
+    slots = {str(name): _load_slot(r, str(name), value) for name, value in r.get(data, "slots", "", dict).items()}
+    campaign_spec = Campaign(
+        path=path,
+        name=path.parent.name,
+        title=r.get(data, "title", "", str),
+        layout=layout,
+        wards_path=r.relative_path(r.get(data, "wards", "", str, "wards.csv")),
+        signup_url=url,
+        imprint=imprint,
+        slots=slots,
+        images=images,
+    )
+    _check_references(r, campaign_spec)
+    return campaign_spec
+
+
+def _load_slot(r: _Reader, name: str, value: Any) -> tuple[Paragraph, ...]:
+    where = f"slots.{name}"
+    if isinstance(value, dict):
+        r.unknown_keys(value, {"file"}, where)
+        file = r.relative_path(r.get(value, "file", where, str))
+        try:
+            value = file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise r.error(f"{where}.file", f"file not found: {file}") from None
+        except UnicodeDecodeError:
+            raise InputError(file, None, "not UTF-8 text", "save the file as UTF-8") from None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise r.error(where, "expected text, or {file: words.md}")
+    _check_placeholders(r, where, value)
+    return markup.parse_markdown(value)
+
+
+def _check_placeholders(r: _Reader, where: str, text: str) -> None:
+    bad = markup.malformed_placeholders(text)
+    if bad:
+        raise r.error(where, f"'{bad[0]}' is not a placeholder", "write {ward.column} for a ward's value, or {{ and }} for braces")
+
+
+def _check_references(r: _Reader, campaign: Campaign) -> None:
+    for page in campaign.layout.pages:
+        for frame in page.frames:
+            slot = getattr(frame, "slot", None) or getattr(frame, "caption_slot", None)
+            if isinstance(frame, FlowFrame):
+                slot = campaign.layout.flows[frame.flow].slot
+            if slot is None:
+                continue
+            known = campaign.images if isinstance(frame, ImageFrame) else campaign.slots
+            section = "images" if isinstance(frame, ImageFrame) else "slots"
+            if slot not in known:
+                raise r.error(f"{section}.{slot}", f"missing: layout frame '{frame.name}' takes it", f"add '{slot}' under {section}")
+
+
+# ---------------------------------------------------------------- wards
+
+
+def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward]:
+    """Read a wards spreadsheet export.  ``required_fields`` are the columns content refers to."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, None, "wards file not found", "set 'wards' in campaign.yaml or pass --wards") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(path, f"line {line}", "not UTF-8 text", "export the spreadsheet as 'CSV UTF-8'") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(path, None, "the wards file is empty", "the first row names the columns: code,name,...") from None
+    columns = [column.strip().lower() for column in header]
+    for required in ("code", "name"):
+        if required not in columns:
+            raise InputError(path, "line 1", f"no '{required}' column", "the first row must name the columns code and name")
+    seen_columns: set[str] = set()
+    for column in columns:
+        if column and column in seen_columns:
+            raise InputError(path, "line 1", f"column '{column}' appears twice")
+        seen_columns.add(column)
+    for field in sorted(required_fields):
+        if field not in columns:
+            raise InputError(path, "line 1", f"no '{field}' column, but the campaign's words use {{ward.{field}}}", "add the column or remove the placeholder")
+    wards: list[Ward] = []
+    codes: dict[str, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(columns):
+                raise InputError(path, f"line {line}", f"{len(row)} cells but {len(columns)} columns", "check for a stray comma or quote")
+            fields = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(columns) if column}
+            for required in ("code", "name"):
+                if not fields[required]:
+                    raise InputError(path, f"line {line}", f"the ward has no {required}", f"fill in the {required} column")
+            code = fields["code"]
+            if code in codes:
+                raise InputError(path, f"line {line}", f"ward code '{code}' already used on line {codes[code]}", "ward codes must be unique")
+            codes[code] = line
+            wards.append(Ward(code=code, name=fields["name"], fields=fields, line=line))
+    except csv.Error as error:
+        raise InputError(path, f"line {reader.line_num}", f"malformed CSV ({error})") from None
+    if not wards:
+        raise InputError(path, None, "no wards in the file", "add one row per ward below the header")
+    return wards
+
+
+def select_wards(wards: list[Ward], codes: list[str] | None, path: Path) -> list[Ward]:
+    if not codes:
+        return wards
+    by_code = {ward.code: ward for ward in wards}
+    missing = [code for code in codes if code not in by_code]
+    if missing:
+        raise InputError(path, None, f"no ward with code {', '.join(missing)}", "check --ward against the code column")
+    return [by_code[code] for code in dict.fromkeys(codes)]

@@ -1,0 +1,355 @@
+"""The plain data every stage shares: specs in millimetres in, laid-out pages in points out.
+
+Spec types (Layout, Campaign, Ward) come from ``load``; laid-out types (LaidOutLeaflet and what it
+holds) come from ``layout`` and go to ``draw`` and ``check``.  Laid-out coordinates are points in
+trim space: origin at the trim box's bottom-left corner, y up, as PDF has it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Union
+
+PT_PER_MM = 72 / 25.4
+
+
+def mm_to_pt(value_mm: float) -> float:
+    return value_mm * PT_PER_MM
+
+
+def pt_to_mm(value_pt: float) -> float:
+    return value_pt / PT_PER_MM
+
+
+# ---------------------------------------------------------------- colours and styles
+
+
+@dataclass(frozen=True)
+class Cmyk:
+    """A process colour, each component 0..1 (layouts give percentages)."""
+
+    c: float
+    m: float
+    y: float
+    k: float
+
+    @property
+    def total_ink(self) -> float:
+        return self.c + self.m + self.y + self.k
+
+
+WHITE = Cmyk(0, 0, 0, 0)
+BLACK = Cmyk(0, 0, 0, 1)
+
+Align = Literal["left", "center", "right", "justify"]
+VAlign = Literal["top", "middle", "bottom"]
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One font file of a family, e.g. family 'Sans' bold italic."""
+
+    family: str
+    bold: bool
+    italic: bool
+    path: Path
+
+    @property
+    def key(self) -> str:
+        variant = ("Bold" if self.bold else "") + ("Italic" if self.italic else "")
+        return f"{self.family}-{variant or 'Regular'}"
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    name: str
+    family: str
+    size_pt: float
+    leading_pt: float
+    colour: Cmyk
+    align: Align = "left"
+    min_size_pt: float | None = None  # None: the text may not shrink
+    bold: bool = False
+    italic: bool = False
+    uppercase: bool = False
+    space_before_pt: float = 0.0
+    space_after_pt: float = 0.0
+
+    @property
+    def smallest_size_pt(self) -> float:
+        return self.size_pt if self.min_size_pt is None else self.min_size_pt
+
+
+# ---------------------------------------------------------------- layout spec (millimetres)
+
+
+@dataclass(frozen=True)
+class BoxMm:
+    """A rectangle in trim coordinates as designers give them: from the trim's top-left corner."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class ShapeFrame:
+    name: str
+    box: BoxMm
+    fill: Cmyk | None = None
+    stroke: Cmyk | None = None
+    stroke_pt: float = 0.0
+
+
+@dataclass(frozen=True)
+class TextFrame:
+    """A single block of text from one content slot: a headline, a caption, the ward banner."""
+
+    name: str
+    box: BoxMm
+    slot: str
+    style: str
+    valign: VAlign = "top"
+    fill: Cmyk | None = None
+    padding_mm: float = 0.0
+
+
+@dataclass(frozen=True)
+class FlowFrame:
+    """One link of a chain of frames that a long text flows through, in page and frame order."""
+
+    name: str
+    box: BoxMm
+    flow: str
+
+
+@dataclass(frozen=True)
+class ImageFrame:
+    name: str
+    box: BoxMm
+    slot: str
+    fit: Literal["cover", "contain"] = "cover"
+    focal: tuple[float, float] = (0.5, 0.5)  # fraction of the image width and height
+
+
+@dataclass(frozen=True)
+class QrFrame:
+    """A QR code to the ward's sign-up URL, square, ``box.width`` wide including its quiet zone."""
+
+    name: str
+    box: BoxMm
+    caption_slot: str | None = None
+    caption_style: str | None = None
+    caption_gap_mm: float = 2.0
+
+
+@dataclass(frozen=True)
+class ImprintFrame:
+    name: str
+    box: BoxMm
+    style: str
+
+
+Frame = Union[ShapeFrame, TextFrame, FlowFrame, ImageFrame, QrFrame, ImprintFrame]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A chain's content: which slot flows, and the styles its paragraphs take."""
+
+    name: str
+    slot: str
+    body_style: str
+    heading_style: str
+    bullet_style: str
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    name: str
+    frames: tuple[Frame, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    path: Path
+    name: str
+    trim_width_mm: float
+    trim_height_mm: float
+    bleed_mm: float
+    safe_mm: float
+    fonts: dict[str, FontFace]  # by FontFace.key
+    styles: dict[str, TextStyle]
+    flows: dict[str, Flow]
+    pages: tuple[PageSpec, ...]
+
+
+# ---------------------------------------------------------------- content and wards
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text in one inline style; its text may hold ``{ward.field}`` placeholders."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    kind: Literal["body", "heading", "bullet"]
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Imprint:
+    printer: str
+    promoter: str
+    on_behalf_of: str | None = None
+
+    @property
+    def text(self) -> str:
+        parts = [f"Printed by {self.printer}.", f"Promoted by {self.promoter}"]
+        if self.on_behalf_of and self.on_behalf_of != self.promoter:
+            parts[-1] += f" on behalf of {self.on_behalf_of}"
+        parts[-1] += "."
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Campaign:
+    path: Path  # the campaign.yaml
+    name: str  # the campaign folder's name, e.g. pcc-2021
+    title: str
+    layout: Layout
+    wards_path: Path
+    signup_url: str  # template with {ward.code} and other ward placeholders
+    imprint: Imprint
+    slots: dict[str, tuple[Paragraph, ...]]
+    images: dict[str, Path]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+
+@dataclass(frozen=True)
+class Ward:
+    code: str
+    name: str
+    fields: dict[str, str]  # every column, header lower-cased, code and name included
+    line: int  # where the ward's row starts in its CSV, for messages
+
+
+# ---------------------------------------------------------------- laid out (points, trim space)
+
+
+@dataclass(frozen=True)
+class BoxPt:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def top(self) -> float:
+        return self.y + self.height
+
+    @property
+    def right(self) -> float:
+        return self.x + self.width
+
+
+@dataclass(frozen=True)
+class GlyphRun:
+    """Text in one font, size and colour, starting at ``x_pt`` on its line's baseline.
+
+    ``word_space_pt`` is extra room after each space, for justified lines.
+    """
+
+    font: str  # FontFace.key
+    size_pt: float
+    colour: Cmyk
+    x_pt: float
+    text: str
+    word_space_pt: float = 0.0
+
+
+@dataclass(frozen=True)
+class TextLine:
+    baseline_pt: float
+    width_pt: float
+    runs: tuple[GlyphRun, ...]
+
+
+@dataclass(frozen=True)
+class FilledBox:
+    box: BoxPt
+    fill: Cmyk | None
+    stroke: Cmyk | None = None
+    stroke_pt: float = 0.0
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """An image drawn at ``placed`` (its whole extent) and clipped to ``clip``."""
+
+    slot: str
+    placed: BoxPt
+    clip: BoxPt
+
+
+@dataclass(frozen=True)
+class PlacedQr:
+    url: str
+    x_pt: float  # the quiet zone's bottom-left corner
+    y_pt: float
+    module_pt: float
+    quiet_modules: int
+    modules: tuple[tuple[bool, ...], ...]  # rows from the top, dark = True, quiet zone excluded
+
+    @property
+    def size_pt(self) -> float:
+        return self.module_pt * (len(self.modules) + 2 * self.quiet_modules)
+
+
+Item = Union[TextLine, FilledBox, PlacedImage, PlacedQr]
+
+
+@dataclass(frozen=True)
+class LaidOutFrame:
+    """One frame's drawable items.  ``static`` frames are identical for every ward of a run."""
+
+    name: str
+    box: BoxPt
+    items: tuple[Item, ...]
+    static: bool
+    scale: float = 1.0  # copy-fitting: the text was set at this fraction of its style's size
+
+
+@dataclass(frozen=True)
+class LaidOutPage:
+    name: str
+    frames: tuple[LaidOutFrame, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Literal["error", "warning"]
+    rule: str
+    message: str
+    ward: str | None = None
+    page: str | None = None
+    frame: str | None = None
+
+
+@dataclass(frozen=True)
+class LaidOutLeaflet:
+    ward: Ward
+    title: str
+    signup_url: str
+    pages: tuple[LaidOutPage, ...]
+    findings: tuple[Finding, ...] = field(default=())
