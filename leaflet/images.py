@@ -18,7 +18,7 @@ from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
 from .errors import InputError
 from .model import BoxPt
 
-PRESS_PROFILE = Path(__file__).resolve().parent.parent / "icc" / "ISOcoated_v2_300_bas.icc"
+PRESS_PROFILE = Path(__file__).resolve().parent / "icc" / "ISOcoated_v2_300_bas.icc"
 PRESS_CONDITION = "FOGRA39"
 PRESS_CONDITION_INFO = "Coated FOGRA39 (ISO 12647-2:2004), ISO Coated v2 300% (basICColor)"
 DOWNSAMPLE_ABOVE_PPI = 450

@@ -46,6 +46,7 @@ def embed_font(face: FontFace, characters: set[str], first_number: int) -> Embed
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=wanted)
     subsetter.subset(font)
+    font.recalcTimestamp = False  # keep head.modified: same inputs, same bytes
     buffer = io.BytesIO()
     font.save(buffer)
     program = buffer.getvalue()

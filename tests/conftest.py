@@ -1,0 +1,52 @@
+"""Shared fixtures: the built-in example built once per session, and readers for its output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pypdfium2
+import pytest
+import zxingcpp
+from PIL import Image
+
+from leaflet import build
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "content" / "pcc-2021"
+INPUTS = Path(__file__).resolve().parent / "inputs"
+
+
+def ward_url(code: str) -> str:
+    return "https://www.example.org/pcc-2021/sign-up?ward=" + quote(code, safe="")
+
+
+def render_page(pdf_path: Path, index: int, dpi: int = 300) -> Image.Image:
+    """Render one page, MediaBox and all, with PDFium (an independent reader)."""
+    document = pypdfium2.PdfDocument(str(pdf_path))
+    try:
+        return document[index].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        document.close()
+
+
+def decode_qr_codes(image: Image.Image) -> list[str]:
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+@pytest.fixture(scope="session")
+def demo_report(tmp_path_factory):
+    return build(DEMO, tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture()
+def campaign_copy(tmp_path) -> Path:
+    """A writable copy of the example campaign (its layout and assets stay shared)."""
+    target = tmp_path / "content" / "pcc-2021"
+    shutil.copytree(DEMO, target)
+    campaign = target / "campaign.yaml"
+    text = campaign.read_text(encoding="utf-8")
+    text = text.replace("../../layouts/", f"{ROOT}/layouts/").replace("../../images/", f"{ROOT}/images/")
+    campaign.write_text(text, encoding="utf-8")
+    return target

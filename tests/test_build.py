@@ -1,0 +1,190 @@
+"""End to end on the example campaign: the files a printer gets, read back by independent readers."""
+
+from __future__ import annotations
+
+import csv
+
+import pypdf
+import pytest
+
+from leaflet import build
+from leaflet.build import output_name
+from leaflet.model import PT_PER_MM
+
+from .conftest import DEMO, decode_qr_codes, render_page, ward_url
+
+
+def _wards():
+    with open(DEMO / "wards.csv", encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_one_pdf_per_ward_named_by_code(demo_report):
+    rows = _wards()
+    assert len(demo_report.written) == len(rows) >= 12
+    assert not demo_report.failed
+    names = sorted(result.path.name for result in demo_report.written)
+    assert names == sorted(output_name(result.ward) for result in demo_report.written)
+    for result in demo_report.written:
+        assert result.path.name.startswith(result.ward.code + "-")
+        assert result.path.parent == demo_report.out_dir
+
+
+def test_page_boxes_are_trim_plus_bleed(demo_report):
+    for result in demo_report.written:
+        reader = pypdf.PdfReader(result.path)
+        assert len(reader.pages) == 2
+        for page in reader.pages:
+            media = [float(v) / PT_PER_MM for v in page.mediabox]
+            trim = [float(v) / PT_PER_MM for v in page.trimbox]
+            bleed = [float(v) / PT_PER_MM for v in page.bleedbox]
+            assert media == pytest.approx([0, 0, 154, 216], abs=0.01)
+            assert trim == pytest.approx([3, 3, 151, 213], abs=0.01)
+            assert bleed == pytest.approx(media)
+            assert "/TrimBox" in page and "/BleedBox" in page
+
+
+def _fonts(reader: pypdf.PdfReader):
+    seen = {}
+    for page in reader.pages:
+        resources = page["/Resources"]
+        stack = [resources]
+        while stack:
+            current = stack.pop()
+            for font in current.get("/Font", {}).values():
+                font = font.get_object()
+                seen[font["/BaseFont"]] = font
+            for xobject in current.get("/XObject", {}).values():
+                xobject = xobject.get_object()
+                if xobject["/Subtype"] == "/Form":
+                    stack.append(xobject["/Resources"])
+    return seen
+
+
+def test_every_font_is_an_embedded_subset(demo_report):
+    reader = pypdf.PdfReader(demo_report.written[0].path)
+    fonts = _fonts(reader)
+    assert len(fonts) >= 3  # regular, bold, italic at least
+    for name, font in fonts.items():
+        assert font["/Subtype"] == "/Type0"
+        assert name[7] == "+" and name[1:7].isupper(), name  # a subset tag
+        descendant = font["/DescendantFonts"][0].get_object()
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor
+        assert len(descriptor["/FontFile2"].get_object().get_data()) > 1000
+        assert "/ToUnicode" in font
+
+
+def test_ward_name_and_organiser_come_out_as_text(demo_report):
+    by_code = {row["code"]: row for row in _wards()}
+    for result in demo_report.written:
+        row = by_code[result.ward.code]
+        reader = pypdf.PdfReader(result.path)
+        front = reader.pages[0].extract_text()
+        back = reader.pages[1].extract_text()
+        assert row["name"] in front, row["name"]
+        assert row["organiser"] in front
+        assert row["local_priority"] in back.replace("\n", " ")
+        assert "Turning your priorities into action".upper() in front.replace("\n", " ")
+        assert "Printed by Riverside Print Ltd" in back
+
+
+def test_accented_names_survive_exactly(demo_report):
+    text = "".join(
+        pypdf.PdfReader(result.path).pages[0].extract_text() for result in demo_report.written
+    )
+    for name in ("Gŵyr", "Tŷ-du", "Pen-y-lân", "Steòrnabhagh a Tuath", "Port Rìgh", "Dún Pádraig", "Łukasz Wiśniewski", "Ayşe Yılmaz"):
+        assert name in text
+
+
+def test_qr_code_decodes_to_the_wards_url_at_300_dpi(demo_report):
+    for result in demo_report.written:
+        back = render_page(result.path, 1, dpi=300)
+        assert decode_qr_codes(back) == [ward_url(result.ward.code)]
+
+
+def test_qr_code_is_vector_and_at_least_20_mm(demo_report):
+    result = demo_report.written[0]
+    reader = pypdf.PdfReader(result.path)
+    images = set()
+    for page in reader.pages:
+        for reference in page["/Resources"]["/XObject"].values():
+            if reference.get_object()["/Subtype"] == "/Image":
+                images.add(reference.idnum)
+    assert len(images) == 2  # the two photos: the QR code is not a bitmap
+    # The QR's quiet zone is a white square on the navy panel: measure it on the render.
+    back = render_page(result.path, 1, dpi=300)
+    px_per_mm = 300 / 25.4
+    # the QR frame's box is [111, 156, 27, ...] mm from the trim's top-left; the render includes 3 mm bleed
+    left, top = round((111 + 3) * px_per_mm), round((156 + 3) * px_per_mm)
+    size = round(27 * px_per_mm)
+    assert size / px_per_mm >= 20
+    for x, y in ((left + 3, top + 3), (left + size - 4, top + size - 4)):
+        assert back.getpixel((x, y)) == (255, 255, 255)  # quiet zone corners are white
+    outside = back.getpixel((left - 6, top + 6))
+    assert outside != (255, 255, 255)
+
+
+def test_builds_are_byte_identical(demo_report, tmp_path):
+    again = build(DEMO, tmp_path / "again")
+    assert [r.path.name for r in again.written] == [r.path.name for r in demo_report.written]
+    for first, second in zip(demo_report.written, again.written):
+        assert first.path.read_bytes() == second.path.read_bytes()
+
+
+def test_only_chosen_wards_are_built(tmp_path):
+    report = build(DEMO, tmp_path, ward_codes=["N08000222", "W05000981"])
+    assert [r.ward.code for r in report.results] == ["N08000222", "W05000981"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["N08000222-dun-padraig.pdf", "W05000981-gwyr.pdf"]
+
+
+def test_text_that_does_not_fit_fails_that_ward_only(campaign_copy, tmp_path):
+    wards = campaign_copy / "wards.csv"
+    rows = wards.read_text(encoding="utf-8").splitlines()
+    long_priority = " ".join(["an endless list of local concerns"] * 40)
+    rows[1] = f'W05000981,Gŵyr,Siân Ffion Hughes,2410,"{long_priority}"'
+    wards.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = build(campaign_copy, tmp_path / "out")
+    failed = {r.ward.code: r for r in report.failed}
+    assert list(failed) == ["W05000981"]
+    assert not (tmp_path / "out" / "W05000981-gwyr.pdf").exists()
+    assert len(report.written) == len(rows) - 2
+    (error,) = failed["W05000981"].errors
+    assert error.rule == "text-overflow" and error.frame == "local-focus"
+    assert error.message.startswith("text does not fit frame 'local-focus' even at its minimum size: ")
+    words_left = int(error.message.split(": ")[1].split(" ")[0])
+    assert 0 < words_left < 240
+
+
+def test_photos_keep_their_colours(demo_report):
+    """A patch of each photo, rendered, is close to the sRGB original: an inverted or RGB-as-CMYK
+    JPEG would be far off."""
+    from PIL import Image, ImageStat
+
+    from leaflet.build import load, prepare_run
+
+    campaign, wards = load(DEMO)
+    run = prepare_run(campaign, wards[:1])
+    leaflet = run.lay_out(wards[0])
+    result = demo_report.written[0]
+    dpi = 72
+    for page_index, page in enumerate(leaflet.pages):
+        render = render_page(result.path, page_index, dpi=dpi)
+        for frame in page.frames:
+            for item in frame.items:
+                if not hasattr(item, "slot") or not hasattr(item, "placed"):
+                    continue
+                source = Image.open(campaign.images[item.slot]).convert("RGB")
+                clip = item.clip
+                # a patch in the middle third of the visible photo, in trim points
+                x0, x1 = clip.x + clip.width / 3, clip.x + 2 * clip.width / 3
+                y0, y1 = clip.y + clip.height / 3, clip.y + 2 * clip.height / 3
+                bleed = 3 * PT_PER_MM
+                page_box = (x0 + bleed, render.height - (y1 + bleed), x1 + bleed, render.height - (y0 + bleed))
+                rendered = ImageStat.Stat(render.crop(tuple(round(v) for v in page_box))).mean
+                placed = item.placed
+                sx = lambda x: (x - placed.x) / placed.width * source.width  # noqa: E731
+                sy = lambda y: (placed.top - y) / placed.height * source.height  # noqa: E731
+                original = ImageStat.Stat(source.crop((round(sx(x0)), round(sy(y1)), round(sx(x1)), round(sy(y0))))).mean
+                difference = max(abs(a - b) for a, b in zip(rendered, original))
+                assert difference < 40, (item.slot, rendered, original)

@@ -1,0 +1,92 @@
+"""Photos -> print data: orientation, colour conversion, downsampling, clear refusals."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageChops
+
+from leaflet.errors import InputError
+from leaflet.images import ImageSource, prepare_print_image, read_image_source
+from leaflet.model import BoxPt
+
+from .conftest import INPUTS
+
+
+def _decode(jpeg: bytes) -> Image.Image:
+    """The CMYK values as stored.  Pillow assumes every CMYK JPEG is Adobe-inverted and inverts on
+    reading; ours is plain (no Adobe marker), as PDF readers take it, so invert back."""
+    image = Image.open(io.BytesIO(jpeg))
+    assert image.mode == "CMYK"
+    assert "adobe" not in image.info  # no Adobe marker: readers take the CMYK values as they are
+    return ImageChops.invert(image)
+
+
+def _photo(tmp_path, colour, size=(300, 200), mode="RGB", name="photo.jpg"):
+    path = tmp_path / name
+    Image.new(mode, size, colour).save(path)
+    return read_image_source(path)
+
+
+def _whole(source: ImageSource, width_pt: float) -> BoxPt:
+    return BoxPt(0, 0, width_pt, width_pt * source.height_px / source.width_px)
+
+
+def test_exif_orientation_is_honoured():
+    source = read_image_source(INPUTS / "exif-rotated.jpg")
+    assert (source.width_px, source.height_px) == (200, 300)
+    box = _whole(source, 144)
+    image = _decode(prepare_print_image(source, box, box).jpeg)
+    assert image.size == (200, 300)
+    top, bottom = image.getpixel((100, 20)), image.getpixel((100, 280))
+    assert top[1] > 200 and top[2] > 200  # red: full magenta and yellow
+    assert sum(bottom) < 20  # white: no ink
+
+
+def test_srgb_red_becomes_press_red_not_inverted(tmp_path):
+    source = _photo(tmp_path, (255, 0, 0))
+    box = _whole(source, 72)
+    c, m, y, k = _decode(prepare_print_image(source, box, box).jpeg).getpixel((150, 100))
+    assert c < 20 and m > 200 and y > 200 and k < 20
+
+
+def test_grey_photos_print_on_black_only(tmp_path):
+    source = _photo(tmp_path, 128, mode="L")
+    box = _whole(source, 72)
+    c, m, y, k = _decode(prepare_print_image(source, box, box).jpeg).getpixel((150, 100))
+    assert (c, m, y) == (0, 0, 0) and 120 < k < 135
+
+
+def test_photos_above_450_ppi_are_downsampled_to_300(tmp_path):
+    source = _photo(tmp_path, (0, 128, 0), size=(1000, 500))
+    box = _whole(source, 72)  # one inch wide: 1000 ppi
+    prepared = prepare_print_image(source, box, box)
+    assert prepared.effective_ppi == pytest.approx(1000)
+    assert (prepared.width_px, prepared.height_px) == (300, 150)
+
+
+def test_photos_are_never_upsampled(tmp_path):
+    source = _photo(tmp_path, (0, 128, 0), size=(100, 50))
+    box = _whole(source, 144)  # 50 ppi: poor, but left alone (preflight reports it)
+    prepared = prepare_print_image(source, box, box)
+    assert (prepared.width_px, prepared.height_px) == (100, 50)
+
+
+def test_only_the_visible_part_is_kept(tmp_path):
+    source = _photo(tmp_path, (0, 0, 255), size=(400, 200))
+    placed = BoxPt(-100, 0, 400, 200)  # 72 ppi, a quarter hangs off each side
+    clip = BoxPt(0, 0, 200, 200)
+    prepared = prepare_print_image(source, placed, clip)
+    assert (prepared.width_px, prepared.height_px) == (200, 200)
+    assert prepared.placed == BoxPt(0, 0, 200, 200)
+
+
+def test_missing_and_broken_images_are_refused(tmp_path):
+    with pytest.raises(InputError, match="image file not found"):
+        read_image_source(tmp_path / "nope.jpg")
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a jpeg at all")
+    with pytest.raises(InputError, match="not a readable image") as error:
+        read_image_source(broken)
+    assert str(broken) in str(error.value)
