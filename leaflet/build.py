@@ -72,10 +72,11 @@ def load(campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable
     return campaign, select_wards(wards, list(ward_codes or []), wards_path)
 
 
-def prepare_run(campaign: Campaign, wards: list[Ward]) -> PreparedRun:
+def prepare_run(campaign: Campaign, wards: list[Ward], crop_marks: bool = False) -> PreparedRun:
     layout = prepare_layout(campaign)
     sample = lay_out(layout, make_variant(campaign, wards[0], layout.varying_slots))
-    document = prepare_document(campaign.layout, sample, faces_needed(layout), characters_needed(campaign, wards), layout.images)
+    characters = characters_needed(campaign, wards)
+    document = prepare_document(campaign.layout, sample, faces_needed(layout), characters, layout.images, crop_marks)
     return PreparedRun(campaign, layout, document)
 
 
@@ -129,15 +130,19 @@ def build(
     wards_csv: Path | None = None,
     ward_codes: Iterable[str] | None = None,
     progress: Progress | None = None,
+    crop_marks: bool = False,
 ) -> BuildReport:
-    """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>)."""
+    """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
+
+    ``crop_marks`` adds trim marks outside the bleed (most online printers add their own).
+    """
     campaign, wards = load(campaign_dir, wards_csv, ward_codes)
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(out_dir, None, f"cannot create the output folder ({error.strerror})") from None
-    run = prepare_run(campaign, wards)
+    run = prepare_run(campaign, wards, crop_marks)
     results = []
     for index, ward in enumerate(wards):
         leaflet = run.lay_out(ward)

@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>)")
     build_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
     build_parser.add_argument("--ward", action="append", metavar="CODE", help="build only this ward (repeatable)")
+    build_parser.add_argument("--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)")
     build_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     return parser
 
@@ -52,7 +53,7 @@ def _progress(quiet: bool):
 
 
 def _build(args: argparse.Namespace) -> int:
-    report = build(args.campaign, args.out, args.wards, args.ward, _progress(args.quiet))
+    report = build(args.campaign, args.out, args.wards, args.ward, _progress(args.quiet), crop_marks=args.marks)
     for result in report.results:
         for finding in result.findings:
             if finding.severity == "error" or not args.quiet:

@@ -31,6 +31,12 @@ from .model import (
 from .pdffont import EmbeddedFont, embed_font
 
 
+MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
+MARK_LENGTH_MM = 5.0
+MARK_WIDTH_PT = 0.25
+REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
+
+
 def pdf_date() -> str:
     """A fixed date, so the same inputs give the same bytes (SOURCE_DATE_EPOCH overrides it)."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
@@ -43,9 +49,12 @@ class PreparedDocument:
 
     media_width_pt: float
     media_height_pt: float
+    margin_pt: float  # from the media box's edge to the trim: the bleed, or more with crop marks
     bleed_pt: float
     trim_width_pt: float
     trim_height_pt: float
+    marks: bytes  # crop mark operators, or nothing
+    colour_spaces: dict[str, str]  # spot ink name -> its colour space's resource name
     shared: pdf.SharedPart
     next_number: int  # the first object number a ward's own objects take
     fonts: dict[str, tuple[str, dict[str, bytes]]]  # face key -> (resource name, glyph codes)
@@ -63,11 +72,28 @@ def _image_key(item: PlacedImage) -> tuple:
 
 
 def prepare_document(
-    layout: Layout, sample: LaidOutLeaflet, faces: set[str], characters: set[str], image_sources: dict[str, ImageSource]
+    layout: Layout,
+    sample: LaidOutLeaflet,
+    faces: set[str],
+    characters: set[str],
+    image_sources: dict[str, ImageSource],
+    crop_marks: bool = False,
 ) -> PreparedDocument:
     """Serialise the shared objects, taking the static frames from any one ward's leaflet."""
     body = pdf.Body()
     number = 1
+
+    inks = dict(sorted(layout.spot_colours.items()))
+    if crop_marks:
+        inks[REGISTRATION] = Cmyk(1, 1, 1, 1, REGISTRATION)
+    colour_spaces: dict[str, str] = {}
+    colour_space_refs: dict[str, pdf.Ref] = {}
+    for index, (ink, alternate) in enumerate(inks.items()):
+        tint = {"FunctionType": 2, "Domain": [0, 1], "C0": [0, 0, 0, 0], "C1": [alternate.c, alternate.m, alternate.y, alternate.k], "N": 1}
+        body.add(number, pdf.indirect(number, [pdf.Name("Separation"), pdf.Name(ink), pdf.Name("DeviceCMYK"), tint]))
+        colour_spaces[ink] = f"CS{index}"
+        colour_space_refs[f"CS{index}"] = pdf.Ref(number)
+        number += 1
 
     fonts: dict[str, tuple[str, dict[str, bytes]]] = {}
     font_refs: dict[str, pdf.Ref] = {}
@@ -106,29 +132,36 @@ def prepare_document(
     output_intent = number
     number += 1
 
-    form_resources = {"Font": font_refs, "XObject": image_refs}
+    form_resources = {"Font": font_refs, "XObject": image_refs, "ColorSpace": colour_space_refs}
     body.add(number, pdf.indirect(number, form_resources))
     form_resources_ref = pdf.Ref(number)
     number += 1
 
     bleed = mm_to_pt(layout.bleed_mm)
     trim_w, trim_h = mm_to_pt(layout.trim_width_mm), mm_to_pt(layout.trim_height_mm)
+    mark_offset = max(bleed, mm_to_pt(MARK_OFFSET_MM))
+    margin = mark_offset + mm_to_pt(MARK_LENGTH_MM + 1) if crop_marks else bleed
     prepared = PreparedDocument(
-        media_width_pt=trim_w + 2 * bleed,
-        media_height_pt=trim_h + 2 * bleed,
+        media_width_pt=trim_w + 2 * margin,
+        media_height_pt=trim_h + 2 * margin,
+        margin_pt=margin,
         bleed_pt=bleed,
         trim_width_pt=trim_w,
         trim_height_pt=trim_h,
+        marks=b"",
+        colour_spaces=colour_spaces,
         shared=pdf.SharedPart(b"", {}, b""),
         next_number=0,
         fonts=fonts,
         images=images,
         forms={},
-        resources={"Font": font_refs, "XObject": dict(image_refs)},
+        resources={"Font": font_refs, "XObject": dict(image_refs), "ColorSpace": colour_space_refs},
         output_intent=pdf.Ref(output_intent),
         image_sources=image_sources,
         date=pdf_date(),
     )
+    if crop_marks:
+        prepared.marks = _crop_mark_ops(trim_w, trim_h, mark_offset, colour_spaces[REGISTRATION])
     bbox = [-bleed, -bleed, trim_w + bleed, trim_h + bleed]
     for page in sample.pages:
         for group in _groups(page.frames):
@@ -193,19 +226,21 @@ def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
     catalog, pages_number, info = next(ward.numbers), next(ward.numbers), next(ward.numbers)
     contents = []
     for page in leaflet.pages:
-        ops = [b"q 1 0 0 1 %s %s cm\n" % (pdf.number(prepared.bleed_pt), pdf.number(prepared.bleed_pt))]
+        ops = [b"q 1 0 0 1 %s %s cm\n" % (pdf.number(prepared.margin_pt), pdf.number(prepared.margin_pt))]
         for group in _groups(page.frames):
             form = prepared.forms.get(tuple(id(frame) for frame in group)) if group[0].static else None
             if form:
                 ops.append(b"/%s Do\n" % form.encode("ascii"))
             else:
                 ops.extend(_frame_ops(frame, prepared, ward) for frame in group)
+        ops.append(prepared.marks)
         ops.append(b"Q\n")
         contents.append(b"".join(ops))
-    resources = {"Font": prepared.resources["Font"], "XObject": {**prepared.resources["XObject"], **ward.images}}
+    resources = {**prepared.resources, "XObject": {**prepared.resources["XObject"], **ward.images}}
     media = [0, 0, prepared.media_width_pt, prepared.media_height_pt]
-    bleed = prepared.bleed_pt
-    trim = [bleed, bleed, bleed + prepared.trim_width_pt, bleed + prepared.trim_height_pt]
+    margin, bleed = prepared.margin_pt, prepared.bleed_pt
+    trim = [margin, margin, margin + prepared.trim_width_pt, margin + prepared.trim_height_pt]
+    bleed_box = [margin - bleed, margin - bleed, trim[2] + bleed, trim[3] + bleed]
     page_numbers = []
     for content in contents:
         content_number, page_number = next(ward.numbers), next(ward.numbers)
@@ -214,7 +249,7 @@ def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
             "Type": pdf.Name("Page"),
             "Parent": pdf.Ref(pages_number),
             "MediaBox": media,
-            "BleedBox": media,
+            "BleedBox": bleed_box,
             "TrimBox": trim,
             "Resources": resources,
             "Contents": pdf.Ref(content_number),
@@ -243,8 +278,27 @@ def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
 # ---------------------------------------------------------------- content stream operators
 
 
-def _colour(colour: Cmyk, operator: bytes) -> bytes:
-    return b"%s %s %s %s %s" % (pdf.number(round(colour.c, 4)), pdf.number(round(colour.m, 4)), pdf.number(round(colour.y, 4)), pdf.number(round(colour.k, 4)), operator)
+def _colour(colour: Cmyk, prepared: PreparedDocument, stroke: bool = False) -> bytes:
+    """Set the fill (or stroke) colour: process CMYK, or a spot ink's Separation at full tint."""
+    if colour.spot:
+        space = prepared.colour_spaces[colour.spot].encode("ascii")
+        return b"/%s CS 1 SCN" % space if stroke else b"/%s cs 1 scn" % space
+    n = pdf.number
+    operator = b"K" if stroke else b"k"
+    return b"%s %s %s %s %s" % (n(round(colour.c, 4)), n(round(colour.m, 4)), n(round(colour.y, 4)), n(round(colour.k, 4)), operator)
+
+
+def _crop_mark_ops(width: float, height: float, offset: float, registration: str) -> bytes:
+    """Eight short lines in the registration colour, outside the bleed, in line with the trim."""
+    length = mm_to_pt(MARK_LENGTH_MM)
+    n = pdf.number
+    ops = [b"/%s CS 1 SCN %s w 0 J\n" % (registration.encode("ascii"), n(MARK_WIDTH_PT))]
+    for x, y, outward_x, outward_y in ((0, 0, -1, -1), (width, 0, 1, -1), (0, height, -1, 1), (width, height, 1, 1)):
+        near_x, far_x = x + outward_x * offset, x + outward_x * (offset + length)
+        near_y, far_y = y + outward_y * offset, y + outward_y * (offset + length)
+        ops.append(b"%s %s m %s %s l S\n" % (n(round(near_x, 3)), n(round(y, 3)), n(round(far_x, 3)), n(round(y, 3))))
+        ops.append(b"%s %s m %s %s l S\n" % (n(round(x, 3)), n(round(near_y, 3)), n(round(x, 3)), n(round(far_y, 3))))
+    return b"".join(ops)
 
 
 def _rect(box: BoxPt) -> bytes:
@@ -258,7 +312,7 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardObjec
         if isinstance(item, TextLine):
             out.append(_text_ops(item, prepared))
         elif isinstance(item, FilledBox):
-            out.append(_box_ops(item))
+            out.append(_box_ops(item, prepared))
         elif isinstance(item, PlacedImage):
             out.append(_image_ops(item, prepared, ward))
         elif isinstance(item, PlacedQr):
@@ -266,12 +320,12 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardObjec
     return b"".join(out)
 
 
-def _box_ops(item: FilledBox) -> bytes:
+def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     ops = []
     if item.fill is not None:
-        ops.append(_colour(item.fill, b"k") + b" " + _rect(item.box) + b" f\n")
+        ops.append(_colour(item.fill, prepared) + b" " + _rect(item.box) + b" f\n")
     if item.stroke is not None and item.stroke_pt > 0:
-        ops.append(_colour(item.stroke, b"K") + b" %s w " % pdf.number(item.stroke_pt) + _rect(item.box) + b" S\n")
+        ops.append(_colour(item.stroke, prepared, stroke=True) + b" %s w " % pdf.number(item.stroke_pt) + _rect(item.box) + b" S\n")
     return b"".join(ops)
 
 
@@ -281,7 +335,7 @@ def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
     baseline = n(round(line.baseline_pt, 3))
     for run in line.runs:
         name, codes = prepared.fonts[run.font]
-        ops.append(b"/%s %s Tf %s 1 0 0 1 %s %s Tm " % (name.encode("ascii"), n(round(run.size_pt, 3)), _colour(run.colour, b"k"), n(round(run.x_pt, 3)), baseline))
+        ops.append(b"/%s %s Tf %s 1 0 0 1 %s %s Tm " % (name.encode("ascii"), n(round(run.size_pt, 3)), _colour(run.colour, prepared), n(round(run.x_pt, 3)), baseline))
         if run.word_space_pt:
             space = codes.get(" ", b"0000")
             adjust = n(round(-run.word_space_pt * 1000 / run.size_pt, 2))

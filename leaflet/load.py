@@ -153,6 +153,7 @@ def load_layout(path: Path) -> Layout:
             if frame.name in names:
                 raise r.error(where, f"frame name '{frame.name}' is used twice", "give every frame its own name")
             names[frame.name] = where
+    _check_imprint_frame(r, pages, styles, trim, safe)
     used_flows = {frame.flow for page_spec in pages for frame in page_spec.frames if isinstance(frame, FlowFrame)}
     for name in flows:
         if name not in used_flows:
@@ -165,10 +166,31 @@ def load_layout(path: Path) -> Layout:
         bleed_mm=bleed,
         safe_mm=safe,
         fonts=fonts,
+        spot_colours={colour.spot: colour for colour in swatches.values() if colour.spot},
         styles=styles,
         flows=flows,
         pages=pages,
     )
+
+
+MIN_IMPRINT_PT = 6.0
+
+
+def _check_imprint_frame(r: _Reader, pages: tuple[PageSpec, ...], styles: dict[str, TextStyle], trim: tuple[float, ...], safe: float) -> None:
+    """Printed election material must carry an imprint: legible, on the first or last page, safe."""
+    found = [(index, page, frame) for index, page in enumerate(pages) for frame in page.frames if isinstance(frame, ImprintFrame)]
+    if not found:
+        raise r.error("pages", "no imprint frame", "election material must carry the imprint: add a frame with 'type: imprint' on the first or last page")
+    for index, page, frame in found:
+        where = f"pages.{page.name}[{page.frames.index(frame)}]"
+        if index not in (0, len(pages) - 1):
+            raise r.error(where, f"the imprint is on page '{page.name}'", "put it on the first or last page")
+        style = styles[frame.style]
+        if style.smallest_size_pt < MIN_IMPRINT_PT:
+            raise r.error(f"styles.{style.name}", f"the imprint's style may go down to {style.smallest_size_pt} pt", f"keep imprint text at {MIN_IMPRINT_PT:g} pt or more (size_pt and min_size_pt)")
+        box = frame.box
+        if box.x < safe or box.y < safe or box.x + box.width > trim[0] - safe or box.y + box.height > trim[1] - safe:
+            raise r.error(f"{where}.box_mm", "the imprint reaches outside the safe area", f"keep it {safe:g} mm inside the trim")
 
 
 def _load_fonts(r: _Reader, data: dict[str, Any]) -> dict[str, FontFace]:
@@ -191,7 +213,16 @@ def _load_fonts(r: _Reader, data: dict[str, Any]) -> dict[str, FontFace]:
 def _load_swatches(r: _Reader, data: dict[str, Any]) -> dict[str, Cmyk]:
     swatches = {"white": Cmyk(0, 0, 0, 0), "black": Cmyk(0, 0, 0, 1)}
     for name, value in data.items():
-        swatches[str(name)] = _cmyk(r, value, f"swatches.{name}", {})
+        where = f"swatches.{name}"
+        if isinstance(value, dict):
+            r.unknown_keys(value, {"spot", "cmyk"}, where)
+            ink = r.get(value, "spot", where, str).strip()
+            if not ink or ink in ("All", "None"):
+                raise r.error(f"{where}.spot", f"'{ink}' cannot name a spot ink", "use the ink's name, e.g. PANTONE 485 C")
+            alternate = _cmyk(r, r.get(value, "cmyk", where, list), f"{where}.cmyk", {})
+            swatches[str(name)] = Cmyk(alternate.c, alternate.m, alternate.y, alternate.k, ink)
+        else:
+            swatches[str(name)] = _cmyk(r, value, where, {})
     return swatches
 
 
@@ -206,7 +237,7 @@ def _cmyk(r: _Reader, value: Any, where: str, swatches: dict[str, Cmyk]) -> Cmyk
         and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in value)
     ):
         return Cmyk(*(v / 100 for v in value))
-    raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {value!r}")
+    raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {value!r}", "a spot ink is a swatch: {spot: NAME, cmyk: [C, M, Y, K]}")
 
 
 def _load_style(r: _Reader, name: str, data: dict[str, Any], swatches: dict[str, Cmyk], families: set[str]) -> TextStyle:
@@ -340,11 +371,18 @@ def load_campaign(campaign: Path) -> Campaign:
     if not url.startswith(("https://", "http://")):
         raise r.error("signup_url", f"expected an http(s) address, got {url!r}")
     _check_placeholders(r, "signup_url", url)
+    if not data.get("imprint"):
+        raise r.error("imprint", "missing: printed election material must carry an imprint", "add imprint: with printer and promoter (names and addresses)")
     imprint_data = r.mapping(r.get(data, "imprint", "", dict), "imprint")
     r.unknown_keys(imprint_data, {"printer", "promoter", "on_behalf_of"}, "imprint")
+    parts = {}
+    for part in ("printer", "promoter"):
+        parts[part] = r.get(imprint_data, part, "imprint", str, "").strip()
+        if not parts[part]:
+            raise r.error(f"imprint.{part}", "missing: printed election material must say who printed and who promoted it", f"give the {part}'s name and address")
     imprint = Imprint(
-        printer=r.get(imprint_data, "printer", "imprint", str).strip(),
-        promoter=r.get(imprint_data, "promoter", "imprint", str).strip(),
+        printer=parts["printer"],
+        promoter=parts["promoter"],
         on_behalf_of=(r.get(imprint_data, "on_behalf_of", "imprint", str, "") or "").strip() or None,
     )
     images = {}

@@ -27,12 +27,14 @@ def pt_to_mm(value_pt: float) -> float:
 
 @dataclass(frozen=True)
 class Cmyk:
-    """A process colour, each component 0..1 (layouts give percentages)."""
+    """A process colour, each component 0..1 (layouts give percentages), or a spot ink: then
+    ``spot`` names the ink and the CMYK values are its alternate (for proofs and screens)."""
 
     c: float
     m: float
     y: float
     k: float
+    spot: str | None = None
 
     @property
     def total_ink(self) -> float:
@@ -181,6 +183,7 @@ class Layout:
     bleed_mm: float
     safe_mm: float
     fonts: dict[str, FontFace]  # by FontFace.key
+    spot_colours: dict[str, Cmyk]  # spot ink name -> the swatch that uses it
     styles: dict[str, TextStyle]
     flows: dict[str, Flow]
     pages: tuple[PageSpec, ...]

@@ -72,3 +72,64 @@ def test_text_is_black_on_k_only(print_file):
         data = b"".join(_streams(document))
         # body text is set in 100% K: "0 0 0 1 k"
         assert b"0 0 0 1 k" in data
+
+
+def _build_one(campaign_dir, out, **options):
+    from leaflet import build
+
+    (result,) = build(campaign_dir, out, ward_codes=["W05000981"], **options).written
+    return result.path
+
+
+def test_crop_marks_sit_outside_the_bleed_and_keep_the_boxes_right(tmp_path):
+    from leaflet.model import PT_PER_MM
+
+    from .conftest import DEMO, render_page
+
+    path = _build_one(DEMO, tmp_path, crop_marks=True)
+    with pikepdf.open(path) as document:
+        assert document.check_pdf_syntax() == []
+        for page in document.pages:
+            media = [float(v) / PT_PER_MM for v in page.MediaBox]
+            trim = [float(v) / PT_PER_MM for v in page.TrimBox]
+            bleed = [float(v) / PT_PER_MM for v in page.BleedBox]
+            assert media == pytest.approx([0, 0, 166, 228], abs=0.01)  # 9 mm each side for the marks
+            assert trim == pytest.approx([9, 9, 157, 219], abs=0.01)
+            assert bleed == pytest.approx([6, 6, 160, 222], abs=0.01)
+            (registration,) = [cs for cs in page.Resources.ColorSpace.values() if cs[1] == "/All"]
+            assert registration[0] == "/Separation" and registration[2] == "/DeviceCMYK"
+    image = render_page(path, 0, dpi=150)
+    px = 150 / 25.4
+    # the top-left horizontal mark runs along the trim's top edge, 3 to 8 mm left of the trim
+    mark_y = round((228 - 219) * px)
+    assert image.getpixel((round(4 * px), mark_y))[0] < 100
+    assert image.getpixel((round(4 * px), mark_y + round(2 * px))) == (255, 255, 255)
+
+
+def test_without_marks_the_media_box_is_trim_plus_bleed(demo_report):
+    with pikepdf.open(demo_report.written[0].path) as document:
+        for page in document.pages:
+            assert "/ColorSpace" not in page.Resources or all(cs[1] != "/All" for cs in page.Resources.ColorSpace.values())
+
+
+def test_a_spot_swatch_becomes_a_separation(campaign_copy, tmp_path):
+    from .conftest import ROOT, render_page
+
+    layout = (ROOT / "layouts" / "a5-two-sided.yaml").read_text(encoding="utf-8")
+    layout = layout.replace("navy: [100, 78, 0, 38]", 'navy: {spot: "PANTONE 2747 C", cmyk: [100, 78, 0, 38]}')
+    layout = layout.replace("../fonts/", f"{ROOT}/fonts/")
+    (tmp_path / "spot.yaml").write_text(layout, encoding="utf-8")
+    campaign = campaign_copy / "campaign.yaml"
+    text = campaign.read_text(encoding="utf-8").replace(f"{ROOT}/layouts/a5-two-sided.yaml", str(tmp_path / "spot.yaml"))
+    campaign.write_text(text, encoding="utf-8")
+    path = _build_one(campaign_copy, tmp_path / "out")
+    with pikepdf.open(path) as document:
+        spaces = list(document.pages[0].Resources.ColorSpace.values())
+        (spot,) = spaces
+        assert spot[0] == "/Separation" and str(spot[1]) == "/PANTONE 2747 C" and spot[2] == "/DeviceCMYK"
+        assert [float(v) for v in spot[3].C1] == pytest.approx([1, 0.78, 0, 0.38])
+        forms = b"".join(x.read_bytes() for x in document.pages[0].Resources.XObject.values() if x.Subtype == "/Form")
+        assert b"/CS0 cs 1 scn" in forms
+    # the panel still shows navy on screen, through the alternate
+    r, g, b = render_page(path, 0, dpi=36).getpixel((40, 20))
+    assert b > r and b > g and r < 80
