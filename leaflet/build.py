@@ -1,11 +1,15 @@
-"""A campaign folder + its wards -> one print PDF per ward, written atomically.
+"""A campaign folder + its wards -> one print PDF per ward, the print order, and optionally one
+combined print file; written atomically, in parallel processes.
 
 The run is prepared once (fonts measured and subset, photos converted, static frames laid out and
-serialised); each ward then costs its own variant, layout of its own frames, and a few objects.
+serialised); each ward then costs its own variant, the layout of its own frames, and a few
+objects.  Worker processes are forked after preparing, so they share all of that.
 """
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
 import re
 import tempfile
@@ -14,14 +18,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .draw import PreparedDocument, draw_leaflet, prepare_document
-from .errors import InputError
+from .draw import CombinedFile, PreparedDocument, WardPages, draw_pages, file_from_pages, prepare_document
+from .errors import InputError, LeafletError
 from .layout import PreparedLayout, faces_needed, lay_out, prepare_layout
-from .load import load_campaign, load_wards, select_wards
+from .load import load_campaign, load_language, load_wards, select_wards
+from .manifest import ManifestRow, manifest_csv, manifest_json, manifest_row
 from .model import Campaign, Finding, LaidOutLeaflet, Ward
-from .variant import make_variant, ward_fields_used
+from .variant import make_variant, ward_fields_used, ward_slots
 
 Progress = Callable[[int, int], None]
+MARKER = ".leaflet-campaign"  # in an output folder: which campaign's files it holds
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class BuildReport:
     campaign: Campaign
     out_dir: Path
     results: tuple[WardResult, ...]
+    manifest: tuple[ManifestRow, ...]
+    combined: Path | None = None
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -50,40 +58,70 @@ class BuildReport:
         return tuple(result for result in self.results if result.path is not None)
 
 
+def ward_language(ward: Ward, campaign: Campaign) -> str:
+    """The ward's ``language`` cell, lower-cased; blank or the campaign's own means the base."""
+    language = ward.fields.get("language", "").strip().lower()
+    return "" if language in ("", campaign.language) else language
+
+
 @dataclass
 class PreparedRun:
     """Everything a run prepares once and reuses for every ward."""
 
-    campaign: Campaign
+    campaigns: dict[str, Campaign]  # by language, "" for campaign.yaml's own
+    varying: dict[str, frozenset[str]]
     layout: PreparedLayout
     document: PreparedDocument
 
+    @property
+    def campaign(self) -> Campaign:
+        return self.campaigns[""]
+
     def lay_out(self, ward: Ward) -> LaidOutLeaflet:
-        return lay_out(self.layout, make_variant(self.campaign, ward, self.layout.varying_slots))
+        language = ward_language(ward, self.campaign)
+        return lay_out(self.layout, make_variant(self.campaigns[language], ward, self.varying[language]))
 
     def draw(self, leaflet: LaidOutLeaflet) -> bytes:
-        return draw_leaflet(leaflet, self.document)
+        return file_from_pages(draw_pages(leaflet, self.document), self.document)
 
 
-def load(campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None) -> tuple[Campaign, list[Ward]]:
+def load(campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None) -> tuple[dict[str, Campaign], list[Ward]]:
+    """The campaign in each language its wards ask for, and the (chosen) wards."""
     campaign = load_campaign(Path(campaign_dir))
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
-    wards = load_wards(wards_path, ward_fields_used(campaign))
-    return campaign, select_wards(wards, list(ward_codes or []), wards_path)
+    wards = select_wards(load_wards(wards_path, ward_fields_used(campaign)), list(ward_codes or []), wards_path)
+    campaigns = {"": campaign}
+    for ward in wards:
+        language = ward_language(ward, campaign)
+        if language not in campaigns:
+            if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", language):
+                raise InputError(wards_path, f"line {ward.line}", f"'{language}' is not a language code", "use a code such as cy, gd or ga, or leave it blank")
+            campaigns[language] = load_language(campaign, language, wards_path, ward.line)
+            missing = sorted(ward_fields_used(campaigns[language]) - set(ward.fields))
+            if missing:
+                raise InputError(wards_path, "line 1", f"no '{missing[0]}' column, but campaign.{language}.yaml uses {{ward.{missing[0]}}}", "add the column or remove the placeholder")
+    return campaigns, wards
 
 
-def prepare_run(campaign: Campaign, wards: list[Ward], crop_marks: bool = False) -> PreparedRun:
-    layout = prepare_layout(campaign)
-    sample = lay_out(layout, make_variant(campaign, wards[0], layout.varying_slots))
-    characters = characters_needed(campaign, wards)
-    document = prepare_document(campaign.layout, sample, faces_needed(layout), characters, layout.images, crop_marks)
-    return PreparedRun(campaign, layout, document)
+def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False) -> PreparedRun:
+    base = campaigns[""]
+    layout = prepare_layout(base)
+    varying = {language: ward_slots(campaign) for language, campaign in campaigns.items()}
+    run = PreparedRun(campaigns, varying, layout, None)  # type: ignore[arg-type]
+    samples = {}
+    for ward in wards:  # one ward per language shows every static frame of that language
+        language = ward_language(ward, base)
+        if language not in samples:
+            samples[language] = run.lay_out(ward)
+    characters = characters_needed(campaigns.values(), wards)
+    run.document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
+    return run
 
 
-def characters_needed(campaign: Campaign, wards: Iterable[Ward]) -> set[str]:
+def characters_needed(campaigns: Iterable[Campaign], wards: Iterable[Ward]) -> set[str]:
     """Every character the run's text can contain, in both cases (styles may set capitals)."""
-    texts = [run.text for paragraphs in campaign.slots.values() for p in paragraphs for run in p.runs]
-    texts.append(campaign.imprint.text)
+    texts = [run.text for campaign in campaigns for paragraphs in campaign.slots.values() for p in paragraphs for run in p.runs]
+    texts.extend(campaign.imprint.text for campaign in campaigns)
     texts.extend(value for ward in wards for value in ward.fields.values())
     characters = set("".join(texts))
     return characters | set("".join(texts).upper())
@@ -99,6 +137,20 @@ def _slug(text: str, keep_case: bool = False) -> str:
     folded = folded.replace("&", " and ").replace("'", "")
     slug = re.sub(r"[^A-Za-z0-9]+", "-", folded if keep_case else folded.lower()).strip("-")
     return slug[:60].rstrip("-")
+
+
+def _output_names(wards: list[Ward], wards_path: Path) -> dict[str, str]:
+    """Each ward's file name; two wards may never share one (not even by letter case)."""
+    names: dict[str, str] = {}
+    taken: dict[str, Ward] = {}
+    for ward in wards:
+        name = output_name(ward)
+        other = taken.get(name.casefold())
+        if other:
+            raise InputError(wards_path, f"line {ward.line}", f"ward {ward.code} would be written to {name}, as ward {other.code} on line {other.line} is", "make the codes differ in more than punctuation or letter case")
+        taken[name.casefold()] = ward
+        names[ward.code] = name
+    return names
 
 
 def _file_mode() -> int:
@@ -124,6 +176,71 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def _claim_output_folder(out_dir: Path, campaign: Campaign, names: Iterable[str]) -> None:
+    """Refuse to write over files that another campaign (or something else) put there."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(out_dir, None, f"cannot create the output folder ({error.strerror})") from None
+    marker = out_dir / MARKER
+    ours = str(campaign.path)
+    if marker.exists():
+        try:
+            owner = json.loads(marker.read_text(encoding="utf-8")).get("campaign")
+        except (ValueError, OSError, AttributeError):
+            owner = None
+        if owner != ours:
+            raise InputError(out_dir, None, f"holds the files of another campaign ({owner})", "choose another --out folder")
+        return
+    clashes = [name for name in names if (out_dir / name).exists()]
+    if clashes:
+        raise InputError(out_dir, None, f"already has {clashes[0]}, not written by leaflet for this campaign", "choose another --out folder, or move those files away")
+    write_atomically(marker, (json.dumps({"campaign": ours}) + "\n").encode("utf-8"))
+
+
+# ---------------------------------------------------------------- per ward, in worker processes
+
+
+@dataclass
+class _Job:
+    run: PreparedRun
+    out_dir: Path
+    names: dict[str, str]
+    combined: bool
+
+
+_JOB: _Job | None = None  # set before forking workers; they inherit it
+
+
+def _build_ward(ward: Ward) -> tuple[WardResult, ManifestRow | None, WardPages | None]:
+    job = _JOB
+    try:
+        leaflet = job.run.lay_out(ward)
+    except LeafletError as error:
+        return WardResult(ward, None, (Finding("error", "input", str(error), ward.code),)), None, None
+    if any(f.severity == "error" for f in leaflet.findings):
+        return WardResult(ward, None, leaflet.findings), None, None
+    pages = draw_pages(leaflet, job.run.document)
+    data = file_from_pages(pages, job.run.document)
+    path = job.out_dir / job.names[ward.code]
+    write_atomically(path, data)
+    row = manifest_row(job.run.campaigns[ward_language(ward, job.run.campaign)], ward, path, len(pages.contents), data)
+    return WardResult(ward, path, leaflet.findings), row, pages if job.combined else None
+
+
+def _results(wards: list[Ward], jobs: int) -> Iterable[tuple[WardResult, ManifestRow | None, WardPages | None]]:
+    if jobs <= 1 or len(wards) < 2 * jobs:
+        yield from map(_build_ward, wards)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(_build_ward, wards, chunksize=max(1, min(64, len(wards) // (jobs * 8))))
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def build(
     campaign_dir: Path,
     out_dir: Path | None = None,
@@ -131,26 +248,52 @@ def build(
     ward_codes: Iterable[str] | None = None,
     progress: Progress | None = None,
     crop_marks: bool = False,
+    jobs: int = 1,
+    combined: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
-    ``crop_marks`` adds trim marks outside the bleed (most online printers add their own).
+    ``crop_marks`` adds trim marks outside the bleed (most online printers add their own);
+    ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards.
+    A ward that fails (text that does not fit, a missing glyph or photo) is reported in its
+    WardResult; the others are still built.
     """
-    campaign, wards = load(campaign_dir, wards_csv, ward_codes)
+    global _JOB
+    campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
+    campaign = campaigns[""]
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
+    names = _output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
+    combined_path = out_dir / f"{_slug(campaign.name)}-all-wards.pdf" if combined else None
+    _claim_output_folder(out_dir, campaign, [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])])
+    run = prepare_run(campaigns, wards, crop_marks)
+    _JOB = _Job(run, out_dir, names, combined)
+    results: list[WardResult] = []
+    rows: list[ManifestRow] = []
+    combined_file = combined_stream = None
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(out_dir, None, f"cannot create the output folder ({error.strerror})") from None
-    run = prepare_run(campaign, wards, crop_marks)
-    results = []
-    for index, ward in enumerate(wards):
-        leaflet = run.lay_out(ward)
-        path = None
-        if not any(f.severity == "error" for f in leaflet.findings):
-            path = out_dir / output_name(ward)
-            write_atomically(path, run.draw(leaflet))
-        results.append(WardResult(ward, path, leaflet.findings))
-        if progress:
-            progress(index + 1, len(wards))
-    return BuildReport(campaign, out_dir, tuple(results))
+        if combined_path:
+            handle, combined_temporary = tempfile.mkstemp(prefix=f".{combined_path.name}.", suffix=".part", dir=out_dir)
+            combined_stream = os.fdopen(handle, "wb")
+            combined_file = CombinedFile(combined_stream, run.document, f"{campaign.title} - all wards")
+        for index, (result, row, pages) in enumerate(_results(wards, jobs)):
+            results.append(result)
+            if row:
+                rows.append(row)
+            if combined_file and pages:
+                combined_file.add(pages)
+            if progress:
+                progress(index + 1, len(wards))
+        if combined_file:
+            combined_file.close()
+            combined_stream.close()
+            os.chmod(combined_temporary, _FILE_MODE)
+            os.replace(combined_temporary, combined_path)
+            combined_stream = None
+    finally:
+        _JOB = None
+        if combined_stream:
+            combined_stream.close()
+            Path(combined_temporary).unlink(missing_ok=True)
+    write_atomically(out_dir / "manifest.csv", manifest_csv(rows))
+    write_atomically(out_dir / "manifest.json", manifest_json(campaign, rows))
+    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path)

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import build
-from .errors import LeafletError
+from .build import build, default_jobs
+from .errors import InputError, LeafletError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>)")
     build_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
     build_parser.add_argument("--ward", action="append", metavar="CODE", help="build only this ward (repeatable)")
+    build_parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes building wards in parallel (default: all cores, here %(default)s)")
+    build_parser.add_argument("--combined", action="store_true", help="also write one PDF with every ward's pages in order, shared parts stored once")
     build_parser.add_argument("--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)")
     build_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     return parser
@@ -53,7 +55,9 @@ def _progress(quiet: bool):
 
 
 def _build(args: argparse.Namespace) -> int:
-    report = build(args.campaign, args.out, args.wards, args.ward, _progress(args.quiet), crop_marks=args.marks)
+    if args.jobs < 1:
+        raise InputError(None, "--jobs", f"must be 1 or more, got {args.jobs}")
+    report = build(args.campaign, args.out, args.wards, args.ward, _progress(args.quiet), crop_marks=args.marks, jobs=args.jobs, combined=args.combined)
     for result in report.results:
         for finding in result.findings:
             if finding.severity == "error" or not args.quiet:
@@ -61,6 +65,11 @@ def _build(args: argparse.Namespace) -> int:
                 print(f"{finding.severity}: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}", file=sys.stderr)
     if not args.quiet:
         print(f"wrote {len(report.written)} of {len(report.results)} ward PDFs to {report.out_dir}")
+        households = sum(row.households for row in report.manifest)
+        quantity = sum(row.quantity for row in report.manifest)
+        print(f"print order: {quantity} copies for {households} households, in {report.out_dir / 'manifest.csv'}")
+        if report.combined:
+            print(f"combined print file: {report.combined}")
     if report.failed:
         print(f"{len(report.failed)} ward(s) not built: {', '.join(r.ward.code for r in report.failed)}", file=sys.stderr)
         return 1

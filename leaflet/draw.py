@@ -11,10 +11,12 @@ from __future__ import annotations
 import itertools
 import os
 import time
+import zlib
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from . import __version__, pdf
-from .images import PRESS_CONDITION, PRESS_CONDITION_INFO, PRESS_PROFILE, ImageSource, PrintImage, prepare_print_image
+from .images import PRESS_CONDITION, PRESS_CONDITION_INFO, PRESS_PROFILE, PrintImage, prepare_print_image, read_image_source
 from .model import (
     BoxPt,
     Cmyk,
@@ -47,13 +49,11 @@ def pdf_date() -> str:
 class PreparedDocument:
     """What every ward's file shares, already serialised."""
 
-    media_width_pt: float
-    media_height_pt: float
     margin_pt: float  # from the media box's edge to the trim: the bleed, or more with crop marks
-    bleed_pt: float
-    trim_width_pt: float
-    trim_height_pt: float
     marks: bytes  # crop mark operators, or nothing
+    media_box: list[float]
+    trim_box: list[float]
+    bleed_box: list[float]
     colour_spaces: dict[str, str]  # spot ink name -> its colour space's resource name
     shared: pdf.SharedPart
     next_number: int  # the first object number a ward's own objects take
@@ -62,24 +62,27 @@ class PreparedDocument:
     forms: dict[tuple[int, ...], str]  # ids of a run of static frames -> resource name
     resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
     output_intent: pdf.Ref
-    image_sources: dict[str, ImageSource]
     date: str
     _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
 
 
 def _image_key(item: PlacedImage) -> tuple:
-    return (item.slot, item.placed, item.clip)
+    return (item.path, item.placed, item.clip)
+
+
+def _print_image(item: PlacedImage) -> PrintImage:
+    return prepare_print_image(read_image_source(item.path), item.placed, item.clip)
 
 
 def prepare_document(
     layout: Layout,
-    sample: LaidOutLeaflet,
+    samples: list[LaidOutLeaflet],
     faces: set[str],
     characters: set[str],
-    image_sources: dict[str, ImageSource],
     crop_marks: bool = False,
 ) -> PreparedDocument:
-    """Serialise the shared objects, taking the static frames from any one ward's leaflet."""
+    """Serialise the shared objects, taking the static frames from one ward's leaflet per
+    language (any ward will do: static frames are the same for all of them)."""
     body = pdf.Body()
     number = 1
 
@@ -106,11 +109,11 @@ def prepare_document(
         font_refs[f"F{index}"] = pdf.Ref(embedded.font_ref)
 
     images: dict[tuple, tuple[str, int, PrintImage]] = {}
-    for page in sample.pages:
+    for page in (page for sample in samples for page in sample.pages):
         for frame in page.frames:
             for item in frame.items:
                 if isinstance(item, PlacedImage) and frame.static and _image_key(item) not in images:
-                    print_image = prepare_print_image(image_sources[item.slot], item.placed, item.clip)
+                    print_image = _print_image(item)
                     body.add(number, _image_object(number, print_image))
                     images[_image_key(item)] = (f"Im{len(images)}", number, print_image)
                     number += 1
@@ -142,13 +145,11 @@ def prepare_document(
     mark_offset = max(bleed, mm_to_pt(MARK_OFFSET_MM))
     margin = mark_offset + mm_to_pt(MARK_LENGTH_MM + 1) if crop_marks else bleed
     prepared = PreparedDocument(
-        media_width_pt=trim_w + 2 * margin,
-        media_height_pt=trim_h + 2 * margin,
         margin_pt=margin,
-        bleed_pt=bleed,
-        trim_width_pt=trim_w,
-        trim_height_pt=trim_h,
         marks=b"",
+        media_box=[0, 0, trim_w + 2 * margin, trim_h + 2 * margin],
+        trim_box=[margin, margin, margin + trim_w, margin + trim_h],
+        bleed_box=[margin - bleed, margin - bleed, margin + trim_w + bleed, margin + trim_h + bleed],
         colour_spaces=colour_spaces,
         shared=pdf.SharedPart(b"", {}, b""),
         next_number=0,
@@ -157,15 +158,14 @@ def prepare_document(
         forms={},
         resources={"Font": font_refs, "XObject": dict(image_refs), "ColorSpace": colour_space_refs},
         output_intent=pdf.Ref(output_intent),
-        image_sources=image_sources,
         date=pdf_date(),
     )
     if crop_marks:
         prepared.marks = _crop_mark_ops(trim_w, trim_h, mark_offset, colour_spaces[REGISTRATION])
     bbox = [-bleed, -bleed, trim_w + bleed, trim_h + bleed]
-    for page in sample.pages:
+    for page in (page for sample in samples for page in sample.pages):
         for group in _groups(page.frames):
-            if not group[0].static:
+            if not group[0].static or tuple(id(frame) for frame in group) in prepared.forms:
                 continue
             content = b"".join(_frame_ops(frame, prepared, None) for frame in group)
             name = f"Fx{len(prepared.forms)}"
@@ -204,26 +204,29 @@ def _image_object(number: int, image: PrintImage) -> bytes:
     return pdf.stream(number, entries, image.jpeg, compress=False)
 
 
-class _WardObjects:
-    """Object numbers and objects of one ward's own, handed out as drawing needs them."""
+@dataclass(frozen=True)
+class WardPages:
+    """A ward's own drawing: a compressed content stream per page, and photos of its own (drawn
+    as /Iw0, /Iw1 ...).  Everything else its pages show is in the shared part."""
 
-    def __init__(self, prepared: PreparedDocument):
-        self.body = pdf.Body(len(pdf.HEADER) + len(prepared.shared.data))
-        self.numbers = itertools.count(prepared.next_number)
-        self.images: dict[str, pdf.Ref] = {}
+    ward_code: str
+    title: str
+    contents: tuple[bytes, ...]
+    images: tuple[PrintImage, ...]
+
+
+class _OwnImages:
+    def __init__(self) -> None:
+        self.images: list[PrintImage] = []
 
     def add_image(self, image: PrintImage) -> str:
-        number = next(self.numbers)
-        self.body.add(number, _image_object(number, image))
-        name = f"Iw{len(self.images)}"
-        self.images[name] = pdf.Ref(number)
-        return name
+        self.images.append(image)
+        return f"Iw{len(self.images) - 1}"
 
 
-def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
-    """One ward's print file."""
-    ward = _WardObjects(prepared)
-    catalog, pages_number, info = next(ward.numbers), next(ward.numbers), next(ward.numbers)
+def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages:
+    """The ward's content streams: shared frames by reference, its own frames drawn out."""
+    own = _OwnImages()
     contents = []
     for page in leaflet.pages:
         ops = [b"q 1 0 0 1 %s %s cm\n" % (pdf.number(prepared.margin_pt), pdf.number(prepared.margin_pt))]
@@ -232,38 +235,62 @@ def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
             if form:
                 ops.append(b"/%s Do\n" % form.encode("ascii"))
             else:
-                ops.extend(_frame_ops(frame, prepared, ward) for frame in group)
+                ops.extend(_frame_ops(frame, prepared, own) for frame in group)
         ops.append(prepared.marks)
         ops.append(b"Q\n")
-        contents.append(b"".join(ops))
-    resources = {**prepared.resources, "XObject": {**prepared.resources["XObject"], **ward.images}}
-    media = [0, 0, prepared.media_width_pt, prepared.media_height_pt]
-    margin, bleed = prepared.margin_pt, prepared.bleed_pt
-    trim = [margin, margin, margin + prepared.trim_width_pt, margin + prepared.trim_height_pt]
-    bleed_box = [margin - bleed, margin - bleed, trim[2] + bleed, trim[3] + bleed]
+        contents.append(zlib.compress(b"".join(ops), 6))
+    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images))
+
+
+def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf.Body, parent: int) -> list[int]:
+    """Add a ward's page objects (and its own photos) to ``body``; returns the pages' numbers."""
+    xobjects = dict(prepared.resources["XObject"])
+    for index, image in enumerate(pages.images):
+        number = next(numbers)
+        body.add(number, _image_object(number, image))
+        xobjects[f"Iw{index}"] = pdf.Ref(number)
+    resources = pdf.serialise({**prepared.resources, "XObject": xobjects})
     page_numbers = []
-    for content in contents:
-        content_number, page_number = next(ward.numbers), next(ward.numbers)
-        ward.body.add(content_number, pdf.stream(content_number, {}, content))
-        ward.body.add(page_number, pdf.indirect(page_number, {
+    for content in pages.contents:
+        content_number, page_number = next(numbers), next(numbers)
+        body.add(content_number, pdf.stream(content_number, {"Filter": pdf.Name("FlateDecode")}, content, compress=False))
+        body.add(page_number, pdf.indirect(page_number, {
             "Type": pdf.Name("Page"),
-            "Parent": pdf.Ref(pages_number),
-            "MediaBox": media,
-            "BleedBox": bleed_box,
-            "TrimBox": trim,
+            "Parent": pdf.Ref(parent),
+            "MediaBox": prepared.media_box,
+            "BleedBox": prepared.bleed_box,
+            "TrimBox": prepared.trim_box,
             "Resources": resources,
             "Contents": pdf.Ref(content_number),
         }))
         page_numbers.append(page_number)
-    ward.body.add(catalog, pdf.indirect(catalog, {
+    return page_numbers
+
+
+def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
+    """One ward's print file."""
+    return file_from_pages(draw_pages(leaflet, prepared), prepared)
+
+
+def file_from_pages(pages: WardPages, prepared: PreparedDocument) -> bytes:
+    numbers = itertools.count(prepared.next_number)
+    body = pdf.Body(len(pdf.HEADER) + len(prepared.shared.data))
+    catalog, pages_number, info = next(numbers), next(numbers), next(numbers)
+    page_numbers = write_pages(pages, prepared, numbers, body, pages_number)
+    _finish_objects(body, prepared, catalog, pages_number, info, page_numbers, pages.title, f"Print file for ward {pages.ward_code}")
+    return pdf.finish_file(prepared.shared, body, catalog, info)
+
+
+def _finish_objects(body: pdf.Body, prepared: PreparedDocument, catalog: int, pages_number: int, info: int, page_numbers: list[int], title: str, subject: str) -> None:
+    body.add(catalog, pdf.indirect(catalog, {
         "Type": pdf.Name("Catalog"),
         "Pages": pdf.Ref(pages_number),
         "OutputIntents": [prepared.output_intent],
     }))
-    ward.body.add(pages_number, pdf.indirect(pages_number, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(n) for n in page_numbers], "Count": len(page_numbers)}))
-    ward.body.add(info, pdf.indirect(info, {
-        "Title": leaflet.title,
-        "Subject": f"Print file for ward {leaflet.ward.code}",
+    body.add(pages_number, pdf.indirect(pages_number, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(n) for n in page_numbers], "Count": len(page_numbers)}))
+    body.add(info, pdf.indirect(info, {
+        "Title": title,
+        "Subject": subject,
         "Creator": f"leaflet {__version__}",
         "Producer": f"leaflet {__version__}",
         "CreationDate": prepared.date,
@@ -272,7 +299,32 @@ def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
         "GTS_PDFXVersion": "PDF/X-1:2001",
         "GTS_PDFXConformance": "PDF/X-1a:2001",
     }))
-    return pdf.finish_file(prepared.shared, ward.body, catalog, info)
+
+
+class CombinedFile:
+    """Every ward's pages, in order, in one print file: shared objects stored once, each ward's
+    objects written out as they come so memory stays flat however many wards there are."""
+
+    def __init__(self, stream: BinaryIO, prepared: PreparedDocument, title: str):
+        self.stream = stream
+        self.prepared = prepared
+        self.title = title
+        self.numbers = itertools.count(prepared.next_number)
+        self.pages_number = next(self.numbers)
+        self.page_numbers: list[int] = []
+        self.body = pdf.Body(len(pdf.HEADER) + len(prepared.shared.data))
+        stream.write(pdf.HEADER + prepared.shared.data)
+
+    def add(self, pages: WardPages) -> None:
+        self.page_numbers.extend(write_pages(pages, self.prepared, self.numbers, self.body, self.pages_number))
+        self.stream.write(self.body.data())
+        self.body.chunks.clear()
+
+    def close(self) -> None:
+        catalog, info = next(self.numbers), next(self.numbers)
+        wards = len(self.page_numbers)
+        _finish_objects(self.body, self.prepared, catalog, self.pages_number, info, self.page_numbers, self.title, f"Print file, {wards} pages")
+        self.stream.write(pdf.finish_file(self.prepared.shared, self.body, catalog, info, include_start=False))
 
 
 # ---------------------------------------------------------------- content stream operators
@@ -306,7 +358,7 @@ def _rect(box: BoxPt) -> bytes:
     return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
 
 
-def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardObjects | None) -> bytes:
+def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _OwnImages | None) -> bytes:
     out: list[bytes] = []
     for item in frame.items:
         if isinstance(item, TextLine):
@@ -347,12 +399,12 @@ def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
     return b"".join(ops)
 
 
-def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardObjects | None) -> bytes:
+def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages | None) -> bytes:
     key = _image_key(item)
     if key in prepared.images:
         name, _, image = prepared.images[key]
     else:  # a photo of the ward's own: embedded in its file
-        image = prepare_print_image(prepared.image_sources[item.slot], item.placed, item.clip)
+        image = _print_image(item)
         name = ward.add_image(image)
     n = pdf.number
     placed = image.placed

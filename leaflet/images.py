@@ -45,7 +45,9 @@ class PrintImage:
     effective_ppi: float  # of the source at its placed size, before any downsampling
 
 
+@lru_cache(maxsize=256)
 def read_image_source(path: Path) -> ImageSource:
+    """The photo's displayed size; read once per run however many wards use it."""
     image = _open(path)
     width, height = image.size
     if _orientation(image) in (5, 6, 7, 8):

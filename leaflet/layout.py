@@ -6,7 +6,8 @@ Layout never draws.  Frames whose content is the same for every ward are laid ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from . import markup
 from .errors import DoesNotFit, InputError
@@ -21,6 +22,7 @@ from .model import (
     FilledBox,
     FlowFrame,
     Frame,
+    Layout,
     ImageFrame,
     ImprintFrame,
     LaidOutFrame,
@@ -38,19 +40,23 @@ from .model import (
     mm_to_pt,
 )
 from .qr import QUIET_MODULES, qr_modules
-from .variant import Variant, ward_slots
+from .variant import Variant
 
 
 @dataclass
 class PreparedLayout:
-    """What every ward of a run shares: metrics, photo sizes, and the frames laid out once."""
+    """What every ward of a run shares: metrics, and the frames laid out once.
 
-    campaign: Campaign
+    A frame (or a flow chain) whose inputs are the campaign's own objects, not a ward's, is laid
+    out on first use and cached under the identity of those inputs; every later ward gets the
+    same LaidOutFrame objects back, which is what lets draw serialise them once.
+    """
+
+    layout: Layout
     metrics: dict[str, FontMetrics]
-    images: dict[str, ImageSource]
-    varying_slots: frozenset[str]
-    static_frames: dict[str, LaidOutFrame]
-    static_findings: tuple[Finding, ...]
+    campaign_path: Path
+    ward_url: bool  # the sign-up URL holds ward fields: every QR code is the ward's own
+    cache: dict[tuple, tuple[object, dict[str, LaidOutFrame], list[Finding]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,80 +66,93 @@ class _Result:
 
 
 def prepare_layout(campaign: Campaign) -> PreparedLayout:
-    layout = campaign.layout
-    metrics = {key: load_metrics(face) for key, face in layout.fonts.items()}
-    images = {slot: read_image_source(path) for slot, path in campaign.images.items()}
-    prepared = PreparedLayout(campaign, metrics, images, ward_slots(campaign), {}, ())
-    result = _lay_out_frames(prepared, None, static=True)
-    prepared.static_frames = result.frames
-    prepared.static_findings = tuple(result.findings)
-    return prepared
+    metrics = {key: load_metrics(face) for key, face in campaign.layout.fonts.items()}
+    return PreparedLayout(campaign.layout, metrics, campaign.path, bool(markup.placeholders(campaign.signup_url)))
 
 
 def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
-    result = _lay_out_frames(prepared, variant, static=False)
-    frames = {**prepared.static_frames, **result.frames}
-    pages = tuple(
-        LaidOutPage(page.name, tuple(frames[frame.name] for frame in page.frames)) for page in prepared.campaign.layout.pages
-    )
-    findings = tuple(
-        Finding(f.severity, f.rule, f.message, variant.ward.code, f.page, f.frame)
-        for f in (*prepared.static_findings, *result.findings)
-    )
-    return LaidOutLeaflet(variant.ward, variant.title, variant.signup_url, pages, findings)
+    layout = prepared.layout
+    own = _Result({}, [])
+    frames: dict[str, LaidOutFrame] = {}
+    findings: list[Finding] = []
+    for page in layout.pages:
+        for frame in page.frames:
+            if frame.name in frames:
+                continue  # a later link of a flow chain laid out with its first
+            unit, inputs = _unit_inputs(prepared, frame, variant)
+            if inputs is None:
+                _lay_out_unit(prepared, page.name, frame, variant, False, own)
+                frames.update(own.frames)
+                continue
+            key = (unit, id(inputs))
+            if key not in prepared.cache:
+                shared = _Result({}, [])
+                _lay_out_unit(prepared, page.name, frame, variant, True, shared)
+                prepared.cache[key] = (inputs, shared.frames, shared.findings)  # inputs kept: ids stay valid
+            _, shared_frames, shared_findings = prepared.cache[key]
+            frames.update(shared_frames)
+            findings.extend(shared_findings)
+    findings.extend(own.findings)
+    pages = tuple(LaidOutPage(page.name, tuple(frames[frame.name] for frame in page.frames)) for page in layout.pages)
+    ward_findings = tuple(Finding(f.severity, f.rule, f.message, variant.ward.code, f.page, f.frame) for f in findings)
+    return LaidOutLeaflet(variant.ward, variant.title, variant.signup_url, pages, ward_findings)
 
 
 # ---------------------------------------------------------------- frames
 
 
-def _is_static(prepared: PreparedLayout, frame: Frame) -> bool:
-    campaign = prepared.campaign
-    if isinstance(frame, (TextFrame, ImageFrame)):
-        return frame.slot not in prepared.varying_slots
+def _unit_inputs(prepared: PreparedLayout, frame: Frame, variant: Variant) -> tuple[str, object | None]:
+    """What a frame's layout depends on, or None when that is the ward's own.
+
+    A variant passes the campaign's objects on unchanged unless the ward changes them, so an
+    input is shared exactly when it ``is`` the campaign's (or its language's) object.
+    """
+    if isinstance(frame, ShapeFrame):
+        return frame.name, frame
+    if isinstance(frame, TextFrame):
+        return frame.name, _shared(variant.slots[frame.slot], variant, frame.slot)
     if isinstance(frame, FlowFrame):
-        return campaign.layout.flows[frame.flow].slot not in prepared.varying_slots
+        slot = prepared.layout.flows[frame.flow].slot
+        return f"flow:{frame.flow}", _shared(variant.slots[slot], variant, slot)
+    if isinstance(frame, ImageFrame):
+        path = variant.images[frame.slot]
+        return frame.name, path if path is variant.campaign.images[frame.slot] else None
     if isinstance(frame, QrFrame):
-        return not markup.placeholders(campaign.signup_url) and frame.caption_slot not in prepared.varying_slots
-    return True
+        if prepared.ward_url:
+            return frame.name, None
+        caption = variant.slots[frame.caption_slot] if frame.caption_slot else ()
+        return frame.name, _shared(caption, variant, frame.caption_slot) if frame.caption_slot else frame
+    return frame.name, variant.campaign.imprint  # ImprintFrame
 
 
-def _lay_out_frames(prepared: PreparedLayout, variant: Variant | None, static: bool) -> _Result:
-    """Lay out the static frames (``variant`` is None) or the ward's own ones."""
-    campaign = prepared.campaign
-    layout = campaign.layout
-    result = _Result({}, [])
-    slots = variant.slots if variant else campaign.slots
-    done_flows: set[str] = set()
-    for page in layout.pages:
-        for frame in page.frames:
-            if _is_static(prepared, frame) != static:
-                continue
-            box = _box_pt(frame.box, layout.trim_height_mm)
-            if isinstance(frame, FlowFrame):
-                if frame.flow not in done_flows:
-                    done_flows.add(frame.flow)
-                    _lay_out_flow(prepared, frame.flow, slots, static, result)
-                continue
-            if isinstance(frame, ShapeFrame):
-                items = (FilledBox(box, frame.fill, frame.stroke, frame.stroke_pt),)
-                result.frames[frame.name] = LaidOutFrame(frame.name, box, items, static)
-            elif isinstance(frame, ImageFrame):
-                source = prepared.images[frame.slot]
-                placed = _place_image(box, source, frame.fit, frame.focal)
-                result.frames[frame.name] = LaidOutFrame(frame.name, box, (PlacedImage(frame.slot, placed, box),), static)
-            elif isinstance(frame, TextFrame):
-                padding = mm_to_pt(frame.padding_mm)
-                inner = BoxPt(box.x + padding, box.y + padding, box.width - 2 * padding, box.height - 2 * padding)
-                background = (FilledBox(box, frame.fill),) if frame.fill else ()
-                _lay_out_text(prepared, page.name, frame.name, box, inner, slots[frame.slot], frame.style, frame.valign, background, static, result)
-            elif isinstance(frame, ImprintFrame):
-                text = variant.imprint if variant else campaign.imprint.text
-                paragraphs = (Paragraph("body", (Run(text),)),)
-                _lay_out_text(prepared, page.name, frame.name, box, box, paragraphs, frame.style, "bottom", (), static, result)
-            elif isinstance(frame, QrFrame):
-                url = variant.signup_url if variant else campaign.signup_url
-                _lay_out_qr(prepared, page.name, frame, box, url, slots, static, result)
-    return result
+def _shared(content, variant: Variant, slot: str):
+    return content if content is variant.campaign.slots[slot] else None
+
+
+def _lay_out_unit(prepared: PreparedLayout, page: str, frame: Frame, variant: Variant, static: bool, result: _Result) -> None:
+    layout = prepared.layout
+    box = _box_pt(frame.box, layout.trim_height_mm)
+    slots = variant.slots
+    if isinstance(frame, FlowFrame):
+        _lay_out_flow(prepared, frame.flow, slots, static, result)
+    elif isinstance(frame, ShapeFrame):
+        items = (FilledBox(box, frame.fill, frame.stroke, frame.stroke_pt),)
+        result.frames[frame.name] = LaidOutFrame(frame.name, box, items, static)
+    elif isinstance(frame, ImageFrame):
+        source = read_image_source(variant.images[frame.slot])
+        placed = _place_image(box, source, frame.fit, frame.focal)
+        image = PlacedImage(frame.slot, source.path, placed, box)
+        result.frames[frame.name] = LaidOutFrame(frame.name, box, (image,), static)
+    elif isinstance(frame, TextFrame):
+        padding = mm_to_pt(frame.padding_mm)
+        inner = BoxPt(box.x + padding, box.y + padding, box.width - 2 * padding, box.height - 2 * padding)
+        background = (FilledBox(box, frame.fill),) if frame.fill else ()
+        _lay_out_text(prepared, page, frame.name, box, inner, slots[frame.slot], frame.style, frame.valign, background, static, result)
+    elif isinstance(frame, ImprintFrame):
+        paragraphs = (Paragraph("body", (Run(variant.campaign.imprint.text),)),)
+        _lay_out_text(prepared, page, frame.name, box, box, paragraphs, frame.style, "bottom", (), static, result)
+    elif isinstance(frame, QrFrame):
+        _lay_out_qr(prepared, page, frame, box, variant.signup_url, slots, static, result)
 
 
 def _box_pt(box: BoxMm, trim_height_mm: float) -> BoxPt:
@@ -153,7 +172,7 @@ def _place_image(box: BoxPt, source: ImageSource, fit: str, focal: tuple[float, 
 
 
 def _styled(prepared: PreparedLayout, paragraphs, style_name: str) -> list[StyledParagraph]:
-    style = prepared.campaign.layout.styles[style_name]
+    style = prepared.layout.styles[style_name]
     return [StyledParagraph(p, style) for p in paragraphs]
 
 
@@ -161,7 +180,7 @@ def _lay_out_text(prepared, page, name, box, inner, paragraphs, style_name, vali
     fitted = fit_chain(_styled(prepared, paragraphs, style_name), [inner], prepared.metrics)
     lines = fitted.lines[0]
     if lines and valign != "top":
-        style = prepared.campaign.layout.styles[style_name]
+        style = prepared.layout.styles[style_name]
         descent = prepared.metrics[next(iter(lines[0].runs)).font].descent * style.size_pt * fitted.scale / 1000
         free = lines[-1].baseline_pt - descent - inner.y
         shift = free if valign == "bottom" else free / 2
@@ -175,7 +194,7 @@ def _shift_line(line: TextLine, down_pt: float) -> TextLine:
 
 
 def _lay_out_flow(prepared: PreparedLayout, flow_name: str, slots, static: bool, result: _Result) -> None:
-    layout = prepared.campaign.layout
+    layout = prepared.layout
     flow = layout.flows[flow_name]
     chain = [(page.name, frame) for page in layout.pages for frame in page.frames if isinstance(frame, FlowFrame) and frame.flow == flow_name]
     boxes = [_box_pt(frame.box, layout.trim_height_mm) for _, frame in chain]
@@ -209,7 +228,7 @@ def _fit_findings(prepared, page: str, frame: str, fitted, result: _Result, stat
                     shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
                     message = f"font {run.font} cannot draw {shown} (frame '{first_frame or frame}')"
                     if static:
-                        raise InputError(prepared.campaign.path, "slots", message, "use another character or a font that has it")
+                        raise InputError(prepared.campaign_path, "slots", message, "use another character or a font that has it")
                     result.findings.append(Finding("error", "missing-glyph", message, page=page, frame=first_frame or frame))
 
 
@@ -230,30 +249,7 @@ def _lay_out_qr(prepared, page: str, frame: QrFrame, box: BoxPt, url: str, slots
     result.frames[frame.name] = LaidOutFrame(frame.name, box, tuple(items), static, scale)
 
 
-def faces_needed(prepared: PreparedLayout) -> set[str]:
-    """Every font face any ward's text can use, from the layout's styles and the words' markup."""
-    layout = prepared.campaign.layout
-    slots = prepared.campaign.slots
-    used: set[str] = set()
-
-    def add(style_name: str, paragraphs) -> None:
-        style = layout.styles[style_name]
-        used.add(face_key(style.family, style.bold, style.italic, prepared.metrics))
-        for paragraph in paragraphs:
-            for run in paragraph.runs:
-                used.add(face_key(style.family, style.bold or run.bold, style.italic or run.italic, prepared.metrics))
-
-    for page in layout.pages:
-        for frame in page.frames:
-            if isinstance(frame, TextFrame):
-                add(frame.style, slots[frame.slot])
-            elif isinstance(frame, ImprintFrame):
-                add(frame.style, ())
-            elif isinstance(frame, QrFrame) and frame.caption_slot:
-                add(frame.caption_style, slots[frame.caption_slot])
-            elif isinstance(frame, FlowFrame):
-                flow = layout.flows[frame.flow]
-                style_of = {"body": flow.body_style, "heading": flow.heading_style, "bullet": flow.bullet_style}
-                for paragraph in slots[flow.slot]:
-                    add(style_of[paragraph.kind], (paragraph,))
-    return used
+def faces_needed(layout: Layout) -> set[str]:
+    """Every face of every family a style uses: any of them may be asked for by inline markup."""
+    families = {style.family for style in layout.styles.values()}
+    return {key for key, face in layout.fonts.items() if face.family in families}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -365,7 +366,12 @@ def load_campaign(campaign: Path) -> Campaign:
     path = find_campaign_file(campaign)
     data = read_yaml(path)
     r = _Reader(path)
-    r.unknown_keys(data, {"title", "layout", "wards", "signup_url", "imprint", "images", "slots"}, "")
+    r.unknown_keys(data, {"title", "layout", "wards", "signup_url", "imprint", "images", "slots", "print_order", "language"}, "")
+    order = r.mapping(r.get(data, "print_order", "", dict, {}), "print_order")
+    r.unknown_keys(order, {"overs_percent", "pack_size"}, "print_order")
+    pack_size = r.get(order, "pack_size", "print_order", int, 50)
+    if pack_size < 1:
+        raise r.error("print_order.pack_size", "must be a whole number of at least 1")
     layout = load_layout(r.relative_path(r.get(data, "layout", "", str)))
     url = r.get(data, "signup_url", "", str)
     if not url.startswith(("https://", "http://")):
@@ -401,9 +407,39 @@ def load_campaign(campaign: Path) -> Campaign:
         imprint=imprint,
         slots=slots,
         images=images,
+        language=r.get(data, "language", "", str, "en").strip().lower(),
+        overs_percent=r.number(order, "overs_percent", "print_order", 5.0, minimum=0),
+        pack_size=pack_size,
     )
     _check_references(r, campaign_spec)
     return campaign_spec
+
+
+def load_language(campaign: Campaign, language: str, wards_path: Path, line: int) -> Campaign:
+    """The campaign in another language: ``campaign.<language>.yaml`` beside ``campaign.yaml``
+    replaces the title, words and photos it names; everything else is the campaign's."""
+    path = campaign.root / f"campaign.{language}.yaml"
+    if not path.is_file():
+        raise InputError(wards_path, f"line {line}", f"language '{language}' has no {path.name} in {campaign.root}", "add the translated words there, or clear the language cell")
+    data = read_yaml(path)
+    r = _Reader(path)
+    r.unknown_keys(data, {"title", "slots", "images"}, "")
+    slots = {str(name): _load_slot(r, str(name), value) for name, value in r.get(data, "slots", "", dict, {}).items()}
+    for name in slots:
+        if name not in campaign.slots:
+            raise r.error(f"slots.{name}", "no such slot in campaign.yaml", f"slots there: {', '.join(sorted(campaign.slots))}")
+    images = dict(campaign.images)
+    for slot, file in r.get(data, "images", "", dict, {}).items():
+        if slot not in campaign.images or not isinstance(file, str):
+            raise r.error(f"images.{slot}", "expected the path of a photo for an image slot of campaign.yaml")
+        images[slot] = r.relative_path(file)
+    return replace(
+        campaign,
+        path=path,
+        title=r.get(data, "title", "", str, campaign.title),
+        slots={**campaign.slots, **slots},
+        images=images,
+    )
 
 
 def _load_slot(r: _Reader, name: str, value: Any) -> tuple[Paragraph, ...]:
@@ -448,6 +484,26 @@ def _check_references(r: _Reader, campaign: Campaign) -> None:
 # ---------------------------------------------------------------- wards
 
 
+def decode_spreadsheet_text(raw: bytes, path: Path) -> str:
+    """Text as spreadsheets export it: UTF-8 (with or without a byte-order mark), UTF-16 with
+    one ("Unicode text"), or Windows-1252 ("CSV" from Excel on Windows).  Anything else is
+    refused rather than guessed at, so 'Môn' never comes out as 'MÃ´n'."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(path, None, "damaged UTF-16 text", "export the spreadsheet again as 'CSV UTF-8'") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        line = raw[: utf8_error.start].count(b"\n") + 1
+        raise InputError(path, f"line {line}", "neither UTF-8 nor Windows-1252 text", "export the spreadsheet as 'CSV UTF-8'") from None
+
+
 def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward]:
     """Read a wards spreadsheet export.  ``required_fields`` are the columns content refers to."""
     path = Path(path)
@@ -455,12 +511,10 @@ def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, None, "wards file not found", "set 'wards' in campaign.yaml or pass --wards") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(path, f"line {line}", "not UTF-8 text", "export the spreadsheet as 'CSV UTF-8'") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    text = decode_spreadsheet_text(raw, path)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

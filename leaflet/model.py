@@ -233,6 +233,9 @@ class Campaign:
     imprint: Imprint
     slots: dict[str, tuple[Paragraph, ...]]
     images: dict[str, Path]
+    language: str = "en"  # of campaign.yaml's words; wards in other languages use campaign.<code>.yaml
+    overs_percent: float = 5.0  # the print order: extra copies on top of households
+    pack_size: int = 50  # quantities are rounded up to whole packs
 
     @property
     def root(self) -> Path:
@@ -301,6 +304,7 @@ class PlacedImage:
     """An image drawn at ``placed`` (its whole extent) and clipped to ``clip``."""
 
     slot: str
+    path: Path
     placed: BoxPt
     clip: BoxPt
 

@@ -101,11 +101,13 @@ class SharedPart:
         return cls(data, dict(body.offsets), hashlib.md5(data).digest())
 
 
-def finish_file(shared: SharedPart, own: Body, root: int, info: int) -> bytes:
+def finish_file(shared: SharedPart, own: Body, root: int, info: int, include_start: bool = True) -> bytes:
     """Header + shared objects + this file's objects + xref + trailer.
 
-    The document ID is an MD5 over the shared part's digest and this file's objects: the same
-    inputs give the same ID, without hashing the (large, unchanging) shared part per file.
+    With ``include_start=False`` the header, shared part and own objects are taken as already
+    written (a combined file streams them), and only the remaining objects and the tail come back.
+    The document ID is an MD5 over the shared part's digest and this file's own objects: the
+    same inputs give the same ID, without hashing the (large, unchanging) shared part per file.
     """
     offsets = {**shared.offsets, **own.offsets}
     count = max(offsets) + 1
@@ -113,8 +115,9 @@ def finish_file(shared: SharedPart, own: Body, root: int, info: int) -> bytes:
     rows = [b"0000000000 65535 f \n"]
     rows.extend(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n" for n in range(1, count))
     own_data = own.data()
-    document_id = hashlib.md5(shared.digest + own_data).hexdigest().upper().encode("ascii")
+    document_id = hashlib.md5(shared.digest + own_data + b"%d" % count).hexdigest().upper().encode("ascii")
     trailer = serialise({"Size": count, "Root": Ref(root), "Info": Ref(info), "ID": [b"<" + document_id + b">"] * 2})
+    head = (HEADER, shared.data) if include_start else ()
     return b"".join(
-        (HEADER, shared.data, own_data, b"xref\n0 %d\n" % count, *rows, b"trailer\n", trailer, b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+        (*head, own_data, b"xref\n0 %d\n" % count, *rows, b"trailer\n", trailer, b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
     )

@@ -1,12 +1,13 @@
-"""Campaign + one ward -> that ward's variant: placeholders filled, its sign-up URL.
+"""Campaign + one ward -> that ward's variant: placeholders filled, overrides applied, its URL.
 
-Slots without placeholders are passed on as the very same objects for every ward, which is what
-lets layout and draw do their work for them once per run.
+Whatever the ward does not change is passed on as the very same object for every ward, which is
+what lets layout and draw do their work for it once per run (see ``layout._unit_inputs``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from . import markup
@@ -16,10 +17,11 @@ from .model import Campaign, Paragraph, Ward
 @dataclass(frozen=True)
 class Variant:
     ward: Ward
+    campaign: Campaign  # the campaign in the ward's language
     title: str
     signup_url: str
     slots: dict[str, tuple[Paragraph, ...]]
-    imprint: str
+    images: dict[str, Path]
 
 
 def ward_fields_used(campaign: Campaign) -> set[str]:
@@ -41,14 +43,28 @@ def signup_url(campaign: Campaign, ward: Ward) -> str:
 
 
 def make_variant(campaign: Campaign, ward: Ward, varying: frozenset[str]) -> Variant:
-    slots = {
-        name: markup.fill_paragraphs(paragraphs, ward.fields) if name in varying else paragraphs
-        for name, paragraphs in campaign.slots.items()
-    }
+    """``varying``: the slots with placeholders (``ward_slots``), computed once per run.
+
+    A ward's non-empty cell in a column named like a slot replaces that slot's words (Markdown,
+    placeholders allowed); in a column named like an image slot, that photo (a path from the
+    campaign folder).
+    """
+    slots = dict(campaign.slots)
+    for name in varying:
+        slots[name] = markup.fill_paragraphs(slots[name], ward.fields)
+    images = campaign.images
+    for column, value in ward.fields.items():
+        if not value:
+            continue
+        if column in slots and column not in ("code", "name"):
+            slots[column] = markup.fill_paragraphs(markup.parse_markdown(value), ward.fields)
+        elif column in images:
+            images = {**images, column: (campaign.root / value).resolve()}
     return Variant(
         ward=ward,
+        campaign=campaign,
         title=f"{campaign.title} - {ward.name} ({ward.code})",
         signup_url=signup_url(campaign, ward),
         slots=slots,
-        imprint=campaign.imprint.text,
+        images=images,
     )

@@ -135,7 +135,7 @@ def test_builds_are_byte_identical(demo_report, tmp_path):
 def test_only_chosen_wards_are_built(tmp_path):
     report = build(DEMO, tmp_path, ward_codes=["N08000222", "W05000981"])
     assert [r.ward.code for r in report.results] == ["N08000222", "W05000981"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["N08000222-dun-padraig.pdf", "W05000981-gwyr.pdf"]
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["N08000222-dun-padraig.pdf", "W05000981-gwyr.pdf"]
 
 
 def test_text_that_does_not_fit_fails_that_ward_only(campaign_copy, tmp_path):
