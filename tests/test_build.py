@@ -163,8 +163,10 @@ def test_photos_keep_their_colours(demo_report):
 
     from leaflet.build import load, prepare_run
 
-    campaign, wards = load(DEMO)
-    run = prepare_run(campaign, wards[:1])
+    from leaflet.model import PlacedImage
+
+    campaigns, wards = load(DEMO)
+    run = prepare_run(campaigns, wards[:1])
     leaflet = run.lay_out(wards[0])
     result = demo_report.written[0]
     dpi = 72
@@ -172,9 +174,9 @@ def test_photos_keep_their_colours(demo_report):
         render = render_page(result.path, page_index, dpi=dpi)
         for frame in page.frames:
             for item in frame.items:
-                if not hasattr(item, "slot") or not hasattr(item, "placed"):
+                if not isinstance(item, PlacedImage):
                     continue
-                source = Image.open(campaign.images[item.slot]).convert("RGB")
+                source = Image.open(item.path).convert("RGB")
                 clip = item.clip
                 # a patch in the middle third of the visible photo, in trim points
                 x0, x1 = clip.x + clip.width / 3, clip.x + 2 * clip.width / 3
