@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -418,24 +419,20 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages |
     )
 
 
+_DARK_RUN = re.compile("1+")
+
+
 def _qr_ops(qr: PlacedQr) -> bytes:
-    """Dark modules as rectangles, one per horizontal run of dark modules in a row."""
+    """Dark modules as rectangles, one per horizontal run, in module units (integers) under a
+    scaling transform: exact edges, and quick to write."""
     n = pdf.number
     module = qr.module_pt
+    count = len(qr.modules)
     left = qr.x_pt + qr.quiet_modules * module
-    top = qr.y_pt + qr.size_pt - qr.quiet_modules * module
-    ops = [b"0 0 0 1 k\n"]
+    bottom = qr.y_pt + qr.quiet_modules * module
+    ops = [b"q %s 0 0 %s %s %s cm 0 0 0 1 k\n" % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)))]
     for row_index, row in enumerate(qr.modules):
-        y = n(round(top - (row_index + 1) * module, 4))
-        height = n(round(module, 4))
-        column = 0
-        width = len(row)
-        while column < width:
-            if row[column]:
-                start = column
-                while column < width and row[column]:
-                    column += 1
-                ops.append(b"%s %s %s %s re\n" % (n(round(left + start * module, 4)), y, n(round((column - start) * module, 4)), height))
-            column += 1
-    ops.append(b"f\n")
+        y = count - 1 - row_index
+        ops.extend(b"%d %d %d 1 re\n" % (run.start(), y, run.end() - run.start()) for run in _DARK_RUN.finditer(row))
+    ops.append(b"f Q\n")
     return b"".join(ops)

@@ -316,7 +316,7 @@ class PlacedQr:
     y_pt: float
     module_pt: float
     quiet_modules: int
-    modules: tuple[tuple[bool, ...], ...]  # rows from the top, dark = True, quiet zone excluded
+    modules: tuple[str, ...]  # rows from the top, "1" dark and "0" light, quiet zone excluded
 
     @property
     def size_pt(self) -> float:
