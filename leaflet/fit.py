@@ -45,14 +45,17 @@ def face_key(family: str, bold: bool, italic: bool, metrics: dict[str, FontMetri
 
 @dataclass
 class _Piece:
-    """A run's text between two break opportunities, in one face."""
+    """A run's text between two break opportunities, in one face; width at 1 pt."""
 
     font: str
     text: str
+    width: float = 0.0
 
 
 @dataclass
 class _Word:
+    """Widths are at 1 pt: measured once, scaled for every size copy-fitting tries."""
+
     pieces: list[_Piece]
     width: float
     space: str  # the spaces after it ('' when it ends the paragraph or breaks after a hyphen)
@@ -60,7 +63,7 @@ class _Word:
     space_font: str
 
 
-def _words(paragraph: StyledParagraph, size: float, metrics: dict[str, FontMetrics]) -> list[_Word]:
+def _words(paragraph: StyledParagraph, metrics: dict[str, FontMetrics]) -> list[_Word]:
     style = paragraph.style
     words: list[_Word] = []
     current: list[_Piece] = []
@@ -84,14 +87,17 @@ def _words(paragraph: StyledParagraph, size: float, metrics: dict[str, FontMetri
     if current:
         words.append(_Word(current, 0.0, "", 0.0, current[-1].font))
     for word in words:
-        word.width = sum(metrics[p.font].width_pt(p.text, size) for p in word.pieces)
-        word.space_width = metrics[word.space_font].width_pt(word.space, size) if word.space else 0.0
+        for piece in word.pieces:
+            piece.width = metrics[piece.font].width_pt(piece.text, 1.0)
+        word.width = sum(piece.width for piece in word.pieces)
+        word.space_width = metrics[word.space_font].width_pt(word.space, 1.0) if word.space else 0.0
     if words:
         words[-1].space, words[-1].space_width = "", 0.0
     return words
 
 
 def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:
+    """Greedy breaking; ``width`` in the words' own unit (points at 1 pt size)."""
     lines: list[list[_Word]] = []
     line: list[_Word] = []
     used = 0.0
@@ -108,10 +114,8 @@ def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:
     return lines
 
 
-def _set_line(
-    line: list[_Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool, metrics
-) -> TextLine:
-    natural = sum(w.width for w in line) + sum(w.space_width for w in line[:-1])
+def _set_line(line: list[_Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool) -> TextLine:
+    natural = (sum(w.width for w in line) + sum(w.space_width for w in line[:-1])) * size
     gaps = sum(len(w.space) for w in line[:-1])
     word_space = 0.0
     if style.align == "justify" and not last and gaps:
@@ -125,13 +129,13 @@ def _set_line(
     cursor = x
     for index, word in enumerate(line):
         trailing = word.space if index < len(line) - 1 else ""
-        for piece in word.pieces + ([_Piece(word.space_font, trailing)] if trailing else []):
+        for piece in word.pieces + ([_Piece(word.space_font, trailing, word.space_width)] if trailing else []):
             if piece.font != font:
                 if text:
                     runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
                 font, text, start = piece.font, "", cursor
             text += piece.text
-            cursor += metrics[piece.font].width_pt(piece.text, size) + word_space * piece.text.count(" ")
+            cursor += piece.width * size + word_space * piece.text.count(" ")
     if text:
         runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
     return TextLine(baseline, natural + word_space * gaps, tuple(runs))
@@ -139,13 +143,14 @@ def _set_line(
 
 def fit_chain(paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[str, FontMetrics]) -> Fitted:
     """Set ``paragraphs`` into ``boxes`` at full size or, if needed and allowed, smaller."""
-    first = _flow(paragraphs, boxes, metrics, 1.0)
+    words = [_words(paragraph, metrics) for paragraph in paragraphs]
+    first = _flow(paragraphs, words, boxes, metrics, 1.0)
     if not first.overflow_words:
         return first
     floor = max((p.style.smallest_size_pt / p.style.size_pt for p in paragraphs), default=1.0)
     if floor >= 1.0:
         return first
-    smallest = _flow(paragraphs, boxes, metrics, floor)
+    smallest = _flow(paragraphs, words, boxes, metrics, floor)
     if smallest.overflow_words:
         return smallest
     # Largest scale (in steps of 1% of the full size) that fits: fitting is monotonic enough.
@@ -153,7 +158,7 @@ def fit_chain(paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: di
     best = smallest
     while high - low > 10:
         middle = (low + high) // 2
-        attempt = _flow(paragraphs, boxes, metrics, middle / 1000)
+        attempt = _flow(paragraphs, words, boxes, metrics, middle / 1000)
         if attempt.overflow_words:
             high = middle
         else:
@@ -161,7 +166,7 @@ def fit_chain(paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: di
     return best
 
 
-def _flow(paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[str, FontMetrics], scale: float) -> Fitted:
+def _flow(paragraphs: list[StyledParagraph], paragraph_words: list[list[_Word]], boxes: list[BoxPt], metrics: dict[str, FontMetrics], scale: float) -> Fitted:
     frames: list[list[TextLine]] = [[] for _ in boxes]
     frame = 0
     depth = 0.0  # how far below the current frame's top the last line's baseline sits
@@ -172,7 +177,7 @@ def _flow(paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[s
         base = metrics[face_key(style.family, style.bold, style.italic, metrics)]
         ascent, descent = base.ascent * size / 1000, base.descent * size / 1000
         indent = 0.0
-        words = _words(paragraph, size, metrics)
+        words = paragraph_words[index]
         if paragraph.paragraph.kind == "bullet":
             bullet_font = face_key(style.family, style.bold, False, metrics)
             indent = metrics[bullet_font].width_pt(BULLET, size)
@@ -185,13 +190,13 @@ def _flow(paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[s
             if frame >= len(boxes):
                 return _overflow(frames, scale, remaining, paragraphs[index + 1 :])
             box = boxes[frame]
-            lines = _break_lines(remaining, box.width - indent)
+            lines = _break_lines(remaining, (box.width - indent) / size)
             baselines = _baselines_that_fit(paragraphs, index, len(lines), bool(frames[frame]), first_line_of_paragraph, depth, box.height, scale, ascent, descent)
             if paragraph.paragraph.kind == "heading" and len(baselines) < len(lines) and frames[frame]:
                 baselines = []  # a heading moves to the next frame whole
             for line_number, (line, baseline) in enumerate(zip(lines, baselines)):
                 last = line_number == len(lines) - 1
-                text_line = _set_line(line, box.x + indent, box.top - baseline, box.width - indent, style, size, last, metrics)
+                text_line = _set_line(line, box.x + indent, box.top - baseline, box.width - indent, style, size, last)
                 if indent and first_line_of_paragraph and line_number == 0:
                     bullet = GlyphRun(face_key(style.family, style.bold, False, metrics), size, style.colour, box.x, BULLET)
                     text_line = TextLine(text_line.baseline_pt, text_line.width_pt + indent, (bullet,) + text_line.runs)

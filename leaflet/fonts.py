@@ -29,9 +29,11 @@ class FontMetrics:
         return char in self.advances
 
     def width_pt(self, text: str, size_pt: float) -> float:
-        advances = self.advances
-        notdef = self.notdef_advance
-        return sum(advances.get(char, notdef) for char in text) * size_pt / 1000.0
+        try:
+            return sum(map(self.advances.__getitem__, text)) * size_pt / 1000.0
+        except KeyError:  # a character the font lacks: measured as its .notdef box
+            advances, notdef = self.advances, self.notdef_advance
+            return sum(advances.get(char, notdef) for char in text) * size_pt / 1000.0
 
 
 def open_font(path: Path) -> TTFont:

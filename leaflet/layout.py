@@ -152,7 +152,8 @@ def _lay_out_unit(prepared: PreparedLayout, page: str, frame: Frame, variant: Va
         paragraphs = (Paragraph("body", (Run(variant.campaign.imprint.text),)),)
         _lay_out_text(prepared, page, frame.name, box, box, paragraphs, frame.style, "bottom", (), static, result)
     elif isinstance(frame, QrFrame):
-        _lay_out_qr(prepared, page, frame, box, variant.signup_url, slots, static, result)
+        caption_is_shared = not frame.caption_slot or slots[frame.caption_slot] is variant.campaign.slots[frame.caption_slot]
+        _lay_out_qr(prepared, page, frame, box, variant.signup_url, slots, static, caption_is_shared, result)
 
 
 def _box_pt(box: BoxMm, trim_height_mm: float) -> BoxPt:
@@ -232,7 +233,7 @@ def _fit_findings(prepared, page: str, frame: str, fitted, result: _Result, stat
                     result.findings.append(Finding("error", "missing-glyph", message, page=page, frame=first_frame or frame))
 
 
-def _lay_out_qr(prepared, page: str, frame: QrFrame, box: BoxPt, url: str, slots, static: bool, result: _Result) -> None:
+def _lay_out_qr(prepared, page: str, frame: QrFrame, box: BoxPt, url: str, slots, static: bool, caption_is_shared: bool, result: _Result) -> None:
     modules = qr_modules(url)
     size = box.width
     module = size / (len(modules) + 2 * QUIET_MODULES)
@@ -240,9 +241,15 @@ def _lay_out_qr(prepared, page: str, frame: QrFrame, box: BoxPt, url: str, slots
     items: list = [FilledBox(BoxPt(x, y, size, size), WHITE), PlacedQr(url, x, y, module, QUIET_MODULES, modules)]
     scale = 1.0
     if frame.caption_slot:
-        gap = mm_to_pt(frame.caption_gap_mm)
-        caption_box = BoxPt(box.x, box.y, box.width, max(0.0, box.height - size - gap))
-        fitted = fit_chain(_styled(prepared, slots[frame.caption_slot], frame.caption_style), [caption_box], prepared.metrics)
+        caption = slots[frame.caption_slot]
+        key = ("qr-caption", frame.name, id(caption))  # the code is the ward's; its caption seldom is
+        fitted = prepared.cache[key][1] if key in prepared.cache else None
+        if fitted is None:
+            gap = mm_to_pt(frame.caption_gap_mm)
+            caption_box = BoxPt(box.x, box.y, box.width, max(0.0, box.height - size - gap))
+            fitted = fit_chain(_styled(prepared, caption, frame.caption_style), [caption_box], prepared.metrics)
+            if caption_is_shared:
+                prepared.cache[key] = (caption, fitted, [])  # the caption kept: its id stays valid
         items.extend(fitted.lines[0])
         scale = fitted.scale
         _fit_findings(prepared, page, frame.name, fitted, result, static)
