@@ -234,7 +234,7 @@ def _baselines_that_fit(
         needed = baseline + descent
         if paragraph.paragraph.kind == "heading" and line_number == count - 1 and index + 1 < len(paragraphs):
             following = paragraphs[index + 1].style  # keep a heading with the first line after it
-            needed += following.space_before_pt * scale + following.leading_pt * scale
+            needed += (style.space_after_pt + following.space_before_pt + following.leading_pt) * scale
         if needed > height + 1e-6:
             break
         baselines.append(baseline)
@@ -243,6 +243,8 @@ def _baselines_that_fit(
 
 
 def _overflow(frames, scale, remaining_words: list[_Word], later: list[StyledParagraph]) -> Fitted:
-    later_words = sum(len(run.text.split()) for p in later for run in p.paragraph.runs)
-    start = " ".join("".join(piece.text for piece in word.pieces) for word in remaining_words[:6])
-    return Fitted(tuple(tuple(lines) for lines in frames), scale, len(remaining_words) + later_words, start)
+    """What did not fit, counted in words as a reader counts them (a hyphenated word is one)."""
+    left_over = "".join("".join(piece.text for piece in word.pieces) + word.space for word in remaining_words)
+    later_text = " ".join("".join(run.text for run in p.paragraph.runs) for p in later)
+    words = (left_over + " " + later_text).split()
+    return Fitted(tuple(tuple(lines) for lines in frames), scale, len(words), " ".join(left_over.split()[:6]))

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
+import re
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from .model import (
     ShapeFrame,
     TextFrame,
     TextStyle,
+    Thresholds,
     Ward,
 )
 
@@ -47,6 +49,8 @@ def read_yaml(path: Path) -> dict[str, Any]:
         raise InputError(path, None, "file not found") from None
     except UnicodeDecodeError as error:
         raise InputError(path, f"byte {error.start}", "not UTF-8 text", "save the file as UTF-8") from None
+    except OSError as error:
+        raise InputError(path, None, f"cannot be read ({error.strerror or error})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -54,6 +58,8 @@ def read_yaml(path: Path) -> dict[str, Any]:
         where = f"line {mark.line + 1}" if mark else None
         problem = getattr(error, "problem", None) or "invalid YAML"
         raise InputError(path, where, problem, "check indentation and quoting") from None
+    except (ValueError, AttributeError, TypeError, OverflowError) as error:  # a bad date, tag or number
+        raise InputError(path, None, f"a value YAML cannot read ({error})", "quote it to keep it as text") from None
     if not isinstance(data, dict):
         raise InputError(path, None, "expected a mapping of keys at the top level")
     return data
@@ -81,7 +87,10 @@ class _Reader:
             return default
         value = data[key]
         if kind in (float, (int, float)) and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:
+                raise self.error(place, f"the number {str(value)[:20]}... is too large") from None
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise self.error(place, f"expected {_kind_name(kind)}, got {value!r}")
         return value
@@ -122,7 +131,10 @@ def load_layout(path: Path) -> Layout:
     path = Path(path).resolve()
     data = read_yaml(path)
     r = _Reader(path)
-    r.unknown_keys(data, {"name", "page", "fonts", "swatches", "styles", "flows", "pages"}, "")
+    r.unknown_keys(data, {"name", "page", "fonts", "swatches", "styles", "flows", "pages", "preflight"}, "")
+    preflight_data = r.mapping(r.get(data, "preflight", "", dict, {}), "preflight")
+    r.unknown_keys(preflight_data, {f.name for f in fields(Thresholds)}, "preflight")
+    preflight = Thresholds(**{key: r.number(preflight_data, key, "preflight", minimum=0) for key in preflight_data})
     page = r.mapping(r.get(data, "page", "", dict), "page")
     r.unknown_keys(page, {"trim_mm", "bleed_mm", "safe_mm"}, "page")
     trim = r.numbers(page, "trim_mm", "page", 2, (148.0, 210.0))
@@ -171,6 +183,7 @@ def load_layout(path: Path) -> Layout:
         styles=styles,
         flows=flows,
         pages=pages,
+        preflight=preflight,
     )
 
 
@@ -205,7 +218,7 @@ def _load_fonts(r: _Reader, data: dict[str, Any]) -> dict[str, FontFace]:
             if variant in files:
                 file = r.get(files, variant, f"fonts.{family}", str)
                 face = FontFace(str(family), bold, italic, r.relative_path(file))
-                if not face.path.is_file():
+                if not _is_file(face.path):
                     raise r.error(f"fonts.{family}.{variant}", f"font file not found: {face.path}")
                 faces[face.key] = face
     return faces
@@ -357,7 +370,7 @@ def _load_frame(r: _Reader, where: str, data: dict[str, Any], swatches, styles, 
 def find_campaign_file(campaign: Path) -> Path:
     campaign = Path(campaign)
     path = campaign / CAMPAIGN_FILE if campaign.is_dir() else campaign
-    if not path.is_file():
+    if not _is_file(path):
         raise InputError(campaign, None, f"no {CAMPAIGN_FILE} here", "pass a campaign folder such as content/pcc-2021")
     return path.resolve()
 
@@ -419,7 +432,7 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
     """The campaign in another language: ``campaign.<language>.yaml`` beside ``campaign.yaml``
     replaces the title, words and photos it names; everything else is the campaign's."""
     path = campaign.root / f"campaign.{language}.yaml"
-    if not path.is_file():
+    if not _is_file(path):
         raise InputError(wards_path, f"line {line}", f"language '{language}' has no {path.name} in {campaign.root}", "add the translated words there, or clear the language cell")
     data = read_yaml(path)
     r = _Reader(path)
@@ -484,6 +497,13 @@ def _check_references(r: _Reader, campaign: Campaign) -> None:
 # ---------------------------------------------------------------- wards
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the system, say
+        return False
+
+
 def decode_spreadsheet_text(raw: bytes, path: Path) -> str:
     """Text as spreadsheets export it: UTF-8 (with or without a byte-order mark), UTF-16 with
     one ("Unicode text"), or Windows-1252 ("CSV" from Excel on Windows).  Anything else is
@@ -497,10 +517,16 @@ def decode_spreadsheet_text(raw: bytes, path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         utf8_error = error
+    bad_byte = utf8_error.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the BOM
+    line = raw[:bad_byte].count(b"\n") + 1
+    # A file that is mostly UTF-8 with a bad byte is damaged UTF-8, not Windows-1252: reading it
+    # as such would turn every accent into two wrong letters.
+    looks_utf8 = raw.startswith(b"\xef\xbb\xbf") or re.search(rb"[\xc2-\xf4][\x80-\xbf]", raw[:bad_byte])
     try:
+        if looks_utf8:
+            raise UnicodeDecodeError("utf-8", raw, utf8_error.start, utf8_error.end, "damaged")
         return raw.decode("cp1252")
     except UnicodeDecodeError:
-        line = raw[: utf8_error.start].count(b"\n") + 1
         raise InputError(path, f"line {line}", "neither UTF-8 nor Windows-1252 text", "export the spreadsheet as 'CSV UTF-8'") from None
 
 
@@ -511,6 +537,8 @@ def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(path, None, "wards file not found", "set 'wards' in campaign.yaml or pass --wards") from None
+    except OSError as error:
+        raise InputError(path, None, f"cannot be read ({error.strerror or error})", "pass the wards CSV file") from None
     text = decode_spreadsheet_text(raw, path)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
@@ -519,6 +547,8 @@ def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward
         header = next(reader)
     except StopIteration:
         raise InputError(path, None, "the wards file is empty", "the first row names the columns: code,name,...") from None
+    except csv.Error as error:
+        raise InputError(path, "line 1", f"malformed CSV ({error})") from None
     columns = [column.strip().lower() for column in header]
     for required in ("code", "name"):
         if required not in columns:
@@ -534,8 +564,11 @@ def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward
     wards: list[Ward] = []
     codes: dict[str, int] = {}
     try:
-        for row in reader:
-            line = reader.line_num
+        while True:
+            line = reader.line_num + 1  # where the row starts, even if a quoted cell spans lines
+            row = next(reader, None)
+            if row is None:
+                break
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(columns):

@@ -12,6 +12,7 @@ import re
 
 from .model import Paragraph, Run
 
+_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")  # runs of white space, but not no-break spaces
 _INLINE_MARKER = re.compile(r"\\[\\*]|\*\*|\*")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{ward\.([A-Za-z0-9_ -]+)\}|\{[^{}]*\}")
 
@@ -76,7 +77,7 @@ def parse_inline(text: str) -> tuple[Run, ...]:
 
 
 def _append_run(runs: list[Run], text: str, bold: bool, italic: bool) -> None:
-    text = re.sub(r"\s+", " ", text)
+    text = _SPACES.sub(" ", text)
     if not text:
         return
     if runs and (runs[-1].bold, runs[-1].italic) == (bold, italic):

@@ -1,0 +1,468 @@
+"""leaflet.fit: styled paragraphs + a chain of boxes -> positioned lines, shrunk to fit if allowed.
+
+Measured with the real Noto Sans metrics, so widths and baselines are the ones a build uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leaflet.fit import BULLET, StyledParagraph, face_key, fit_chain
+from leaflet.fonts import load_metrics
+from leaflet.markup import parse_inline
+from leaflet.model import BLACK, BoxPt, Cmyk, FontFace, Paragraph, Run, TextStyle
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts" / "NotoSans"
+NAVY = Cmyk(1, 0.78, 0, 0.38)
+
+
+def _load_all():
+    metrics = {}
+    for variant, bold, italic in (("Regular", False, False), ("Bold", True, False), ("Italic", False, True), ("BoldItalic", True, True)):
+        face = FontFace("Sans", bold, italic, FONTS / f"NotoSans-{variant}.ttf")
+        metrics[face.key] = load_metrics(face)
+    return metrics
+
+
+METRICS = _load_all()
+REGULAR = METRICS["Sans-Regular"]
+BOLD = METRICS["Sans-Bold"]
+
+BODY = TextStyle("body", "Sans", 10, 12, BLACK)
+HEADING = TextStyle("heading", "Sans", 12, 14, NAVY, bold=True)
+
+LOREM = (
+    "Since you elected me your Police and Crime Commissioner I have worked hard to turn your "
+    "priorities into action as part of my mission to fight crime and prevent crime"
+).split()
+
+
+def para(text: str, style: TextStyle = BODY, kind: str = "body") -> StyledParagraph:
+    return StyledParagraph(Paragraph(kind, parse_inline(text)), style)
+
+
+def line_text(line) -> str:
+    return "".join(run.text for run in line.runs if run.text != BULLET)
+
+
+def words_set(fitted) -> list[str]:
+    return [word for frame in fitted.lines for line in frame for word in line_text(line).split()]
+
+
+def first_baseline(style: TextStyle, scale: float = 1.0) -> float:
+    return REGULAR.ascent * style.size_pt * scale / 1000
+
+
+def one_line_height(style: TextStyle) -> float:
+    """Room for exactly one line of ``style`` at the top of a frame."""
+    return (REGULAR.ascent + REGULAR.descent) * style.size_pt / 1000
+
+
+# ---------------------------------------------------------------- face_key
+
+
+def test_face_key_picks_the_exact_face():
+    assert face_key("Sans", True, True, METRICS) == "Sans-BoldItalic"
+    assert face_key("Sans", False, True, METRICS) == "Sans-Italic"
+
+
+def test_face_key_falls_back_to_the_nearest_face_the_family_has():
+    only = {key: METRICS[key] for key in ("Sans-Regular", "Sans-Bold")}
+    assert face_key("Sans", True, True, only) == "Sans-Bold"
+    assert face_key("Sans", False, True, only) == "Sans-Regular"
+    assert face_key("Sans", True, False, {"Sans-Regular": REGULAR}) == "Sans-Regular"
+
+
+def test_face_key_of_an_unknown_family_is_a_key_error():
+    with pytest.raises(KeyError):
+        face_key("Serif", False, False, METRICS)
+
+
+# ---------------------------------------------------------------- one box
+
+
+def test_a_short_paragraph_is_one_line_at_the_top_of_the_box():
+    box = BoxPt(20, 100, 200, 50)
+    fitted = fit_chain([para("Vote for Alex")], [box], METRICS)
+    assert fitted.scale == 1.0
+    assert fitted.overflow_words == 0 and fitted.overflow_start == ""
+    (line,) = fitted.lines[0]
+    assert line.baseline_pt == pytest.approx(box.top - REGULAR.ascent * 10 / 1000)
+    assert line.width_pt == pytest.approx(REGULAR.width_pt("Vote for Alex", 10))
+    (run,) = line.runs
+    assert (run.font, run.size_pt, run.colour, run.x_pt, run.text) == ("Sans-Regular", 10, BLACK, 20, "Vote for Alex")
+
+
+def test_following_lines_are_one_leading_apart():
+    box = BoxPt(0, 0, 60, 200)
+    fitted = fit_chain([para(" ".join(LOREM))], [box], METRICS)
+    baselines = [line.baseline_pt for line in fitted.lines[0]]
+    assert len(baselines) > 3
+    assert baselines[0] == pytest.approx(200 - first_baseline(BODY))
+    assert [a - b for a, b in zip(baselines, baselines[1:])] == pytest.approx([12] * (len(baselines) - 1))
+
+
+def test_space_after_and_space_before_separate_paragraphs():
+    after = TextStyle("after", "Sans", 10, 12, BLACK, space_after_pt=3)
+    before = TextStyle("before", "Sans", 10, 12, BLACK, space_before_pt=5)
+    fitted = fit_chain([para("one", after), para("two", before)], [BoxPt(0, 0, 100, 100)], METRICS)
+    first, second = fitted.lines[0]
+    assert first.baseline_pt - second.baseline_pt == pytest.approx(3 + 5 + 12)
+
+
+def test_space_before_is_not_added_at_the_top_of_a_frame():
+    before = TextStyle("before", "Sans", 10, 12, BLACK, space_before_pt=5)
+    fitted = fit_chain([para("one", before)], [BoxPt(0, 0, 100, 100)], METRICS)
+    assert fitted.lines[0][0].baseline_pt == pytest.approx(100 - first_baseline(BODY))
+
+
+def test_lines_break_greedily_within_the_box_width():
+    width = 80
+    fitted = fit_chain([para(" ".join(LOREM))], [BoxPt(0, 0, width, 500)], METRICS)
+    lines = fitted.lines[0]
+    assert words_set(fitted) == LOREM
+    for line, following in zip(lines, lines[1:]):
+        assert line.width_pt <= width + 1e-6
+        # greedy: the next line's first word would not have fitted on this line
+        next_word = line_text(following).split()[0]
+        assert REGULAR.width_pt(line_text(line) + " " + next_word, 10) > width
+
+
+def test_a_line_breaks_after_a_hyphen():
+    word = "kick-started"
+    width = REGULAR.width_pt("kick-", 10) + 1
+    fitted = fit_chain([para(word)], [BoxPt(0, 0, width, 100)], METRICS)
+    assert [line_text(line) for line in fitted.lines[0]] == ["kick-", "started"]
+
+
+def test_a_word_wider_than_the_box_gets_a_line_of_its_own():
+    fitted = fit_chain([para("a Llanfairpwllgwyngyll b")], [BoxPt(0, 0, 30, 100)], METRICS)
+    assert [line_text(line) for line in fitted.lines[0]] == ["a", "Llanfairpwllgwyngyll", "b"]
+
+
+def test_bold_and_italic_runs_use_their_faces_and_sit_side_by_side():
+    fitted = fit_chain([para("**Vote** *today* now")], [BoxPt(10, 0, 300, 100)], METRICS)
+    (line,) = fitted.lines[0]
+    fonts_and_text = [(run.font, run.text) for run in line.runs]
+    # a space takes the face of the run it is in
+    assert fonts_and_text == [("Sans-Bold", "Vote"), ("Sans-Regular", " "), ("Sans-Italic", "today"), ("Sans-Regular", " now")]
+    x = 10.0
+    for run in line.runs:
+        assert run.x_pt == pytest.approx(x)
+        x += METRICS[run.font].width_pt(run.text, 10)
+    assert line.width_pt == pytest.approx(x - 10)
+
+
+def test_a_bold_style_sets_every_run_bold_and_italic_runs_bold_italic():
+    style = TextStyle("b", "Sans", 10, 12, BLACK, bold=True)
+    fitted = fit_chain([para("a *b*", style)], [BoxPt(0, 0, 300, 100)], METRICS)
+    assert [(run.font, run.text) for run in fitted.lines[0][0].runs] == [("Sans-Bold", "a "), ("Sans-BoldItalic", "b")]
+
+
+def test_an_uppercase_style_sets_the_text_in_capitals():
+    style = TextStyle("kicker", "Sans", 9.5, 11, BLACK, uppercase=True)
+    fitted = fit_chain([para("re-elect **Siân** Hughes", style)], [BoxPt(0, 0, 300, 100)], METRICS)
+    (line,) = fitted.lines[0]
+    assert "".join(run.text for run in line.runs) == "RE-ELECT SIÂN HUGHES"
+    assert line.width_pt == pytest.approx(
+        REGULAR.width_pt("RE-ELECT ", 9.5) + BOLD.width_pt("SIÂN", 9.5) + REGULAR.width_pt(" HUGHES", 9.5)
+    )
+
+
+def test_an_empty_paragraph_takes_no_room():
+    fitted = fit_chain([StyledParagraph(Paragraph("body", ()), BODY), para("x")], [BoxPt(0, 0, 100, 100)], METRICS)
+    assert [line_text(line) for line in fitted.lines[0]] == ["x"]
+    assert fitted.lines[0][0].baseline_pt == pytest.approx(100 - first_baseline(BODY))
+
+
+# ---------------------------------------------------------------- alignment
+
+
+@pytest.mark.parametrize("align", ["left", "center", "right"])
+def test_alignment_places_each_line_in_the_box(align):
+    style = TextStyle("s", "Sans", 10, 12, BLACK, align=align)
+    box = BoxPt(50, 0, 90, 300)
+    fitted = fit_chain([para(" ".join(LOREM[:12]), style)], [box], METRICS)
+    lines = fitted.lines[0]
+    assert len(lines) > 2
+    for line in lines:
+        expected = {"left": 50, "center": 50 + (90 - line.width_pt) / 2, "right": 140 - line.width_pt}[align]
+        assert line.runs[0].x_pt == pytest.approx(expected)
+        assert all(run.word_space_pt == 0 for run in line.runs)
+
+
+def _line_end(line) -> float:
+    run = line.runs[-1]
+    return run.x_pt + METRICS[run.font].width_pt(run.text, run.size_pt) + run.word_space_pt * run.text.count(" ")
+
+
+def test_justify_ends_every_line_but_the_last_at_the_right_edge():
+    style = TextStyle("j", "Sans", 10, 12, BLACK, align="justify")
+    box = BoxPt(15, 0, 85, 500)
+    fitted = fit_chain([para(" ".join(LOREM), style)], [box], METRICS)
+    lines = fitted.lines[0]
+    assert len(lines) > 3
+    for line in lines[:-1]:
+        assert line.runs[0].x_pt == pytest.approx(15)
+        assert line.runs[0].word_space_pt > 0
+        assert _line_end(line) == pytest.approx(box.right, abs=0.01)
+        assert line.width_pt == pytest.approx(85, abs=0.01)
+    last = lines[-1]
+    assert all(run.word_space_pt == 0 for run in last.runs)
+    assert _line_end(last) == pytest.approx(15 + last.width_pt)
+    assert _line_end(last) < box.right
+
+
+def test_justify_across_faces_still_reaches_the_right_edge():
+    style = TextStyle("j", "Sans", 10, 12, BLACK, align="justify")
+    box = BoxPt(0, 0, 120, 500)
+    text = "**Recruiting more officers:** you told me that after ten years you wanted *more* officers on our streets"
+    fitted = fit_chain([para(text, style)], [box], METRICS)
+    lines = fitted.lines[0]
+    assert len(lines) > 2
+    for line in lines[:-1]:
+        for run, following in zip(line.runs, line.runs[1:]):
+            end = run.x_pt + METRICS[run.font].width_pt(run.text, 10) + run.word_space_pt * run.text.count(" ")
+            assert following.x_pt == pytest.approx(end)
+        assert _line_end(line) == pytest.approx(120, abs=0.01)
+
+
+# ---------------------------------------------------------------- bullets
+
+
+def test_a_bullet_gets_a_bullet_run_and_its_lines_a_hanging_indent():
+    box = BoxPt(10, 0, 70, 300)
+    fitted = fit_chain([para(" ".join(LOREM[:14]), kind="bullet")], [box], METRICS)
+    lines = fitted.lines[0]
+    indent = REGULAR.width_pt(BULLET, 10)
+    assert len(lines) > 1
+    bullet = lines[0].runs[0]
+    assert (bullet.text, bullet.x_pt, bullet.font) == (BULLET, 10, "Sans-Regular")
+    assert lines[0].runs[1].x_pt == pytest.approx(10 + indent)
+    for line in lines[1:]:
+        assert BULLET not in "".join(run.text for run in line.runs)
+        assert line.runs[0].x_pt == pytest.approx(10 + indent)
+        if " " in line_text(line):
+            assert line.width_pt <= 70 - indent + 1e-6
+    assert words_set(fitted) == LOREM[:14]
+
+
+def test_a_bold_bullet_style_keeps_an_upright_bullet():
+    style = TextStyle("b", "Sans", 10, 12, BLACK, bold=True, italic=True)
+    fitted = fit_chain([para("one", style, "bullet")], [BoxPt(0, 0, 100, 100)], METRICS)
+    assert fitted.lines[0][0].runs[0].font == "Sans-Bold"
+
+
+# ---------------------------------------------------------------- chains
+
+
+def test_text_flows_from_the_first_box_into_the_second():
+    boxes = [BoxPt(0, 0, 80, 40), BoxPt(100, 300, 120, 200)]
+    fitted = fit_chain([para(" ".join(LOREM))], boxes, METRICS)
+    first, second = fitted.lines
+    assert len(first) == 3  # 10.69 + 2 * 12 + 2.93 <= 40 < 10.69 + 3 * 12 + 2.93
+    assert second
+    assert second[0].baseline_pt == pytest.approx(500 - first_baseline(BODY))
+    assert second[0].runs[0].x_pt == 100
+    assert all(line.width_pt <= 120 + 1e-6 for line in second)
+    assert words_set(fitted) == LOREM
+    assert fitted.overflow_words == 0
+
+
+def test_a_box_too_short_for_one_line_is_skipped():
+    boxes = [BoxPt(0, 0, 100, one_line_height(BODY) - 0.1), BoxPt(0, 0, 100, 100)]
+    fitted = fit_chain([para("alpha beta")], boxes, METRICS)
+    assert fitted.lines[0] == ()
+    assert [line_text(line) for line in fitted.lines[1]] == ["alpha beta"]
+
+
+def test_paragraphs_keep_their_order_across_a_chain():
+    paragraphs = [para(f"paragraph {n} " + " ".join(LOREM[:8])) for n in range(6)]
+    boxes = [BoxPt(0, 0, 90, 60), BoxPt(0, 0, 70, 80), BoxPt(0, 0, 110, 400)]
+    fitted = fit_chain(paragraphs, boxes, METRICS)
+    expected = [word for n in range(6) for word in [f"paragraph", str(n)] + LOREM[:8]]
+    assert words_set(fitted) == expected
+    assert all(fitted.lines)
+
+
+def _heading_chain(body_lines_before: int, heading: TextStyle = HEADING):
+    """Body lines, then a heading and a body paragraph, in two 100 pt wide boxes."""
+    return [
+        *[para(f"line{n}") for n in range(body_lines_before)],
+        para("A heading", heading, "heading"),
+        para("after the heading"),
+    ]
+
+
+def test_a_heading_with_room_for_the_next_line_stays_in_the_frame():
+    height = first_baseline(BODY) + 12 + 14 + 12 + REGULAR.descent * 10 / 1000 + 0.1
+    fitted = fit_chain(_heading_chain(1), [BoxPt(0, 0, 100, height), BoxPt(0, 0, 100, 100)], METRICS)
+    assert [line_text(line) for line in fitted.lines[0]] == ["line0", "A heading", "after the heading"]
+
+
+def test_a_heading_is_not_left_as_the_last_line_of_a_frame():
+    # Room for the heading under line0, but not for the body line after it.
+    height = first_baseline(BODY) + 14 + HEADING.size_pt * REGULAR.descent / 1000 + 1
+    fitted = fit_chain(_heading_chain(1), [BoxPt(0, 0, 100, height), BoxPt(0, 0, 100, 100)], METRICS)
+    assert [line_text(line) for line in fitted.lines[0]] == ["line0"]
+    assert [line_text(line) for line in fitted.lines[1]] == ["A heading", "after the heading"]
+
+
+def test_a_heading_with_space_after_is_not_left_as_the_last_line_of_a_frame():
+    # The heading's own space_after_pt also stands between it and the next line.
+    heading = TextStyle("section", "Sans", 10, 12, NAVY, bold=True, space_after_pt=6)
+    fitted = fit_chain(_heading_chain(1, heading), [BoxPt(0, 0, 100, 40), BoxPt(0, 0, 100, 100)], METRICS)
+    for frame in fitted.lines:
+        if frame:
+            assert line_text(frame[-1]) != "A heading"
+    assert words_set(fitted) == ["line0", "A", "heading", "after", "the", "heading"]
+
+
+def test_a_heading_is_never_split_across_frames():
+    words = "Reducing violence in every town and village of the region"
+    width = BOLD.width_pt("Reducing violence in every", 12) + 1
+    heading = para(words, HEADING, "heading")
+    lines_of_heading = len(fit_chain([heading], [BoxPt(0, 0, width, 500)], METRICS).lines[0])
+    assert lines_of_heading >= 3
+    # frame 1 has room for the body line and about two heading lines, not all of them
+    height = first_baseline(BODY) + 14 * 2 + 3
+    fitted = fit_chain([para("line0"), heading, para("after")], [BoxPt(0, 0, width, height), BoxPt(0, 0, width, 500)], METRICS)
+    assert [line_text(line) for line in fitted.lines[0]] == ["line0"]
+    assert " ".join(line_text(line) for line in fitted.lines[1][:lines_of_heading]) == words
+    assert fitted.overflow_words == 0
+
+
+def test_a_heading_may_break_in_a_frame_of_its_own_when_it_fits_nowhere_whole():
+    heading = para(" ".join(LOREM[:10]), HEADING, "heading")
+    boxes = [BoxPt(0, 0, 60, 40), BoxPt(0, 0, 60, 40), BoxPt(0, 0, 60, 400)]
+    fitted = fit_chain([heading, para("after")], boxes, METRICS)
+    assert words_set(fitted) == LOREM[:10] + ["after"]
+
+
+# ---------------------------------------------------------------- copy-fitting and overflow
+
+
+SHRINKING = TextStyle("body", "Sans", 10, 12, BLACK, min_size_pt=7)
+
+
+def test_text_that_fits_is_set_at_full_size():
+    fitted = fit_chain([para(" ".join(LOREM), SHRINKING)], [BoxPt(0, 0, 100, 500)], METRICS)
+    assert fitted.scale == 1.0
+    assert {run.size_pt for line in fitted.lines[0] for run in line.runs} == {10}
+
+
+def test_text_too_long_at_full_size_is_shrunk_but_not_below_the_minimum():
+    box = BoxPt(0, 0, 100, 60)
+    assert fit_chain([para(" ".join(LOREM), BODY)], [box], METRICS).overflow_words > 0
+    fitted = fit_chain([para(" ".join(LOREM), SHRINKING)], [box], METRICS)
+    assert fitted.overflow_words == 0
+    assert 0.7 <= fitted.scale < 1
+    assert words_set(fitted) == LOREM
+    lines = fitted.lines[0]
+    assert all(run.size_pt == pytest.approx(10 * fitted.scale) for line in lines for run in line.runs)
+    assert lines[0].baseline_pt == pytest.approx(60 - first_baseline(BODY, fitted.scale))
+    assert lines[0].baseline_pt - lines[1].baseline_pt == pytest.approx(12 * fitted.scale)
+    # the largest scale that fits, to the search's one-per-cent step
+    bigger = fit_chain([para(" ".join(LOREM), TextStyle("body", "Sans", 10 * (fitted.scale + 0.011), 12 * (fitted.scale + 0.011), BLACK))], [box], METRICS)
+    assert bigger.overflow_words > 0
+
+
+def test_the_scale_respects_the_least_shrinkable_style_of_the_chain():
+    tight = TextStyle("heading", "Sans", 12, 14, NAVY, bold=True, min_size_pt=11)
+    fitted = fit_chain(
+        [para("Heading", tight, "heading"), para(" ".join(LOREM), SHRINKING)], [BoxPt(0, 0, 100, 80)], METRICS
+    )
+    assert fitted.scale >= 11 / 12
+    assert fitted.scale < 1 or fitted.overflow_words == 0
+
+
+def test_text_that_cannot_fit_even_at_the_minimum_reports_the_exact_words_left_over():
+    style = TextStyle("body", "Sans", 10, 12, BLACK, min_size_pt=9)
+    leftover = "gamma delta epsilon zeta eta theta iota kappa"
+    box = BoxPt(0, 0, 1000, one_line_height(style) + 1)  # one line at any scale
+    fitted = fit_chain([para("alpha beta", style), para(leftover, style)], [box], METRICS)
+    assert fitted.scale == pytest.approx(0.9)
+    assert [line_text(line) for line in fitted.lines[0]] == ["alpha beta"]
+    assert fitted.overflow_words == 8
+    assert fitted.overflow_start.split()[:2] == ["gamma", "delta"]
+    assert leftover.startswith(fitted.overflow_start)
+
+
+def test_overflow_counts_words_of_later_paragraphs_too():
+    box = BoxPt(0, 0, 1000, one_line_height(BODY) + 1)
+    fitted = fit_chain([para("one"), para("two three"), para("four five six"), para("- seven", kind="bullet")], [box], METRICS)
+    assert fitted.overflow_words == 7
+    assert fitted.overflow_start == "two three"
+
+
+def test_overflow_mid_paragraph_counts_the_words_of_the_lines_not_placed():
+    width = REGULAR.width_pt("alpha beta", 10) + 1
+    box = BoxPt(0, 0, width, one_line_height(BODY) + 1)
+    fitted = fit_chain([para("alpha beta gamma delta epsilon")], [box], METRICS)
+    assert [line_text(line) for line in fitted.lines[0]] == ["alpha beta"]
+    assert (fitted.overflow_words, fitted.overflow_start) == (3, "gamma delta epsilon")
+
+
+def test_overflow_counts_a_hyphenated_word_as_one_word():
+    box = BoxPt(0, 0, 1000, one_line_height(BODY) - 1)  # nothing fits
+    fitted = fit_chain([para("a kick-started campaign")], [box], METRICS)
+    assert (fitted.overflow_words, fitted.overflow_start) == (3, "a kick-started campaign")
+
+
+def test_overflow_counts_a_word_split_by_styles_as_one_word():
+    box = BoxPt(0, 0, 1000, one_line_height(BODY) + 1)
+    fitted = fit_chain([para("one"), para("Police**Commissioner** now")], [box], METRICS)
+    assert (fitted.overflow_words, fitted.overflow_start) == (2, "PoliceCommissioner now")
+    # ... and in a paragraph after the one that overflowed
+    fitted = fit_chain([para("one"), para("two"), para("Police**Commissioner** now")], [box], METRICS)
+    assert (fitted.overflow_words, fitted.overflow_start) == (3, "two")
+
+
+def test_no_boxes_is_all_overflow():
+    fitted = fit_chain([para("a b c")], [], METRICS)
+    assert (fitted.lines, fitted.overflow_words, fitted.overflow_start) == ((), 3, "a b c")
+
+
+# ---------------------------------------------------------------- properties
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzŵŷâÀÉ", min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORD, min_size=1, max_size=60), st.floats(0, 200), st.integers(1, 3))
+def test_every_word_appears_once_in_order_and_no_line_is_too_wide(words, extra_width, box_count):
+    longest = max(REGULAR.width_pt(word, 10) for word in words)
+    width = longest + extra_width
+    height = first_baseline(BODY) + 12 * len(words) + 5
+    boxes = [BoxPt(0, 0, width, height)] * box_count
+    fitted = fit_chain([para(" ".join(words))], boxes, METRICS)
+    assert fitted.overflow_words == 0
+    assert words_set(fitted) == words
+    for frame in fitted.lines:
+        for line in frame:
+            assert line.width_pt <= width + 1e-6
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(WORD, min_size=1, max_size=15), min_size=1, max_size=6),
+    st.lists(st.tuples(st.floats(0, 150), st.floats(0, 120)), min_size=1, max_size=4),
+)
+def test_a_chain_places_a_prefix_of_the_words_and_counts_the_rest(paragraphs, sizes):
+    words = [word for paragraph in paragraphs for word in paragraph]
+    longest = max(REGULAR.width_pt(word, 10) for word in words)
+    boxes = [BoxPt(0, 0, longest + extra, height) for extra, height in sizes]
+    fitted = fit_chain([para(" ".join(paragraph)) for paragraph in paragraphs], boxes, METRICS)
+    placed = words_set(fitted)
+    assert placed == words[: len(placed)]
+    assert fitted.overflow_words == len(words) - len(placed)
+    if fitted.overflow_words:
+        assert " ".join(words[len(placed) :]).startswith(fitted.overflow_start)
+    for frame, box in zip(fitted.lines, boxes):
+        for line in frame:
+            assert line.width_pt <= box.width + 1e-6
+            assert box.y <= line.baseline_pt <= box.top
