@@ -274,12 +274,17 @@ def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
 
 
 def file_from_pages(pages: WardPages, prepared: PreparedDocument) -> bytes:
+    return prepared.shared.head + file_tail(pages, prepared)
+
+
+def file_tail(pages: WardPages, prepared: PreparedDocument) -> bytes:
+    """A ward's file is ``prepared.shared.head`` followed by these bytes."""
     numbers = itertools.count(prepared.next_number)
-    body = pdf.Body(len(pdf.HEADER) + len(prepared.shared.data))
+    body = pdf.Body(len(prepared.shared.head))
     catalog, pages_number, info = next(numbers), next(numbers), next(numbers)
     page_numbers = write_pages(pages, prepared, numbers, body, pages_number)
     _finish_objects(body, prepared, catalog, pages_number, info, page_numbers, pages.title, f"Print file for ward {pages.ward_code}")
-    return pdf.finish_file(prepared.shared, body, catalog, info)
+    return pdf.file_tail(prepared.shared, body, catalog, info)
 
 
 def _finish_objects(body: pdf.Body, prepared: PreparedDocument, catalog: int, pages_number: int, info: int, page_numbers: list[int], title: str, subject: str) -> None:
@@ -313,8 +318,8 @@ class CombinedFile:
         self.numbers = itertools.count(prepared.next_number)
         self.pages_number = next(self.numbers)
         self.page_numbers: list[int] = []
-        self.body = pdf.Body(len(pdf.HEADER) + len(prepared.shared.data))
-        stream.write(pdf.HEADER + prepared.shared.data)
+        self.body = pdf.Body(len(prepared.shared.head))
+        stream.write(prepared.shared.head)
 
     def add(self, pages: WardPages) -> None:
         self.page_numbers.extend(write_pages(pages, self.prepared, self.numbers, self.body, self.pages_number))
@@ -325,7 +330,7 @@ class CombinedFile:
         catalog, info = next(self.numbers), next(self.numbers)
         wards = len(self.page_numbers)
         _finish_objects(self.body, self.prepared, catalog, self.pages_number, info, self.page_numbers, self.title, f"Print file, {wards} pages")
-        self.stream.write(pdf.finish_file(self.prepared.shared, self.body, catalog, info, include_start=False))
+        self.stream.write(pdf.file_tail(self.prepared.shared, self.body, catalog, info))
 
 
 # ---------------------------------------------------------------- content stream operators

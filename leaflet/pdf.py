@@ -89,23 +89,21 @@ class Body:
 
 @dataclass(frozen=True)
 class SharedPart:
-    """Objects serialised once per run and copied into every file, with their offsets."""
+    """The first bytes of every file of a run: the header and the objects serialised once."""
 
-    data: bytes
+    head: bytes
     offsets: dict[int, int]
     digest: bytes
 
     @classmethod
     def from_body(cls, body: Body) -> "SharedPart":
-        data = body.data()
-        return cls(data, dict(body.offsets), hashlib.md5(data).digest())
+        head = HEADER + body.data()
+        return cls(head, dict(body.offsets), hashlib.md5(head).digest())
 
 
-def finish_file(shared: SharedPart, own: Body, root: int, info: int, include_start: bool = True) -> bytes:
-    """Header + shared objects + this file's objects + xref + trailer.
+def file_tail(shared: SharedPart, own: Body, root: int, info: int) -> bytes:
+    """What follows the shared head: this file's own objects, the xref table and the trailer.
 
-    With ``include_start=False`` the header, shared part and own objects are taken as already
-    written (a combined file streams them), and only the remaining objects and the tail come back.
     The document ID is an MD5 over the shared part's digest and this file's own objects: the
     same inputs give the same ID, without hashing the (large, unchanging) shared part per file.
     """
@@ -117,7 +115,4 @@ def finish_file(shared: SharedPart, own: Body, root: int, info: int, include_sta
     own_data = own.data()
     document_id = hashlib.md5(shared.digest + own_data + b"%d" % count).hexdigest().upper().encode("ascii")
     trailer = serialise({"Size": count, "Root": Ref(root), "Info": Ref(info), "ID": [b"<" + document_id + b">"] * 2})
-    head = (HEADER, shared.data) if include_start else ()
-    return b"".join(
-        (*head, own_data, b"xref\n0 %d\n" % count, *rows, b"trailer\n", trailer, b"\nstartxref\n%d\n%%%%EOF\n" % xref_at)
-    )
+    return b"".join((own_data, b"xref\n0 %d\n" % count, *rows, b"trailer\n", trailer, b"\nstartxref\n%d\n%%%%EOF\n" % xref_at))

@@ -26,13 +26,13 @@ def test_a_minimal_file_opens_in_qpdf(tmp_path):
     body = pdf.Body()
     body.add(1, pdf.indirect(1, {"Type": pdf.Name("Catalog"), "Pages": pdf.Ref(2)}))
     shared = pdf.SharedPart.from_body(body)
-    own = pdf.Body(len(pdf.HEADER) + len(shared.data))
+    own = pdf.Body(len(shared.head))
     own.add(2, pdf.indirect(2, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(3)], "Count": 1}))
     own.add(3, pdf.indirect(3, {"Type": pdf.Name("Page"), "Parent": pdf.Ref(2), "MediaBox": [0, 0, 100, 100], "Resources": {}, "Contents": pdf.Ref(4)}))
     own.add(4, pdf.stream(4, {}, b"0 0 0 1 k 10 10 20 20 re f"))
     own.add(5, pdf.indirect(5, {"Title": "Tŷ-du"}))
     path = tmp_path / "minimal.pdf"
-    path.write_bytes(pdf.finish_file(shared, own, 1, 5))
+    path.write_bytes(shared.head + pdf.file_tail(shared, own, 1, 5))
     with pikepdf.open(path) as document:
         assert document.check_pdf_syntax() == []
         assert str(document.docinfo.Title) == "Tŷ-du"
