@@ -8,22 +8,25 @@ objects.  Worker processes are forked after preparing, so they share all of that
 
 from __future__ import annotations
 
+import hashlib
 import json
-import multiprocessing
 import os
 import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
-from .draw import CombinedFile, PreparedDocument, WardPages, draw_pages, file_from_pages, prepare_document
+from .check import Checker
+from .draw import CombinedFile, PreparedDocument, WardPages, draw_pages, file_from_pages, file_tail, prepare_document
 from .errors import InputError, LeafletError
 from .layout import PreparedLayout, faces_needed, lay_out, prepare_layout
 from .load import load_campaign, load_language, load_wards, select_wards
 from .manifest import ManifestRow, manifest_csv, manifest_json, manifest_row
 from .model import Campaign, Finding, LaidOutLeaflet, Ward
+from .parallel import map_wards
 from .variant import make_variant, ward_fields_used, ward_slots
 
 Progress = Callable[[int, int], None]
@@ -77,12 +80,28 @@ class PreparedRun:
     def campaign(self) -> Campaign:
         return self.campaigns[""]
 
+    @cached_property
+    def head_hash(self) -> "hashlib._Hash":
+        return hashlib.sha256(self.document.shared.head)
+
     def lay_out(self, ward: Ward) -> LaidOutLeaflet:
         language = ward_language(ward, self.campaign)
         return lay_out(self.layout, make_variant(self.campaigns[language], ward, self.varying[language]))
 
     def draw(self, leaflet: LaidOutLeaflet) -> bytes:
         return file_from_pages(draw_pages(leaflet, self.document), self.document)
+
+    def write(self, leaflet: LaidOutLeaflet, path: Path) -> tuple[WardPages, str]:
+        """Draw a ward's print file into ``path`` atomically; its pages and SHA-256.
+
+        The shared head is written from the run's one copy and hashed once per run: per ward,
+        only the ward's own tail is built and hashed."""
+        pages = draw_pages(leaflet, self.document)
+        tail = file_tail(pages, self.document)
+        write_atomically(path, self.document.shared.head, tail)
+        digest = self.head_hash.copy()
+        digest.update(tail)
+        return pages, digest.hexdigest()
 
 
 def load(campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None) -> tuple[dict[str, Campaign], list[Ward]]:
@@ -163,12 +182,13 @@ def _file_mode() -> int:
 _FILE_MODE = _file_mode()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, *parts: bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it into place: never a half file."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for part in parts:
+                stream.write(part)
         os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
@@ -202,43 +222,32 @@ def _claim_output_folder(out_dir: Path, campaign: Campaign, names: Iterable[str]
 
 
 @dataclass
-class _Job:
+class _WardBuilder:
+    """One ward: lay out, check, and unless an error stops it, write its print file."""
+
     run: PreparedRun
+    checker: Checker
     out_dir: Path
     names: dict[str, str]
     combined: bool
+    force: bool
+    file_findings: tuple[Finding, ...]  # from reading back the first print file: every file shares them
 
-
-_JOB: _Job | None = None  # set before forking workers; they inherit it
-
-
-def _build_ward(ward: Ward) -> tuple[WardResult, ManifestRow | None, WardPages | None]:
-    job = _JOB
-    try:
-        leaflet = job.run.lay_out(ward)
-    except LeafletError as error:
-        return WardResult(ward, None, (Finding("error", "input", str(error), ward.code),)), None, None
-    if any(f.severity == "error" for f in leaflet.findings):
-        return WardResult(ward, None, leaflet.findings), None, None
-    pages = draw_pages(leaflet, job.run.document)
-    data = file_from_pages(pages, job.run.document)
-    path = job.out_dir / job.names[ward.code]
-    write_atomically(path, data)
-    row = manifest_row(job.run.campaigns[ward_language(ward, job.run.campaign)], ward, path, len(pages.contents), data)
-    return WardResult(ward, path, leaflet.findings), row, pages if job.combined else None
-
-
-def _results(wards: list[Ward], jobs: int) -> Iterable[tuple[WardResult, ManifestRow | None, WardPages | None]]:
-    if jobs <= 1 or len(wards) < 2 * jobs:
-        yield from map(_build_ward, wards)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs) as pool:
-        yield from pool.imap(_build_ward, wards, chunksize=max(1, min(64, len(wards) // (jobs * 8))))
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow | None, WardPages | None]:
+        try:
+            leaflet = self.run.lay_out(ward)
+        except LeafletError as error:
+            return WardResult(ward, None, (Finding("error", "input", str(error), ward.code),)), None, None
+        findings = self.checker.check_layout(leaflet) + [replace(f, ward=ward.code) for f in self.file_findings]
+        if not self.force and any(f.severity == "error" for f in findings):
+            return WardResult(ward, None, tuple(findings)), None, None
+        path = self.out_dir / self.names[ward.code]
+        pages, sha256 = self.run.write(leaflet, path)
+        if pages.images:  # photos of its own: read its file back too
+            findings += self.checker.check_print_file(path.read_bytes(), leaflet, render_qr=False)
+        campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
+        row = manifest_row(campaign, ward, path, len(pages.contents), sha256)
+        return WardResult(ward, path, tuple(findings)), row, pages if self.combined else None
 
 
 def build(
@@ -250,15 +259,16 @@ def build(
     crop_marks: bool = False,
     jobs: int = 1,
     combined: bool = False,
+    force: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
     ``crop_marks`` adds trim marks outside the bleed (most online printers add their own);
     ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards.
-    A ward that fails (text that does not fit, a missing glyph or photo) is reported in its
-    WardResult; the others are still built.
+    Every ward is preflighted as ``leaflet check`` does, but for decoding its QR code from a
+    render; a ward with an error gets no print file unless ``force``, and the others are still
+    built.
     """
-    global _JOB
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
@@ -266,7 +276,10 @@ def build(
     combined_path = out_dir / f"{_slug(campaign.name)}-all-wards.pdf" if combined else None
     _claim_output_folder(out_dir, campaign, [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])])
     run = prepare_run(campaigns, wards, crop_marks)
-    _JOB = _Job(run, out_dir, names, combined)
+    checker = Checker(campaign.layout, run.layout.metrics)
+    sample = run.lay_out(wards[0])
+    file_findings = tuple(checker.check_print_file(run.draw(sample), sample, render_qr=False))
+    builder = _WardBuilder(run, checker, out_dir, names, combined, force, file_findings)
     results: list[WardResult] = []
     rows: list[ManifestRow] = []
     combined_file = combined_stream = None
@@ -275,7 +288,7 @@ def build(
             handle, combined_temporary = tempfile.mkstemp(prefix=f".{combined_path.name}.", suffix=".part", dir=out_dir)
             combined_stream = os.fdopen(handle, "wb")
             combined_file = CombinedFile(combined_stream, run.document, f"{campaign.title} - all wards")
-        for index, (result, row, pages) in enumerate(_results(wards, jobs)):
+        for index, (result, row, pages) in enumerate(map_wards(builder, wards, jobs)):
             results.append(result)
             if row:
                 rows.append(row)
@@ -290,7 +303,6 @@ def build(
             os.replace(combined_temporary, combined_path)
             combined_stream = None
     finally:
-        _JOB = None
         if combined_stream:
             combined_stream.close()
             Path(combined_temporary).unlink(missing_ok=True)

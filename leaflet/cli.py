@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import build, default_jobs
+from .build import build
 from .errors import InputError, LeafletError
+from .parallel import default_jobs
+from .preflight import check_campaign, findings_json, findings_table
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,8 +38,25 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--ward", action="append", metavar="CODE", help="build only this ward (repeatable)")
     build_parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes building wards in parallel (default: all cores, here %(default)s)")
     build_parser.add_argument("--combined", action="store_true", help="also write one PDF with every ward's pages in order, shared parts stored once")
+    build_parser.add_argument("--force", action="store_true", help="write print files even for wards with preflight errors")
     build_parser.add_argument("--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)")
     build_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+    check_parser = commands.add_parser(
+        "check",
+        help="preflight every ward: what a printer or an election agent would reject",
+        description="Lay out, draw and read back every ward's leaflet and report what a printer or an "
+        "election agent would reject: text that does not fit, missing glyphs, low-resolution photos, "
+        "the safe area and bleed, a QR code that does not decode, the imprint, colour, fonts, ink. "
+        "Exit 0 when there are no errors (no warnings either with --strict), 1 when there are, "
+        "2 for unusable input.",
+    )
+    check_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    check_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
+    check_parser.add_argument("--ward", action="append", metavar="CODE", help="check only this ward (repeatable)")
+    check_parser.add_argument("--json", action="store_true", help="print the findings as JSON (see README)")
+    check_parser.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check_parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes checking wards in parallel (default: all cores, here %(default)s)")
     return parser
 
 
@@ -54,15 +73,31 @@ def _progress(quiet: bool):
     return show
 
 
+def _check_jobs(jobs: int) -> None:
+    if jobs < 1:
+        raise InputError(None, "--jobs", f"must be 1 or more, got {jobs}")
+
+
+def _check(args: argparse.Namespace) -> int:
+    _check_jobs(args.jobs)
+    report = check_campaign(args.campaign, args.wards, args.ward, args.jobs, _progress(args.json))
+    print(findings_json(report) if args.json else findings_table(report.findings, len(report.wards)))
+    return 1 if report.failing(args.strict) else 0
+
+
 def _build(args: argparse.Namespace) -> int:
-    if args.jobs < 1:
-        raise InputError(None, "--jobs", f"must be 1 or more, got {args.jobs}")
-    report = build(args.campaign, args.out, args.wards, args.ward, _progress(args.quiet), crop_marks=args.marks, jobs=args.jobs, combined=args.combined)
+    _check_jobs(args.jobs)
+    report = build(
+        args.campaign, args.out, args.wards, args.ward, _progress(args.quiet),
+        crop_marks=args.marks, jobs=args.jobs, combined=args.combined, force=args.force,
+    )
     for result in report.results:
-        for finding in result.findings:
-            if finding.severity == "error" or not args.quiet:
-                where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
-                print(f"{finding.severity}: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}", file=sys.stderr)
+        for finding in result.errors:
+            where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
+            print(f"error: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}", file=sys.stderr)
+    warnings = [f for result in report.results for f in result.findings if f.severity == "warning"]
+    if warnings and not args.quiet:
+        print(findings_table(warnings, len(report.results)), file=sys.stderr)
     if not args.quiet:
         print(f"wrote {len(report.written)} of {len(report.results)} ward PDFs to {report.out_dir}")
         households = sum(row.households for row in report.manifest)
@@ -79,7 +114,7 @@ def _build(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _build(args)
+        return _check(args) if args.command == "check" else _build(args)
     except LeafletError as error:
         if args.debug:
             raise

@@ -8,7 +8,6 @@ formula (= + - @, tab or carriage return) gets a leading apostrophe in the CSV.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import math
@@ -45,9 +44,9 @@ def quantity(households_count: int, campaign: Campaign) -> int:
     return math.ceil(round(wanted, 6) / campaign.pack_size) * campaign.pack_size
 
 
-def manifest_row(campaign: Campaign, ward: Ward, file: Path, pages: int, data: bytes) -> ManifestRow:
+def manifest_row(campaign: Campaign, ward: Ward, file: Path, pages: int, sha256: str) -> ManifestRow:
     count = households(ward)
-    return ManifestRow(ward.code, ward.name, file.name, pages, hashlib.sha256(data).hexdigest(), count, quantity(count, campaign))
+    return ManifestRow(ward.code, ward.name, file.name, pages, sha256, count, quantity(count, campaign))
 
 
 def spreadsheet_safe(value: object) -> str:

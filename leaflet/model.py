@@ -175,6 +175,20 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """Preflight limits; a layout's ``preflight:`` section may change any of them."""
+
+    warn_below_ppi: float = 300
+    error_below_ppi: float = 200
+    min_text_pt: float = 6
+    min_line_pt: float = 0.25
+    max_ink_percent: float = 300
+    min_qr_module_mm: float = 0.4
+    min_qr_size_mm: float = 20
+    min_quiet_modules: int = 4
+
+
+@dataclass(frozen=True)
 class Layout:
     path: Path
     name: str
@@ -187,6 +201,7 @@ class Layout:
     styles: dict[str, TextStyle]
     flows: dict[str, Flow]
     pages: tuple[PageSpec, ...]
+    preflight: Thresholds = Thresholds()
 
 
 # ---------------------------------------------------------------- content and wards

@@ -1,0 +1,39 @@
+"""A task over many wards -> its results in ward order, computed in forked worker processes.
+
+Workers are forked after the run is prepared, so they share its fonts, photos and static frames
+copy-on-write; nothing large is pickled, only each ward and what its task returns.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from .model import Ward
+
+Result = TypeVar("Result")
+
+_TASK: Callable | None = None  # set before forking: workers inherit it, so it need not pickle
+
+
+def _run_task(ward: Ward):
+    return _TASK(ward)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def map_wards(task: Callable[[Ward], Result], wards: list[Ward], jobs: int) -> Iterator[Result]:
+    global _TASK
+    if jobs <= 1 or len(wards) < 2 * jobs:
+        yield from map(task, wards)
+        return
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_run_task, wards, chunksize=max(1, min(64, len(wards) // (jobs * 8))))
+    finally:
+        _TASK = None

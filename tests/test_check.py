@@ -1,0 +1,222 @@
+"""Preflight: one small case per rule that breaks exactly that rule, and the example checks clean."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from leaflet import pdf
+from leaflet.build import load, prepare_run
+from leaflet.check import RULES, Checker
+from leaflet.model import (
+    BoxPt,
+    Cmyk,
+    FilledBox,
+    GlyphRun,
+    LaidOutFrame,
+    LaidOutLeaflet,
+    LaidOutPage,
+    PlacedImage,
+    PlacedQr,
+    TextLine,
+    mm_to_pt,
+)
+from leaflet.preflight import check_campaign, findings_json, findings_table
+from leaflet.qr import qr_modules
+
+from .conftest import DEMO, INPUTS, ROOT
+
+
+@pytest.fixture(scope="module")
+def demo_run():
+    campaigns, wards = load(DEMO)
+    return prepare_run(campaigns, wards[:1]), wards[0]
+
+
+@pytest.fixture(scope="module")
+def checker(demo_run):
+    run, _ = demo_run
+    return Checker(run.campaign.layout, run.layout.metrics)
+
+
+def _leaflet(ward, *items, name="test-frame", static=False):
+    frame = LaidOutFrame(name, BoxPt(0, 0, 10, 10), tuple(items), static)
+    return LaidOutLeaflet(ward, "t", "https://example.org", (LaidOutPage("front", (frame,)),))
+
+
+def _rules(checker, ward, *items, **options):
+    return [(f.severity, f.rule, f.frame, f.ward) for f in checker.check_layout(_leaflet(ward, *items, **options))]
+
+
+def _text(x_pt, y_pt, size_pt=9.0, text="Vote"):
+    return TextLine(y_pt, 20, (GlyphRun("Sans-Regular", size_pt, Cmyk(0, 0, 0, 1), x_pt, text),))
+
+
+SAFE = mm_to_pt(5)
+BLEED = mm_to_pt(3)
+W, H = mm_to_pt(148), mm_to_pt(210)
+
+
+def test_clean_items_give_no_findings(checker, demo_run):
+    _, ward = demo_run
+    assert _rules(checker, ward, _text(100, 100), FilledBox(BoxPt(-BLEED, -BLEED, W + 2 * BLEED, 50), Cmyk(1, 0.5, 0, 0))) == []
+
+
+def test_text_below_6_pt(checker, demo_run):
+    _, ward = demo_run
+    assert _rules(checker, ward, _text(100, 100, size_pt=5.5)) == [("error", "text-size", "test-frame", ward.code)]
+
+
+def test_text_outside_the_safe_area(checker, demo_run):
+    _, ward = demo_run
+    assert _rules(checker, ward, _text(SAFE - 3, 100)) == [("error", "safe-area", "test-frame", ward.code)]
+    assert _rules(checker, ward, _text(100, H - SAFE - 2)) == [("error", "safe-area", "test-frame", ward.code)]
+
+
+def test_a_panel_that_stops_at_the_trim_instead_of_the_bleed(checker, demo_run):
+    _, ward = demo_run
+    assert _rules(checker, ward, FilledBox(BoxPt(0, 100, 100, 50), Cmyk(1, 0, 0, 0))) == [("error", "bleed", "test-frame", ward.code)]
+    # inside the safe area, a panel need not bleed
+    assert _rules(checker, ward, FilledBox(BoxPt(SAFE, 100, 100, 50), Cmyk(1, 0, 0, 0))) == []
+
+
+def test_a_hairline(checker, demo_run):
+    _, ward = demo_run
+    assert _rules(checker, ward, FilledBox(BoxPt(100, 100, 50, 50), None, Cmyk(0, 0, 0, 1), 0.1)) == [("error", "thin-line", "test-frame", ward.code)]
+
+
+def test_total_ink_over_300_percent(checker, demo_run):
+    _, ward = demo_run
+    assert _rules(checker, ward, FilledBox(BoxPt(100, 100, 50, 50), Cmyk(1, 1, 1, 0.5))) == [("error", "total-ink", "test-frame", ward.code)]
+
+
+def test_low_resolution_photos(checker, demo_run):
+    _, ward = demo_run
+    photo = INPUTS / "exif-rotated.jpg"  # 200 x 300 px as displayed
+    # 200 px over 0.8 inch = 250 ppi: a warning; over 1.5 inches = 133 ppi: an error
+    soft = PlacedImage("hero", photo, BoxPt(100, 100, 0.8 * 72, 1.2 * 72), BoxPt(100, 100, 0.8 * 72, 1.2 * 72))
+    poor = PlacedImage("hero", photo, BoxPt(100, 100, 1.5 * 72, 2.25 * 72), BoxPt(100, 100, 1.5 * 72, 2.25 * 72))
+    assert _rules(checker, ward, soft) == [("warning", "image-resolution", "test-frame", ward.code)]
+    assert _rules(checker, ward, poor) == [("error", "image-resolution", "test-frame", ward.code)]
+
+
+def _qr(module_mm=0.7, quiet=4, x_pt=100.0):
+    modules = qr_modules("https://example.org/x")
+    return PlacedQr("https://example.org/x", x_pt, 100, mm_to_pt(module_mm), quiet, modules)
+
+
+def test_qr_geometry(checker, demo_run):
+    _, ward = demo_run
+    assert _rules(checker, ward, _qr()) == []
+    assert _rules(checker, ward, _qr(module_mm=0.35)) == [("error", "qr-geometry", "test-frame", ward.code)] * 2  # small modules, small code
+    assert _rules(checker, ward, _qr(quiet=2)) == [("error", "qr-geometry", "test-frame", ward.code)]
+    assert _rules(checker, ward, _qr(x_pt=1)) == [("error", "safe-area", "test-frame", ward.code)]
+
+
+def test_an_imprint_without_its_parts(checker, demo_run):
+    _, ward = demo_run
+    found = _rules(checker, ward, _text(100, 100, text="Printed by somebody."), name="imprint")
+    assert found == [("error", "imprint", "imprint", ward.code)]
+
+
+def test_shared_frames_are_checked_once(checker, demo_run):
+    _, ward = demo_run
+    frame = LaidOutFrame("panel", BoxPt(0, 0, 10, 10), (FilledBox(BoxPt(0, 100, 100, 50), Cmyk(1, 0, 0, 0)),), True)
+    leaflet = LaidOutLeaflet(ward, "t", "u", (LaidOutPage("front", (frame,)),))
+    first, second = checker.check_layout(leaflet), checker.check_layout(leaflet)
+    assert first == second and [f.rule for f in first] == ["bleed"]
+    assert checker._shared[id(frame)][1] is not None
+
+
+# ---------------------------------------------------------------- the written file
+
+
+def _one_page_pdf(content: bytes, resources: dict) -> bytes:
+    body = pdf.Body()
+    body.add(1, pdf.indirect(1, {"Type": pdf.Name("Catalog"), "Pages": pdf.Ref(2)}))
+    shared = pdf.SharedPart.from_body(body)
+    own = pdf.Body(len(shared.head))
+    own.add(2, pdf.indirect(2, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(3)], "Count": 1}))
+    own.add(3, pdf.indirect(3, {"Type": pdf.Name("Page"), "Parent": pdf.Ref(2), "MediaBox": [0, 0, 100, 100], "Resources": resources, "Contents": pdf.Ref(4)}))
+    own.add(4, pdf.stream(4, {}, content))
+    own.add(5, pdf.indirect(5, {"Title": "t"}))
+    return shared.head + pdf.file_tail(shared, own, 1, 5)
+
+
+def _file_rules(checker, ward, data):
+    leaflet = LaidOutLeaflet(ward, "t", "u", ())
+    return sorted({f.rule for f in checker.check_print_file(data, leaflet, render_qr=False)})
+
+
+def test_rgb_colour_in_a_content_stream(checker, demo_run):
+    _, ward = demo_run
+    assert _file_rules(checker, ward, _one_page_pdf(b"1 0 0 rg 0 0 10 10 re f", {})) == ["rgb-colour"]
+    assert _file_rules(checker, ward, _one_page_pdf(b"0 0 0 1 k 0 0 10 10 re f", {})) == []
+
+
+def test_a_font_that_is_not_embedded(checker, demo_run):
+    _, ward = demo_run
+    helvetica = {"Font": {"F1": {"Type": pdf.Name("Font"), "Subtype": pdf.Name("Type1"), "BaseFont": pdf.Name("Helvetica")}}}
+    assert _file_rules(checker, ward, _one_page_pdf(b"BT /F1 9 Tf (x) Tj ET", helvetica)) == ["font-embedding"]
+
+
+def test_transparency(checker, demo_run):
+    _, ward = demo_run
+    faded = {"ExtGState": {"G1": {"Type": pdf.Name("ExtGState"), "ca": 0.5}}}
+    assert _file_rules(checker, ward, _one_page_pdf(b"/G1 gs 0 0 0 1 k 0 0 10 10 re f", faded)) == ["transparency"]
+
+
+# ---------------------------------------------------------------- whole campaigns
+
+
+@pytest.fixture(scope="module")
+def demo_check():
+    return check_campaign(DEMO)
+
+
+def test_the_example_checks_clean(demo_check):
+    assert demo_check.failing() == ()
+    assert {f.rule for f in demo_check.findings} <= {"text-shrunk"}
+    assert len(demo_check.wards) >= 12
+
+
+def test_the_json_is_stable_and_documented(demo_check):
+    document = json.loads(findings_json(demo_check))
+    assert list(document) == ["campaign", "wards_checked", "errors", "warnings", "findings"]
+    assert document["errors"] == 0 and document["wards_checked"] == len(demo_check.wards)
+    for finding in document["findings"]:
+        assert list(finding) == ["severity", "rule", "message", "ward", "page", "frame"]
+        assert finding["rule"] in RULES
+    assert findings_json(demo_check) == findings_json(check_campaign(DEMO))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for key in ("wards_checked", "severity", "rule", "frame"):
+        assert f"`{key}`" in readme
+
+
+def test_the_table_groups_by_rule(demo_check):
+    table = findings_table(demo_check.findings, len(demo_check.wards))
+    assert table.splitlines()[0].startswith("WARNING text-shrunk: ")
+    assert table.splitlines()[-1] == f"checked {len(demo_check.wards)} ward(s): 0 error(s), {len(demo_check.findings)} warning(s)"
+
+
+def test_a_qr_code_covered_by_a_panel_does_not_decode(campaign_copy, tmp_path):
+    layout = (ROOT / "layouts" / "a5-two-sided.yaml").read_text(encoding="utf-8").replace("../fonts/", f"{ROOT}/fonts/")
+    layout = layout.replace(
+        "    - {type: imprint, name: imprint",
+        "    - {type: shape, name: sticker, box_mm: [118, 163, 12, 12], fill: yellow}\n    - {type: imprint, name: imprint",
+    )
+    (tmp_path / "covered.yaml").write_text(layout, encoding="utf-8")
+    campaign = campaign_copy / "campaign.yaml"
+    campaign.write_text(campaign.read_text(encoding="utf-8").replace(f"{ROOT}/layouts/a5-two-sided.yaml", str(tmp_path / "covered.yaml")), encoding="utf-8")
+    report = check_campaign(campaign_copy, ward_codes=["W05000981"])
+    assert [(f.rule, f.ward, f.frame) for f in report.failing()] == [("qr-decode", "W05000981", "signup-qr")]
+
+
+def test_a_character_the_font_lacks_fails_that_ward(campaign_copy):
+    wards = campaign_copy / "wards.csv"
+    wards.write_text("code,name,organiser,households,local_priority\nA1,Snow ☃ Hill,Ann,10,x\nB2,Glan,Bob,20,y\n", encoding="utf-8")
+    report = check_campaign(campaign_copy)
+    failing = report.failing()
+    assert {(f.rule, f.ward) for f in failing} == {("missing-glyph", "A1")}
+    assert "'☃' (U+2603)" in failing[0].message
