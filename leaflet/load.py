@@ -6,6 +6,7 @@ Every problem is an InputError naming the file and the key path (or CSV line) an
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from dataclasses import fields, replace
@@ -42,7 +43,15 @@ CAMPAIGN_FILE = "campaign.yaml"
 FONT_VARIANTS = {"regular": (False, False), "bold": (True, False), "italic": (False, True), "bold_italic": (True, True)}
 
 
+MAX_YAML_ALIASES = 20  # enough for sharing a style; too few for a "billion laughs" expansion
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
+    return read_yaml_with_lines(path)[0]
+
+
+def read_yaml_with_lines(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """The file's data, and the line each key path (``pages.front[2].style``) starts on."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -52,6 +61,11 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise InputError(path, None, f"cannot be read ({error.strerror or error})") from None
     try:
+        aliases = sum(1 for event in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(event, yaml.AliasEvent))
+        if aliases > MAX_YAML_ALIASES:
+            raise InputError(path, None, f"{aliases} YAML aliases (*name), more than {MAX_YAML_ALIASES}", "write the values out instead")
+        lines: dict[str, int] = {}
+        _key_lines(yaml.compose(text, Loader=yaml.SafeLoader), "", lines, path)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -62,17 +76,41 @@ def read_yaml(path: Path) -> dict[str, Any]:
         raise InputError(path, None, f"a value YAML cannot read ({error})", "quote it to keep it as text") from None
     if not isinstance(data, dict):
         raise InputError(path, None, "expected a mapping of keys at the top level")
-    return data
+    return data, lines
+
+
+def _key_lines(node, where: str, lines: dict[str, int], path: Path) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            place = f"{where}.{key}" if where else key
+            if key in seen:
+                raise InputError(path, f"line {key_node.start_mark.line + 1}: {place}", "this key appears twice here", "keep one of them")
+            seen.add(key)
+            lines[place] = key_node.start_mark.line + 1
+            _key_lines(value_node, place, lines, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            place = f"{where}[{index}]"
+            lines[place] = item.start_mark.line + 1
+            _key_lines(item, place, lines, path)
 
 
 class _Reader:
-    """Typed access to one YAML file's mappings, with errors that name the file and key path."""
+    """Typed access to one YAML file's mappings, with errors that name the file, the line and
+    the key path."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, lines: dict[str, int] | None = None):
         self.path = path
+        self.lines = lines or {}
 
     def error(self, where: str, message: str, hint: str | None = None) -> InputError:
-        return InputError(self.path, where, message, hint)
+        place = where
+        while place and place not in self.lines:  # the nearest key above a missing one
+            place = place.rpartition(".")[0] if "." in place else place.rpartition("[")[0]
+        line = self.lines.get(place)
+        return InputError(self.path, f"line {line}: {where}" if line and where else where, message, hint)
 
     def mapping(self, data: Any, where: str) -> dict[str, Any]:
         if not isinstance(data, dict):
@@ -112,7 +150,9 @@ class _Reader:
     def unknown_keys(self, data: dict[str, Any], allowed: set[str], where: str) -> None:
         for key in data:
             if key not in allowed:
-                raise self.error(f"{where}.{key}" if where else str(key), "unknown field", f"expected one of: {', '.join(sorted(allowed))}")
+                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(sorted(allowed))}"
+                raise self.error(f"{where}.{key}" if where else str(key), "unknown field", hint)
 
     def relative_path(self, value: str) -> Path:
         return (self.path.parent / value).resolve()
@@ -129,8 +169,8 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 def load_layout(path: Path) -> Layout:
     path = Path(path).resolve()
-    data = read_yaml(path)
-    r = _Reader(path)
+    data, lines = read_yaml_with_lines(path)
+    r = _Reader(path, lines)
     r.unknown_keys(data, {"name", "page", "fonts", "swatches", "styles", "flows", "pages", "preflight"}, "")
     preflight_data = r.mapping(r.get(data, "preflight", "", dict, {}), "preflight")
     r.unknown_keys(preflight_data, {f.name for f in fields(Thresholds)}, "preflight")
@@ -377,8 +417,8 @@ def find_campaign_file(campaign: Path) -> Path:
 
 def load_campaign(campaign: Path) -> Campaign:
     path = find_campaign_file(campaign)
-    data = read_yaml(path)
-    r = _Reader(path)
+    data, lines = read_yaml_with_lines(path)
+    r = _Reader(path, lines)
     r.unknown_keys(data, {"title", "layout", "wards", "signup_url", "imprint", "images", "slots", "print_order", "language"}, "")
     order = r.mapping(r.get(data, "print_order", "", dict, {}), "print_order")
     r.unknown_keys(order, {"overs_percent", "pack_size"}, "print_order")
@@ -434,8 +474,8 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
     path = campaign.root / f"campaign.{language}.yaml"
     if not _is_file(path):
         raise InputError(wards_path, f"line {line}", f"language '{language}' has no {path.name} in {campaign.root}", "add the translated words there, or clear the language cell")
-    data = read_yaml(path)
-    r = _Reader(path)
+    data, lines = read_yaml_with_lines(path)
+    r = _Reader(path, lines)
     r.unknown_keys(data, {"title", "slots", "images"}, "")
     slots = {str(name): _load_slot(r, str(name), value) for name, value in r.get(data, "slots", "", dict, {}).items()}
     for name in slots:

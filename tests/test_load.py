@@ -7,6 +7,8 @@ file); CSV files cannot hold comments, so their expectations are in WARDS_EXPECT
 
 from __future__ import annotations
 
+import re
+
 import copy
 import csv
 from pathlib import Path
@@ -338,14 +340,14 @@ def test_a_bad_yaml_tag_is_an_input_error(tmp_path):
 def test_a_huge_number_is_an_input_error(tmp_path):
     text = LAYOUT.read_text(encoding="utf-8").replace("../fonts/", f"{ROOT}/fonts/").replace("size_pt: 31,", "size_pt: 1" + "0" * 400 + ",")
     error = _refused(load_layout, write(tmp_path, text, "layout.yaml"))
-    assert error.where == "styles.headline.size_pt"
+    assert re.fullmatch(r"line \d+: styles\.headline\.size_pt", error.where)
 
 
 def test_a_font_path_too_long_for_the_system_is_an_input_error(tmp_path):
     text = LAYOUT.read_text(encoding="utf-8").replace("../fonts/", f"{ROOT}/fonts/")
     text = text.replace(f"{ROOT}/fonts/NotoSans/NotoSans-Bold.ttf", "x" * 5000 + ".ttf")
     error = _refused(load_layout, write(tmp_path, text, "layout.yaml"))
-    assert error.where == "fonts.Sans.bold"
+    assert re.fullmatch(r"line \d+: fonts\.Sans\.bold", error.where)
 
 
 def test_a_wards_header_cell_over_the_csv_field_limit_is_an_input_error(tmp_path):
@@ -464,3 +466,28 @@ def _layout_or_input_error(path: Path) -> None:
         return
     assert layout.pages
     assert any(isinstance(frame, ImprintFrame) for page in layout.pages for frame in page.frames)
+
+
+# ---------------------------------------------------------------- places a person can find
+
+
+def test_an_unknown_field_names_its_line_and_suggests_the_near_miss(tmp_path):
+    text = LAYOUT.read_text(encoding="utf-8").replace("../fonts/", f"{ROOT}/fonts/")
+    lines = text.splitlines()
+    number = next(i for i, line in enumerate(lines, start=1) if line.strip().startswith("body:") and "size_pt" in line)
+    lines[number - 1] = lines[number - 1].replace("leading_pt", "leadng_pt")
+    error = _refused(load_layout, write(tmp_path, "\n".join(lines) + "\n", "layout.yaml"))
+    assert str(error).endswith(f"line {number}: styles.body.leadng_pt: unknown field (did you mean 'leading_pt'?)")
+
+
+def test_a_key_given_twice_is_refused(tmp_path):
+    text = LAYOUT.read_text(encoding="utf-8").replace("../fonts/", f"{ROOT}/fonts/").replace("  bleed_mm: 3\n", "  bleed_mm: 3\n  bleed_mm: 5\n")
+    error = _refused(load_layout, write(tmp_path, text, "layout.yaml"))
+    assert "page.bleed_mm: this key appears twice here" in str(error)
+
+
+def test_a_billion_laughs_is_refused_before_it_expands(tmp_path):
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 9)}]" for i in range(1, 9)]
+    error = _refused(load_layout, write(tmp_path, "\n".join(levels) + "\n", "layout.yaml"))
+    assert "YAML aliases" in str(error)
