@@ -19,6 +19,7 @@ from PIL import Image, ImageChops
 
 from .fonts import FontMetrics
 from .images import prepare_print_image, read_image_source
+from .qr import longest_url
 from .model import (
     BoxPt,
     FilledBox,
@@ -168,7 +169,8 @@ class Checker:
         module_mm = pt_to_mm(item.module_pt)
         size_mm = pt_to_mm(item.size_pt)
         if module_mm < limits.min_qr_module_mm - 1e-6:
-            add("error", "qr-geometry", f"QR modules are {module_mm:.2f} mm, under {limits.min_qr_module_mm:g} mm: make the frame wider or the URL shorter")
+            longest = longest_url(item.size_pt, mm_to_pt(limits.min_qr_module_mm))
+            add("error", "qr-geometry", f"QR modules are {module_mm:.2f} mm, under {limits.min_qr_module_mm:g} mm: the sign-up address has {len(item.url.encode())} characters, and a {size_mm:.0f} mm code holds at most {longest}; shorten it or widen the frame")
         if item.quiet_modules < limits.min_quiet_modules:
             add("error", "qr-geometry", f"quiet zone of {item.quiet_modules} modules, under {limits.min_quiet_modules}")
         if size_mm < limits.min_qr_size_mm - 1e-6:

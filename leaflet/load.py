@@ -537,6 +537,11 @@ def _check_references(r: _Reader, campaign: Campaign) -> None:
 # ---------------------------------------------------------------- wards
 
 
+# C0 and C1 controls but tab and line breaks (a cell may hold lines; they are set as spaces), and
+# the bidirectional marks, overrides and isolates that make a name display otherwise than it reads.
+_HIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _is_file(path: Path) -> bool:
     try:
         return path.is_file()
@@ -614,6 +619,10 @@ def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward
             if len(row) > len(columns):
                 raise InputError(path, f"line {line}", f"{len(row)} cells but {len(columns)} columns", "check for a stray comma or quote")
             fields = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(columns) if column}
+            for column, value in fields.items():
+                hidden = _HIDDEN_CHARACTERS.search(value)
+                if hidden:
+                    raise InputError(path, f"line {line}", f"column '{column}' holds an invisible control character U+{ord(hidden.group()):04X}", "retype the cell: such characters reorder or hide text on the leaflet")
             for required in ("code", "name"):
                 if not fields[required]:
                     raise InputError(path, f"line {line}", f"the ward has no {required}", f"fill in the {required} column")

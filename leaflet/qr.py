@@ -41,6 +41,18 @@ class _Template:
     mask_columns: tuple[tuple[int, ...], ...]
 
 
+def longest_url(size_pt: float, min_module_pt: float) -> int:
+    """The longest address (in UTF-8 bytes) a QR code ``size_pt`` wide, quiet zone included, can
+    hold at this error correction with modules no smaller than ``min_module_pt``."""
+    modules = int(size_pt / min_module_pt) - 2 * QUIET_MODULES
+    version = min(40, (modules - 17) // 4)
+    if version < 1:
+        return 0
+    bits = util.BIT_LIMIT_TABLE[ERROR_CORRECTION][version]
+    length_bits = util.length_in_bits(util.MODE_8BIT_BYTE, version)
+    return (bits - 4 - length_bits) // 8
+
+
 def qr_modules(url: str) -> tuple[str, ...]:
     code = qrcode.QRCode(error_correction=ERROR_CORRECTION, border=0)
     code.add_data(url)

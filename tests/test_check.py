@@ -220,3 +220,14 @@ def test_a_character_the_font_lacks_fails_that_ward(campaign_copy):
     failing = report.failing()
     assert {(f.rule, f.ward) for f in failing} == {("missing-glyph", "A1")}
     assert "'☃' (U+2603)" in failing[0].message
+
+
+def test_an_address_too_long_for_the_code_says_how_long_it_may_be(checker, demo_run):
+    _, ward = demo_run
+    url = "https://www.example.org/sign-up?ward=" + "x" * 300
+    modules = qr_modules(url)
+    size = mm_to_pt(27)
+    code = PlacedQr(url, 100, 100, size / (len(modules) + 8), 4, modules)
+    (finding,) = checker.check_layout(_leaflet(ward, code))
+    assert finding.rule == "qr-geometry"
+    assert "the sign-up address has 337 characters, and a 27 mm code holds at most 213" in finding.message

@@ -491,3 +491,10 @@ def test_a_billion_laughs_is_refused_before_it_expands(tmp_path):
     levels += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 9)}]" for i in range(1, 9)]
     error = _refused(load_layout, write(tmp_path, "\n".join(levels) + "\n", "layout.yaml"))
     assert "YAML aliases" in str(error)
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\x07", "\x1b"])
+def test_invisible_control_characters_in_a_ward_are_refused(tmp_path, hidden):
+    path = write(tmp_path, f"code,name,organiser\nW1,Aber,Ann\nW2,Bryn{hidden}gaer,Bob\n")
+    error = _refused(load_wards, path)
+    assert str(error).startswith(f"{path}: line 3: column 'name' holds an invisible control character U+{ord(hidden):04X}")
