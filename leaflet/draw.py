@@ -22,7 +22,6 @@ from .model import (
     BoxPt,
     Cmyk,
     FilledBox,
-    FontFace,
     LaidOutFrame,
     LaidOutLeaflet,
     Layout,

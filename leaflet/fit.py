@@ -173,7 +173,6 @@ def _flow(paragraphs: list[StyledParagraph], paragraph_words: list[list[_Word]],
     for index, paragraph in enumerate(paragraphs):
         style = paragraph.style
         size = style.size_pt * scale
-        leading = style.leading_pt * scale
         base = metrics[face_key(style.family, style.bold, style.italic, metrics)]
         ascent, descent = base.ascent * size / 1000, base.descent * size / 1000
         indent = 0.0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import markup
 from .errors import DoesNotFit, InputError
-from .fit import StyledParagraph, face_key, fit_chain
+from .fit import StyledParagraph, fit_chain
 from .fonts import FontMetrics, load_metrics
 from .images import ImageSource, read_image_source
 from .model import (

@@ -101,9 +101,10 @@ class _Reader:
     """Typed access to one YAML file's mappings, with errors that name the file, the line and
     the key path."""
 
-    def __init__(self, path: Path, lines: dict[str, int] | None = None):
+    def __init__(self, path: Path, lines: dict[str, int] | None = None, project: Path | None = None):
         self.path = path
         self.lines = lines or {}
+        self.project = project  # paths may not lead out of it
 
     def error(self, where: str, message: str, hint: str | None = None) -> InputError:
         place = where
@@ -154,8 +155,11 @@ class _Reader:
                 hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(sorted(allowed))}"
                 raise self.error(f"{where}.{key}" if where else str(key), "unknown field", hint)
 
-    def relative_path(self, value: str) -> Path:
-        return (self.path.parent / value).resolve()
+    def relative_path(self, value: str, where: str) -> Path:
+        path = (self.path.parent / value).resolve()
+        if self.project is not None and not path.is_relative_to(self.project):
+            raise self.error(where, f"'{value}' leads out of the project folder {self.project}", "keep layouts, words and photos inside it")
+        return path
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
@@ -167,10 +171,21 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 # ---------------------------------------------------------------- layouts
 
 
-def load_layout(path: Path) -> Layout:
+def project_folder(campaign_dir: Path) -> Path:
+    """The folder a campaign's files may come from: the nearest one above it that holds a
+    ``layouts`` folder (the project: layouts/, content/, fonts/, images/), or the campaign's own."""
+    campaign_dir = campaign_dir.resolve()
+    for folder in (campaign_dir, *campaign_dir.parents):
+        if (folder / "layouts").is_dir():
+            return folder
+    return campaign_dir
+
+
+def load_layout(path: Path, project: Path | None = None) -> Layout:
+    """A layout file; with ``project``, its font paths may not lead out of that folder."""
     path = Path(path).resolve()
     data, lines = read_yaml_with_lines(path)
-    r = _Reader(path, lines)
+    r = _Reader(path, lines, project)
     r.unknown_keys(data, {"name", "page", "fonts", "swatches", "styles", "flows", "pages", "preflight"}, "")
     preflight_data = r.mapping(r.get(data, "preflight", "", dict, {}), "preflight")
     r.unknown_keys(preflight_data, {f.name for f in fields(Thresholds)}, "preflight")
@@ -257,7 +272,7 @@ def _load_fonts(r: _Reader, data: dict[str, Any]) -> dict[str, FontFace]:
         for variant, (bold, italic) in FONT_VARIANTS.items():
             if variant in files:
                 file = r.get(files, variant, f"fonts.{family}", str)
-                face = FontFace(str(family), bold, italic, r.relative_path(file))
+                face = FontFace(str(family), bold, italic, r.relative_path(file, f"fonts.{family}.{variant}"))
                 if not _is_file(face.path):
                     raise r.error(f"fonts.{family}.{variant}", f"font file not found: {face.path}")
                 faces[face.key] = face
@@ -418,14 +433,14 @@ def find_campaign_file(campaign: Path) -> Path:
 def load_campaign(campaign: Path) -> Campaign:
     path = find_campaign_file(campaign)
     data, lines = read_yaml_with_lines(path)
-    r = _Reader(path, lines)
+    r = _Reader(path, lines, project_folder(path.parent))
     r.unknown_keys(data, {"title", "layout", "wards", "signup_url", "imprint", "images", "slots", "print_order", "language"}, "")
     order = r.mapping(r.get(data, "print_order", "", dict, {}), "print_order")
     r.unknown_keys(order, {"overs_percent", "pack_size"}, "print_order")
     pack_size = r.get(order, "pack_size", "print_order", int, 50)
     if pack_size < 1:
         raise r.error("print_order.pack_size", "must be a whole number of at least 1")
-    layout = load_layout(r.relative_path(r.get(data, "layout", "", str)))
+    layout = load_layout(r.relative_path(r.get(data, "layout", "", str), "layout"), r.project)
     url = r.get(data, "signup_url", "", str)
     if not url.startswith(("https://", "http://")):
         raise r.error("signup_url", f"expected an http(s) address, got {url!r}")
@@ -448,14 +463,14 @@ def load_campaign(campaign: Path) -> Campaign:
     for slot, file in r.get(data, "images", "", dict, {}).items():
         if not isinstance(file, str):
             raise r.error(f"images.{slot}", "expected the path of an image file")
-        images[str(slot)] = r.relative_path(file)
+        images[str(slot)] = r.relative_path(file, f"images.{slot}")
     slots = {str(name): _load_slot(r, str(name), value) for name, value in r.get(data, "slots", "", dict).items()}
     campaign_spec = Campaign(
         path=path,
         name=path.parent.name,
         title=r.get(data, "title", "", str),
         layout=layout,
-        wards_path=r.relative_path(r.get(data, "wards", "", str, "wards.csv")),
+        wards_path=r.relative_path(r.get(data, "wards", "", str, "wards.csv"), "wards"),
         signup_url=url,
         imprint=imprint,
         slots=slots,
@@ -475,7 +490,7 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
     if not _is_file(path):
         raise InputError(wards_path, f"line {line}", f"language '{language}' has no {path.name} in {campaign.root}", "add the translated words there, or clear the language cell")
     data, lines = read_yaml_with_lines(path)
-    r = _Reader(path, lines)
+    r = _Reader(path, lines, project_folder(campaign.root))
     r.unknown_keys(data, {"title", "slots", "images"}, "")
     slots = {str(name): _load_slot(r, str(name), value) for name, value in r.get(data, "slots", "", dict, {}).items()}
     for name in slots:
@@ -485,7 +500,7 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
     for slot, file in r.get(data, "images", "", dict, {}).items():
         if slot not in campaign.images or not isinstance(file, str):
             raise r.error(f"images.{slot}", "expected the path of a photo for an image slot of campaign.yaml")
-        images[slot] = r.relative_path(file)
+        images[slot] = r.relative_path(file, f"images.{slot}")
     return replace(
         campaign,
         path=path,
@@ -499,7 +514,7 @@ def _load_slot(r: _Reader, name: str, value: Any) -> tuple[Paragraph, ...]:
     where = f"slots.{name}"
     if isinstance(value, dict):
         r.unknown_keys(value, {"file"}, where)
-        file = r.relative_path(r.get(value, "file", where, str))
+        file = r.relative_path(r.get(value, "file", where, str), f"{where}.file")
         try:
             value = file.read_text(encoding="utf-8")
         except FileNotFoundError:

@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import markup
+from .errors import InputError
+from .load import project_folder
 from .model import Campaign, Paragraph, Ward
 
 
@@ -42,6 +44,14 @@ def signup_url(campaign: Campaign, ward: Ward) -> str:
     return markup.fill(campaign.signup_url, encoded)
 
 
+def _ward_photo(campaign: Campaign, ward: Ward, column: str, value: str) -> Path:
+    path = (campaign.root / value).resolve()
+    project = project_folder(campaign.root)
+    if not path.is_relative_to(project):
+        raise InputError(campaign.wards_path, f"line {ward.line}", f"column '{column}': '{value}' leads out of the project folder {project}", "keep photos inside it")
+    return path
+
+
 def make_variant(campaign: Campaign, ward: Ward, varying: frozenset[str]) -> Variant:
     """``varying``: the slots with placeholders (``ward_slots``), computed once per run.
 
@@ -59,7 +69,7 @@ def make_variant(campaign: Campaign, ward: Ward, varying: frozenset[str]) -> Var
         if column in slots and column not in ("code", "name"):
             slots[column] = markup.fill_paragraphs(markup.parse_markdown(value), ward.fields)
         elif column in images:
-            images = {**images, column: (campaign.root / value).resolve()}
+            images = {**images, column: _ward_photo(campaign, ward, column, value)}
     return Variant(
         ward=ward,
         campaign=campaign,

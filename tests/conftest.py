@@ -42,11 +42,9 @@ def demo_report(tmp_path_factory):
 
 @pytest.fixture()
 def campaign_copy(tmp_path) -> Path:
-    """A writable copy of the example campaign (its layout and assets stay shared)."""
+    """A writable copy of the example project (layouts, fonts, photos) with its campaign."""
+    for folder in ("layouts", "fonts", "images"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
     target = tmp_path / "content" / "pcc-2021"
     shutil.copytree(DEMO, target)
-    campaign = target / "campaign.yaml"
-    text = campaign.read_text(encoding="utf-8")
-    text = text.replace("../../layouts/", f"{ROOT}/layouts/").replace("../../images/", f"{ROOT}/images/")
-    campaign.write_text(text, encoding="utf-8")
     return target

@@ -113,15 +113,11 @@ def test_without_marks_the_media_box_is_trim_plus_bleed(demo_report):
 
 
 def test_a_spot_swatch_becomes_a_separation(campaign_copy, tmp_path):
-    from .conftest import ROOT, render_page
+    from .conftest import render_page
 
-    layout = (ROOT / "layouts" / "a5-two-sided.yaml").read_text(encoding="utf-8")
-    layout = layout.replace("navy: [100, 78, 0, 38]", 'navy: {spot: "PANTONE 2747 C", cmyk: [100, 78, 0, 38]}')
-    layout = layout.replace("../fonts/", f"{ROOT}/fonts/")
-    (tmp_path / "spot.yaml").write_text(layout, encoding="utf-8")
-    campaign = campaign_copy / "campaign.yaml"
-    text = campaign.read_text(encoding="utf-8").replace(f"{ROOT}/layouts/a5-two-sided.yaml", str(tmp_path / "spot.yaml"))
-    campaign.write_text(text, encoding="utf-8")
+    layout_path = campaign_copy.parent.parent / "layouts" / "a5-two-sided.yaml"
+    layout = layout_path.read_text(encoding="utf-8")
+    layout_path.write_text(layout.replace("navy: [100, 78, 0, 38]", 'navy: {spot: "PANTONE 2747 C", cmyk: [100, 78, 0, 38]}'), encoding="utf-8")
     path = _build_one(campaign_copy, tmp_path / "out")
     with pikepdf.open(path) as document:
         spaces = list(document.pages[0].Resources.ColorSpace.values())

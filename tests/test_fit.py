@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from leaflet.fit import BULLET, StyledParagraph, face_key, fit_chain
 from leaflet.fonts import load_metrics
 from leaflet.markup import parse_inline
-from leaflet.model import BLACK, BoxPt, Cmyk, FontFace, Paragraph, Run, TextStyle
+from leaflet.model import BLACK, BoxPt, Cmyk, FontFace, Paragraph, TextStyle
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts" / "NotoSans"
 NAVY = Cmyk(1, 0.78, 0, 0.38)
@@ -284,7 +284,7 @@ def test_paragraphs_keep_their_order_across_a_chain():
     paragraphs = [para(f"paragraph {n} " + " ".join(LOREM[:8])) for n in range(6)]
     boxes = [BoxPt(0, 0, 90, 60), BoxPt(0, 0, 70, 80), BoxPt(0, 0, 110, 400)]
     fitted = fit_chain(paragraphs, boxes, METRICS)
-    expected = [word for n in range(6) for word in [f"paragraph", str(n)] + LOREM[:8]]
+    expected = [word for n in range(6) for word in ["paragraph", str(n)] + LOREM[:8]]
     assert words_set(fitted) == expected
     assert all(fitted.lines)
 

@@ -15,7 +15,7 @@ import pytest
 from leaflet import build
 from leaflet.errors import InputError
 
-from .conftest import DEMO, ROOT
+from .conftest import DEMO
 
 HEADER = "code,name,organiser,households,local_priority"
 
@@ -42,7 +42,7 @@ def test_a_column_named_like_a_slot_overrides_it_for_that_ward(campaign_copy, tm
 
 
 def test_a_column_named_like_an_image_slot_swaps_that_wards_photo(campaign_copy, tmp_path):
-    _write_wards(campaign_copy, ["A1,Aber,Ann,100,parking,", f"B2,Bryn,Bob,200,litter,{ROOT}/images/meadow.jpg"], header=HEADER + ",hero")
+    _write_wards(campaign_copy, ["A1,Aber,Ann,100,parking,", "B2,Bryn,Bob,200,litter,../../images/meadow.jpg"], header=HEADER + ",hero")
     report = build(campaign_copy, tmp_path / "out")
     sizes = {}
     for result in report.written:
@@ -162,3 +162,21 @@ def test_parallel_builds_write_the_same_bytes(tmp_path):
     two = build(DEMO, tmp_path / "two", jobs=2)
     assert [r.path.read_bytes() for r in one.written] == [r.path.read_bytes() for r in two.written]
     assert one.manifest == two.manifest
+
+
+def test_a_wards_photo_may_not_come_from_outside_the_project(campaign_copy, tmp_path):
+    _write_wards(campaign_copy, ["A1,Aber,Ann,100,parking,", "B2,Bryn,Bob,200,litter,../../../../etc/passwd"], header=HEADER + ",hero")
+    report = build(campaign_copy, tmp_path / "out")
+    (failed,) = report.failed
+    assert failed.ward.code == "B2"
+    (error,) = failed.errors
+    assert "line 3" in error.message and "column 'hero'" in error.message and "leads out of the project folder" in error.message
+    assert [r.ward.code for r in report.written] == ["A1"]
+
+
+def test_campaign_paths_may_not_leave_the_project(campaign_copy, tmp_path):
+    campaign = campaign_copy / "campaign.yaml"
+    campaign.write_text(campaign.read_text(encoding="utf-8").replace("hero: ../../images/hillside.jpg", "hero: ../../../elsewhere.jpg"), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        build(campaign_copy, tmp_path / "out")
+    assert "images.hero: '../../../elsewhere.jpg' leads out of the project folder" in str(error.value)
