@@ -196,6 +196,12 @@ def write_atomically(path: Path, *parts: bytes) -> None:
         raise
 
 
+def _remove_partial_files(out_dir: Path) -> None:
+    """Temporary files of an interrupted write: never a finished file, safe to delete."""
+    for partial in out_dir.glob(".*.part"):
+        partial.unlink(missing_ok=True)
+
+
 def _claim_output_folder(out_dir: Path, campaign: Campaign, names: Iterable[str]) -> None:
     """Refuse to write over files that another campaign (or something else) put there."""
     try:
@@ -275,6 +281,7 @@ def build(
     names = _output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
     combined_path = out_dir / f"{_slug(campaign.name)}-all-wards.pdf" if combined else None
     _claim_output_folder(out_dir, campaign, [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])])
+    _remove_partial_files(out_dir)  # a run that was killed outright could not clean up
     run = prepare_run(campaigns, wards, crop_marks)
     checker = Checker(campaign.layout, run.layout.metrics)
     sample = run.lay_out(wards[0])
@@ -302,6 +309,9 @@ def build(
             os.chmod(combined_temporary, _FILE_MODE)
             os.replace(combined_temporary, combined_path)
             combined_stream = None
+    except BaseException:
+        _remove_partial_files(out_dir)  # workers stopped mid-write leave their temporary files
+        raise
     finally:
         if combined_stream:
             combined_stream.close()

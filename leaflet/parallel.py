@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -22,6 +23,11 @@ def _run_task(ward: Ward):
     return _TASK(ward)
 
 
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the group: the parent stops the pool, workers keep quiet."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -33,7 +39,7 @@ def map_wards(task: Callable[[Ward], Result], wards: list[Ward], jobs: int) -> I
         return
     _TASK = task
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_the_parent) as pool:
             yield from pool.imap(_run_task, wards, chunksize=max(1, min(64, len(wards) // (jobs * 8))))
     finally:
         _TASK = None

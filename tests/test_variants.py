@@ -180,3 +180,68 @@ def test_campaign_paths_may_not_leave_the_project(campaign_copy, tmp_path):
     with pytest.raises(InputError) as error:
         build(campaign_copy, tmp_path / "out")
     assert "images.hero: '../../../elsewhere.jpg' leads out of the project folder" in str(error.value)
+
+
+def _many_wards(campaign_dir, count):
+    rows = [f"W{n:05d},Ward {n},Ann,{100 + n},parking" for n in range(count)]
+    _write_wards(campaign_dir, rows)
+
+
+def _start_build(campaign_dir, out, jobs):
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "leaflet", "build", str(campaign_dir), "--out", str(out), "--jobs", str(jobs), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_files(out, count, process, seconds=60):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while len(list(out.glob("*.pdf"))) < count:
+        assert process.poll() is None, "the build ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def _all_whole(out):
+    for path in out.glob("*.pdf"):
+        data = path.read_bytes()
+        assert data.rstrip().endswith(b"%%EOF"), path.name
+        assert len(pypdf.PdfReader(path).pages) == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_interrupted_build_leaves_only_whole_files_and_says_so(campaign_copy, tmp_path, jobs):
+    import signal
+
+    _many_wards(campaign_copy, 400)
+    out = tmp_path / "out"
+    process = _start_build(campaign_copy, out, jobs)
+    _wait_for_files(out, 10, process)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "Traceback" not in err and "interrupted" in err
+    assert not list(out.glob(".*.part"))
+    _all_whole(out)
+
+
+def test_a_killed_build_leaves_no_truncated_pdf_and_the_next_run_cleans_up(campaign_copy, tmp_path):
+    import signal
+
+    _many_wards(campaign_copy, 400)
+    out = tmp_path / "out"
+    process = _start_build(campaign_copy, out, 1)
+    _wait_for_files(out, 10, process)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    _all_whole(out)  # a .part file may remain, but never a PDF that is cut short
+    _many_wards(campaign_copy, 12)
+    report = build(campaign_copy, out)
+    assert len(report.written) == 12 and not list(out.glob(".*.part"))
