@@ -15,7 +15,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class BuildReport:
     results: tuple[WardResult, ...]
     manifest: tuple[ManifestRow, ...]
     combined: Path | None = None
+    unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -158,7 +159,7 @@ def _slug(text: str, keep_case: bool = False) -> str:
     return slug[:60].rstrip("-")
 
 
-def _output_names(wards: list[Ward], wards_path: Path) -> dict[str, str]:
+def output_names(wards: list[Ward], wards_path: Path) -> dict[str, str]:
     """Each ward's file name; two wards may never share one (not even by letter case)."""
     names: dict[str, str] = {}
     taken: dict[str, Ward] = {}
@@ -224,6 +225,37 @@ def _claim_output_folder(out_dir: Path, campaign: Campaign, names: Iterable[str]
     write_atomically(marker, (json.dumps({"campaign": ours}) + "\n").encode("utf-8"))
 
 
+# ---------------------------------------------------------------- preflight, per ward
+
+
+class Preflight:
+    """The checks every command runs on a ward (``check`` has the rules).
+
+    The shared part of every print file is read back once, from one ward's file, when the run
+    starts; per ward, its laid-out pages are checked and, after drawing, what is its own."""
+
+    def __init__(self, run: PreparedRun, wards: list[Ward]):
+        self.run = run
+        self.checker = Checker(run.campaign.layout, run.layout.metrics)
+        sample = run.lay_out(wards[0])
+        self.file_findings = tuple(self.checker.check_print_file(run.draw(sample), sample, render_qr=False))
+
+    def lay_out(self, ward: Ward) -> tuple[LaidOutLeaflet | None, list[Finding]]:
+        """The ward laid out and checked; no leaflet when its own input cannot be used."""
+        try:
+            leaflet = self.run.lay_out(ward)
+        except LeafletError as error:
+            return None, [Finding("error", "input", str(error), ward.code)]
+        return leaflet, self.checker.check_layout(leaflet) + [replace(f, ward=ward.code) for f in self.file_findings]
+
+    def read_back(self, data: bytes, pages: WardPages, leaflet: LaidOutLeaflet, render_qr: bool) -> list[Finding]:
+        """The ward's print file read back: its QR code rendered and decoded (``render_qr``), and
+        its structure when it carries photos of its own (the rest was read at the start)."""
+        if not (render_qr or pages.images):
+            return []
+        return self.checker.check_print_file(data, leaflet, render_qr=render_qr, structure=bool(pages.images))
+
+
 # ---------------------------------------------------------------- per ward, in worker processes
 
 
@@ -232,25 +264,20 @@ class _WardBuilder:
     """One ward: lay out, check, and unless an error stops it, write its print file."""
 
     run: PreparedRun
-    checker: Checker
+    preflight: Preflight
     out_dir: Path
     names: dict[str, str]
     combined: bool
     force: bool
-    file_findings: tuple[Finding, ...]  # from reading back the first print file: every file shares them
 
     def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow | None, WardPages | None]:
-        try:
-            leaflet = self.run.lay_out(ward)
-        except LeafletError as error:
-            return WardResult(ward, None, (Finding("error", "input", str(error), ward.code),)), None, None
-        findings = self.checker.check_layout(leaflet) + [replace(f, ward=ward.code) for f in self.file_findings]
-        if not self.force and any(f.severity == "error" for f in findings):
+        leaflet, findings = self.preflight.lay_out(ward)
+        if leaflet is None or (not self.force and any(f.severity == "error" for f in findings)):
             return WardResult(ward, None, tuple(findings)), None, None
         path = self.out_dir / self.names[ward.code]
         pages, sha256 = self.run.write(leaflet, path)
-        if pages.images:  # photos of its own: read its file back too
-            findings += self.checker.check_print_file(path.read_bytes(), leaflet, render_qr=False)
+        if pages.images:
+            findings += self.preflight.read_back(path.read_bytes(), pages, leaflet, render_qr=False)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
         row = manifest_row(campaign, ward, path, len(pages.contents), sha256)
         return WardResult(ward, path, tuple(findings)), row, pages if self.combined else None
@@ -266,27 +293,34 @@ def build(
     jobs: int = 1,
     combined: bool = False,
     force: bool = False,
+    approved_only: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
     ``crop_marks`` adds trim marks outside the bleed (most online printers add their own);
-    ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards.
+    ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards;
+    ``approved_only`` builds only wards whose inputs still match their approval (``approve``).
     Every ward is preflighted as ``leaflet check`` does, but for decoding its QR code from a
     render; a ward with an error gets no print file unless ``force``, and the others are still
     built.
     """
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
+    unapproved_wards: dict[str, str] = {}
+    if approved_only:
+        from .approve import unapproved  # approve builds on this module
+
+        unapproved_wards = unapproved(campaigns, wards)
+        wards = [ward for ward in wards if ward.code not in unapproved_wards]
+        if not wards:
+            raise InputError(campaign.root / "approvals.json", None, "no ward's inputs match an approval", "review the proofs, then run leaflet approve")
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
-    names = _output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
+    names = output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
     combined_path = out_dir / f"{_slug(campaign.name)}-all-wards.pdf" if combined else None
     _claim_output_folder(out_dir, campaign, [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])])
     _remove_partial_files(out_dir)  # a run that was killed outright could not clean up
     run = prepare_run(campaigns, wards, crop_marks)
-    checker = Checker(campaign.layout, run.layout.metrics)
-    sample = run.lay_out(wards[0])
-    file_findings = tuple(checker.check_print_file(run.draw(sample), sample, render_qr=False))
-    builder = _WardBuilder(run, checker, out_dir, names, combined, force, file_findings)
+    builder = _WardBuilder(run, Preflight(run, wards), out_dir, names, combined, force)
     results: list[WardResult] = []
     rows: list[ManifestRow] = []
     combined_file = combined_stream = None
@@ -318,4 +352,4 @@ def build(
             Path(combined_temporary).unlink(missing_ok=True)
     write_atomically(out_dir / "manifest.csv", manifest_csv(rows))
     write_atomically(out_dir / "manifest.json", manifest_json(campaign, rows))
-    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path)
+    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards)

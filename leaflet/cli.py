@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .approve import approve
 from .build import build
 from .errors import InputError, LeafletError
+from .proof import proof
 from .parallel import default_jobs
 from .preflight import check_campaign, findings_json, findings_table
 
@@ -39,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes building wards in parallel (default: all cores, here %(default)s)")
     build_parser.add_argument("--combined", action="store_true", help="also write one PDF with every ward's pages in order, shared parts stored once")
     build_parser.add_argument("--force", action="store_true", help="write print files even for wards with preflight errors")
+    build_parser.add_argument("--approved-only", action="store_true", help="build only wards whose inputs still match their approval (leaflet approve)")
     build_parser.add_argument("--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)")
     build_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
@@ -57,6 +60,34 @@ def _parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--json", action="store_true", help="print the findings as JSON (see README)")
     check_parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     check_parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes checking wards in parallel (default: all cores, here %(default)s)")
+
+    proof_parser = commands.add_parser(
+        "proof",
+        help="proof PDFs, page images and a review page for reviewers",
+        description="Write per ward a proof PDF (watermarked, with trim, bleed and safe-area guides) and PNG "
+        "pages, and DIR/index.html: a review page with a card per ward, its preflight findings and "
+        "whether it changed since an earlier proof set (--since).",
+    )
+    proof_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    proof_parser.add_argument("--out", type=Path, metavar="DIR", help="proof folder (default: out/<campaign>/proof)")
+    proof_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
+    proof_parser.add_argument("--ward", action="append", metavar="CODE", help="proof only this ward (repeatable)")
+    proof_parser.add_argument("--since", type=Path, metavar="DIR", help="an earlier proof folder: mark and show what changed")
+    proof_parser.add_argument("--frames", action="store_true", help="outline every frame and name it")
+    proof_parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes in parallel (default: all cores, here %(default)s)")
+    proof_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+
+    approve_parser = commands.add_parser(
+        "approve",
+        help="record who approved each ward's inputs",
+        description="Record, per ward, the SHA-256 of every input of its print file (layout, words, ward row, "
+        "fonts, photos, press profile, leaflet version) with who and when, in approvals.json beside "
+        "campaign.yaml. leaflet build --approved-only then builds only wards that still match.",
+    )
+    approve_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    approve_parser.add_argument("--by", required=True, metavar="NAME", help="who approves")
+    approve_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
+    approve_parser.add_argument("--ward", action="append", metavar="CODE", help="approve only this ward (repeatable)")
     return parser
 
 
@@ -90,7 +121,10 @@ def _build(args: argparse.Namespace) -> int:
     report = build(
         args.campaign, args.out, args.wards, args.ward, _progress(args.quiet),
         crop_marks=args.marks, jobs=args.jobs, combined=args.combined, force=args.force,
+        approved_only=args.approved_only,
     )
+    for code, reason in report.unapproved.items():
+        print(f"not approved: ward {code}: {reason}", file=sys.stderr)
     for result in report.results:
         for finding in result.errors:
             where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
@@ -108,13 +142,34 @@ def _build(args: argparse.Namespace) -> int:
     if report.failed:
         print(f"{len(report.failed)} ward(s) not built: {', '.join(r.ward.code for r in report.failed)}", file=sys.stderr)
         return 1
+    return 1 if report.unapproved else 0
+
+
+def _proof(args: argparse.Namespace) -> int:
+    _check_jobs(args.jobs)
+    report = proof(args.campaign, args.out, args.ward, args.since, _progress(args.quiet), wards_csv=args.wards, frame_outlines=args.frames, jobs=args.jobs)
+    for ward in report.wards:
+        for finding in ward.findings:
+            if finding.severity == "error":
+                print(f"error: ward {ward.ward.code} ({ward.ward.name}): {finding.message}", file=sys.stderr)
+    if not args.quiet:
+        print(f"proofed {len(report.wards)} ward(s): open {report.index}")
     return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    report = approve(args.campaign, args.by, args.ward, args.wards)
+    print(f"approved {len(report.wards)} ward(s) by {args.by}, recorded in {report.path}")
+    return 0
+
+
+COMMANDS = {"build": _build, "check": _check, "proof": _proof, "approve": _approve}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _check(args) if args.command == "check" else _build(args)
+        return COMMANDS[args.command](args)
     except LeafletError as error:
         if args.debug:
             raise

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .build import PreparedRun, Progress, load, prepare_run
-from .check import RULES, Checker
+from .build import Preflight, PreparedRun, Progress, load, prepare_run
+from .check import RULES
 from .draw import draw_pages, file_from_pages
-from .errors import LeafletError
 from .model import Campaign, Finding, Ward
 from .parallel import map_wards
 
@@ -34,18 +33,14 @@ class CheckReport:
 @dataclass
 class _WardChecker:
     run: PreparedRun
-    checker: Checker
-    file_findings: tuple[Finding, ...]
+    preflight: Preflight
 
     def __call__(self, ward: Ward) -> list[Finding]:
-        try:
-            leaflet = self.run.lay_out(ward)
-        except LeafletError as error:
-            return [Finding("error", "input", str(error), ward.code)]
-        findings = self.checker.check_layout(leaflet) + [replace(f, ward=ward.code) for f in self.file_findings]
+        leaflet, findings = self.preflight.lay_out(ward)
+        if leaflet is None:
+            return findings
         pages = draw_pages(leaflet, self.run.document)
-        data = file_from_pages(pages, self.run.document)
-        return findings + self.checker.check_print_file(data, leaflet, render_qr=True, structure=bool(pages.images))
+        return findings + self.preflight.read_back(file_from_pages(pages, self.run.document), pages, leaflet, render_qr=True)
 
 
 def check_campaign(
@@ -57,11 +52,8 @@ def check_campaign(
 ) -> CheckReport:
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     run = prepare_run(campaigns, wards)
-    checker = Checker(campaigns[""].layout, run.layout.metrics)
-    sample = run.lay_out(wards[0])
-    file_findings = tuple(checker.check_print_file(run.draw(sample), sample, render_qr=False))
     findings: list[Finding] = []
-    for index, ward_findings in enumerate(map_wards(_WardChecker(run, checker, file_findings), wards, jobs)):
+    for index, ward_findings in enumerate(map_wards(_WardChecker(run, Preflight(run, wards)), wards, jobs)):
         findings.extend(sorted(ward_findings, key=lambda f: (f.page or "", f.frame or "", SEVERITY_ORDER[f.severity], f.rule, f.message)))
         if progress:
             progress(index + 1, len(wards))
