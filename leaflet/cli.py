@@ -173,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     except LeafletError as error:
         if args.debug:
             raise
-        print(f"leaflet: error: {error}", file=sys.stderr)
+        for line in str(error).splitlines():  # several problems in a file: one line each
+            print(f"leaflet: error: {line}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("leaflet: interrupted; files already written are complete, none is half-written", file=sys.stderr)

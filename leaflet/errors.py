@@ -35,6 +35,18 @@ class InputError(LeafletError):
         return f"{text} ({self.hint})" if self.hint else text
 
 
+class InputErrors(InputError):
+    """Several problems found in one pass over a file: each is one line of its own."""
+
+    def __init__(self, errors: list[InputError]):
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.path, first.where, first.message, first.hint)
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+
 class DoesNotFit(LeafletError):
     """Text does not fit its frame (or frame chain) even at the style's minimum size."""
 

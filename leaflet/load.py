@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from . import markup
-from .errors import InputError
+from .errors import InputError, InputErrors
 from .model import (
     BoxMm,
     Campaign,
@@ -97,6 +97,37 @@ def _key_lines(node, where: str, lines: dict[str, int], path: Path) -> None:
             _key_lines(item, place, lines, path)
 
 
+class _AlreadyReported(Exception):
+    """A reference to something whose own definition was refused: reported once, there."""
+
+
+class _Problems:
+    """Collects the problems of independent parts of a file, to report them all in one go."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+        self.failed: set[str] = set()  # names of swatches, styles and flows that were refused
+
+    def attempt(self, load, name: str | None = None):
+        try:
+            return load()
+        except _AlreadyReported:
+            pass  # what this depends on was refused: it fails too, unreported
+        except InputErrors as error:
+            self.errors.extend(error.errors)
+        except InputError as error:
+            self.errors.append(error)
+        if name is not None:
+            self.failed.add(name)
+        return None
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InputErrors(self.errors)
+
+
 class _Reader:
     """Typed access to one YAML file's mappings, with errors that name the file, the line and
     the key path."""
@@ -105,6 +136,7 @@ class _Reader:
         self.path = path
         self.lines = lines or {}
         self.project = project  # paths may not lead out of it
+        self.problems = _Problems()
 
     def error(self, where: str, message: str, hint: str | None = None) -> InputError:
         place = where
@@ -201,19 +233,22 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
     fonts = _load_fonts(r, r.mapping(r.get(data, "fonts", "", dict), "fonts"))
     swatches = _load_swatches(r, r.get(data, "swatches", "", dict, {}))
     families = {face.family for face in fonts.values()}
-    styles = {
-        name: _load_style(r, name, r.mapping(spec, f"styles.{name}"), swatches, families)
-        for name, spec in r.get(data, "styles", "", dict).items()
-    }
-    flows = {
-        name: _load_flow(r, name, r.mapping(spec, f"flows.{name}"), styles)
-        for name, spec in r.get(data, "flows", "", dict, {}).items()
-    }
+    styles: dict[str, TextStyle] = {}
+    for name, spec in r.get(data, "styles", "", dict).items():
+        style = r.problems.attempt(lambda: _load_style(r, name, r.mapping(spec, f"styles.{name}"), swatches, families), str(name))
+        if style is not None:
+            styles[str(name)] = style
+    flows: dict[str, Flow] = {}
+    for name, spec in r.get(data, "flows", "", dict, {}).items():
+        flow = r.problems.attempt(lambda: _load_flow(r, name, r.mapping(spec, f"flows.{name}"), styles), str(name))
+        if flow is not None:
+            flows[str(name)] = flow
     pages_data = r.mapping(r.get(data, "pages", "", dict), "pages")
     pages = tuple(
         PageSpec(str(name), _load_frames(r, f"pages.{name}", frames, swatches, styles, flows))
         for name, frames in pages_data.items()
     )
+    r.problems.raise_any()  # all the file's problems so far, one line each
     names: dict[str, str] = {}
     for page_spec in pages:
         for index, frame in enumerate(page_spec.frames):
@@ -265,38 +300,48 @@ def _check_imprint_frame(r: _Reader, pages: tuple[PageSpec, ...], styles: dict[s
 def _load_fonts(r: _Reader, data: dict[str, Any]) -> dict[str, FontFace]:
     faces: dict[str, FontFace] = {}
     for family, files in data.items():
-        files = r.mapping(files, f"fonts.{family}")
-        r.unknown_keys(files, set(FONT_VARIANTS), f"fonts.{family}")
-        if "regular" not in files:
-            raise r.error(f"fonts.{family}.regular", "missing required field", "every family needs a regular face")
-        for variant, (bold, italic) in FONT_VARIANTS.items():
-            if variant in files:
-                file = r.get(files, variant, f"fonts.{family}", str)
-                face = FontFace(str(family), bold, italic, r.relative_path(file, f"fonts.{family}.{variant}"))
-                if not _is_file(face.path):
-                    raise r.error(f"fonts.{family}.{variant}", f"font file not found: {face.path}")
-                faces[face.key] = face
+        r.problems.attempt(lambda: _load_family(r, family, files, faces), str(family))
     return faces
+
+
+def _load_family(r: _Reader, family: str, files: Any, faces: dict[str, FontFace]) -> None:
+    files = r.mapping(files, f"fonts.{family}")
+    r.unknown_keys(files, set(FONT_VARIANTS), f"fonts.{family}")
+    if "regular" not in files:
+        raise r.error(f"fonts.{family}.regular", "missing required field", "every family needs a regular face")
+    for variant, (bold, italic) in FONT_VARIANTS.items():
+        if variant in files:
+            file = r.get(files, variant, f"fonts.{family}", str)
+            face = FontFace(str(family), bold, italic, r.relative_path(file, f"fonts.{family}.{variant}"))
+            if not _is_file(face.path):
+                raise r.error(f"fonts.{family}.{variant}", f"font file not found: {face.path}")
+            faces[face.key] = face
 
 
 def _load_swatches(r: _Reader, data: dict[str, Any]) -> dict[str, Cmyk]:
     swatches = {"white": Cmyk(0, 0, 0, 0), "black": Cmyk(0, 0, 0, 1)}
     for name, value in data.items():
-        where = f"swatches.{name}"
-        if isinstance(value, dict):
-            r.unknown_keys(value, {"spot", "cmyk"}, where)
-            ink = r.get(value, "spot", where, str).strip()
-            if not ink or ink in ("All", "None"):
-                raise r.error(f"{where}.spot", f"'{ink}' cannot name a spot ink", "use the ink's name, e.g. PANTONE 485 C")
-            alternate = _cmyk(r, r.get(value, "cmyk", where, list), f"{where}.cmyk", {})
-            swatches[str(name)] = Cmyk(alternate.c, alternate.m, alternate.y, alternate.k, ink)
-        else:
-            swatches[str(name)] = _cmyk(r, value, where, {})
+        swatch = r.problems.attempt(lambda: _load_swatch(r, f"swatches.{name}", value), str(name))
+        if swatch is not None:
+            swatches[str(name)] = swatch
     return swatches
+
+
+def _load_swatch(r: _Reader, where: str, value: Any) -> Cmyk:
+    if isinstance(value, dict):
+        r.unknown_keys(value, {"spot", "cmyk"}, where)
+        ink = r.get(value, "spot", where, str).strip()
+        if not ink or ink in ("All", "None"):
+            raise r.error(f"{where}.spot", f"'{ink}' cannot name a spot ink", "use the ink's name, e.g. PANTONE 485 C")
+        alternate = _cmyk(r, r.get(value, "cmyk", where, list), f"{where}.cmyk", {})
+        return Cmyk(alternate.c, alternate.m, alternate.y, alternate.k, ink)
+    return _cmyk(r, value, where, {})
 
 
 def _cmyk(r: _Reader, value: Any, where: str, swatches: dict[str, Cmyk]) -> Cmyk:
     if isinstance(value, str):
+        if value in r.problems.failed:
+            raise _AlreadyReported(value)
         if value not in swatches:
             raise r.error(where, f"unknown swatch '{value}'", f"known swatches: {', '.join(sorted(swatches))}")
         return swatches[value]
@@ -317,6 +362,8 @@ def _load_style(r: _Reader, name: str, data: dict[str, Any], swatches: dict[str,
         where,
     )
     family = r.get(data, "font", where, str)
+    if family in r.problems.failed:
+        raise _AlreadyReported(family)
     if family not in families:
         raise r.error(f"{where}.font", f"unknown font family '{family}'", f"families in fonts: {', '.join(sorted(families))}")
     size = r.number(data, "size_pt", where, minimum=1)
@@ -354,6 +401,8 @@ def _load_flow(r: _Reader, name: str, data: dict[str, Any], styles: dict[str, Te
 
 
 def _check_style(r: _Reader, style: str, where: str, styles: dict[str, TextStyle]) -> None:
+    if style in r.problems.failed:
+        raise _AlreadyReported(style)
     if style not in styles:
         raise r.error(where, f"unknown style '{style}'", f"styles defined: {', '.join(sorted(styles))}")
 
@@ -371,7 +420,8 @@ _FRAME_KEYS = {
 def _load_frames(r: _Reader, where: str, data: Any, swatches, styles, flows) -> tuple[Frame, ...]:
     if not isinstance(data, list):
         raise r.error(where, "expected a list of frames")
-    return tuple(_load_frame(r, f"{where}[{i}]", r.mapping(spec, f"{where}[{i}]"), swatches, styles, flows) for i, spec in enumerate(data))
+    frames = (r.problems.attempt(lambda: _load_frame(r, f"{where}[{i}]", r.mapping(spec, f"{where}[{i}]"), swatches, styles, flows)) for i, spec in enumerate(data))
+    return tuple(frame for frame in frames if frame is not None)
 
 
 def _load_frame(r: _Reader, where: str, data: dict[str, Any], swatches, styles, flows) -> Frame:
@@ -402,6 +452,8 @@ def _load_frame(r: _Reader, where: str, data: dict[str, Any], swatches, styles, 
         return TextFrame(name, box, r.get(data, "slot", where, str), style("style"), valign, colour("fill"), r.number(data, "padding_mm", where, 0.0, minimum=0))
     if kind == "flow":
         flow = r.get(data, "flow", where, str)
+        if flow in r.problems.failed:
+            raise _AlreadyReported(flow)
         if flow not in flows:
             raise r.error(f"{where}.flow", f"unknown flow '{flow}'", f"flows defined: {', '.join(sorted(flows)) or 'none'}")
         return FlowFrame(name, box, flow)

@@ -498,3 +498,34 @@ def test_invisible_control_characters_in_a_ward_are_refused(tmp_path, hidden):
     path = write(tmp_path, f"code,name,organiser\nW1,Aber,Ann\nW2,Bryn{hidden}gaer,Bob\n")
     error = _refused(load_wards, path)
     assert str(error).startswith(f"{path}: line 3: column 'name' holds an invisible control character U+{ord(hidden):04X}")
+
+
+def test_every_problem_in_a_layout_is_reported_at_once_one_line_each():
+    path = ROOT / "tests" / "inputs" / "several-problems.yaml"
+    error = _refused(load_layout, path)
+    assert str(error).splitlines() == [
+        f"{path}: line 6: swatches.navy: expected a swatch name or [C, M, Y, K] percentages 0-100, got [100, 78, 0, 380] (a spot ink is a swatch: {{spot: NAME, cmyk: [C, M, Y, K]}})",
+        f"{path}: line 8: styles.body.lead_pt: unknown field (did you mean 'leading_pt'?)",
+        f"{path}: line 10: styles.heading.font: unknown font family 'Sanz' (families in fonts: Sans)",
+        f"{path}: line 14: pages.front[1].style: unknown style 'headline' (styles defined: imprint)",
+    ]
+
+
+def test_the_cli_prints_each_problem_on_its_own_line(capsys, tmp_path):
+    from leaflet.cli import main
+
+    campaign = tmp_path / "content" / "x"
+    campaign.mkdir(parents=True)
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts" / "NotoSans-Regular.ttf").write_bytes((ROOT / "fonts" / "NotoSans" / "NotoSans-Regular.ttf").read_bytes())
+    layout = (ROOT / "tests" / "inputs" / "several-problems.yaml").read_text(encoding="utf-8").replace("../../fonts/NotoSans/", "../fonts/")
+    (tmp_path / "layouts" / "l.yaml").write_text(layout, encoding="utf-8")
+    (campaign / "campaign.yaml").write_text(
+        "title: t\nlayout: ../../layouts/l.yaml\nsignup_url: https://example.org/{ward.code}\n"
+        "imprint: {printer: P, promoter: Q}\nslots: {x: words}\n",
+        encoding="utf-8",
+    )
+    assert main(["build", str(campaign)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 4 and all(line.startswith("leaflet: error: ") for line in lines)
