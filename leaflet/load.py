@@ -492,31 +492,21 @@ def load_campaign(campaign: Path) -> Campaign:
     pack_size = r.get(order, "pack_size", "print_order", int, 50)
     if pack_size < 1:
         raise r.error("print_order.pack_size", "must be a whole number of at least 1")
-    layout = load_layout(r.relative_path(r.get(data, "layout", "", str), "layout"), r.project)
-    url = r.get(data, "signup_url", "", str)
-    if not url.startswith(("https://", "http://")):
-        raise r.error("signup_url", f"expected an http(s) address, got {url!r}")
-    _check_placeholders(r, "signup_url", url)
-    if not data.get("imprint"):
-        raise r.error("imprint", "missing: printed election material must carry an imprint", "add imprint: with printer and promoter (names and addresses)")
-    imprint_data = r.mapping(r.get(data, "imprint", "", dict), "imprint")
-    r.unknown_keys(imprint_data, {"printer", "promoter", "on_behalf_of"}, "imprint")
-    parts = {}
-    for part in ("printer", "promoter"):
-        parts[part] = r.get(imprint_data, part, "imprint", str, "").strip()
-        if not parts[part]:
-            raise r.error(f"imprint.{part}", "missing: printed election material must say who printed and who promoted it", f"give the {part}'s name and address")
-    imprint = Imprint(
-        printer=parts["printer"],
-        promoter=parts["promoter"],
-        on_behalf_of=(r.get(imprint_data, "on_behalf_of", "imprint", str, "") or "").strip() or None,
-    )
+    problems = r.problems
+    layout = problems.attempt(lambda: load_layout(r.relative_path(r.get(data, "layout", "", str), "layout"), r.project))
+    url = problems.attempt(lambda: _load_signup_url(r, data))
+    imprint = problems.attempt(lambda: _load_imprint(r, data))
     images = {}
     for slot, file in r.get(data, "images", "", dict, {}).items():
-        if not isinstance(file, str):
-            raise r.error(f"images.{slot}", "expected the path of an image file")
-        images[str(slot)] = r.relative_path(file, f"images.{slot}")
-    slots = {str(name): _load_slot(r, str(name), value) for name, value in r.get(data, "slots", "", dict).items()}
+        image = problems.attempt(lambda: r.relative_path(_expect_path(r, file, f"images.{slot}"), f"images.{slot}"))
+        if image is not None:
+            images[str(slot)] = image
+    slots = {}
+    for name, value in r.get(data, "slots", "", dict).items():
+        paragraphs = problems.attempt(lambda: _load_slot(r, str(name), value))
+        if paragraphs is not None:
+            slots[str(name)] = paragraphs
+    problems.raise_any()  # the layout's and the campaign's problems, all of them
     campaign_spec = Campaign(
         path=path,
         name=path.parent.name,
@@ -533,6 +523,37 @@ def load_campaign(campaign: Path) -> Campaign:
     )
     _check_references(r, campaign_spec)
     return campaign_spec
+
+
+def _load_signup_url(r: _Reader, data: dict[str, Any]) -> str:
+    url = r.get(data, "signup_url", "", str)
+    if not url.startswith(("https://", "http://")):
+        raise r.error("signup_url", f"expected an http(s) address, got {url!r}")
+    _check_placeholders(r, "signup_url", url)
+    return url
+
+
+def _load_imprint(r: _Reader, data: dict[str, Any]) -> Imprint:
+    if not data.get("imprint"):
+        raise r.error("imprint", "missing: printed election material must carry an imprint", "add imprint: with printer and promoter (names and addresses)")
+    imprint_data = r.mapping(r.get(data, "imprint", "", dict), "imprint")
+    r.unknown_keys(imprint_data, {"printer", "promoter", "on_behalf_of"}, "imprint")
+    parts = {}
+    for part in ("printer", "promoter"):
+        parts[part] = r.get(imprint_data, part, "imprint", str, "").strip()
+        if not parts[part]:
+            raise r.error(f"imprint.{part}", "missing: printed election material must say who printed and who promoted it", f"give the {part}'s name and address")
+    return Imprint(
+        printer=parts["printer"],
+        promoter=parts["promoter"],
+        on_behalf_of=(r.get(imprint_data, "on_behalf_of", "imprint", str, "") or "").strip() or None,
+    )
+
+
+def _expect_path(r: _Reader, value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise r.error(where, "expected the path of an image file")
+    return value
 
 
 def load_language(campaign: Campaign, language: str, wards_path: Path, line: int) -> Campaign:
