@@ -19,15 +19,17 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from . import __version__
 from .check import Checker
 from .draw import CombinedFile, PreparedDocument, WardPages, draw_pages, file_from_pages, file_tail, prepare_document
 from .errors import InputError, LeafletError
 from .layout import PreparedLayout, faces_needed, lay_out, prepare_layout
 from .load import load_campaign, load_language, load_wards, select_wards
-from .manifest import ManifestRow, manifest_csv, manifest_json, manifest_row
+from .inputs import InputDigests
+from .manifest import ManifestRow, manifest_csv, manifest_json, manifest_row, read_manifest_rows
 from .model import Campaign, Finding, LaidOutLeaflet, Ward
 from .parallel import map_wards
-from .variant import make_variant, ward_fields_used, ward_slots
+from .variant import make_variant, ward_fields_used, ward_language, ward_slots
 
 Progress = Callable[[int, int], None]
 MARKER = ".leaflet-campaign"  # in an output folder: which campaign's files it holds
@@ -38,6 +40,7 @@ class WardResult:
     ward: Ward
     path: Path | None  # None when the ward failed
     findings: tuple[Finding, ...]
+    up_to_date: bool = False  # its file from the last build was kept: nothing it is made from changed
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -61,11 +64,9 @@ class BuildReport:
     def written(self) -> tuple[WardResult, ...]:
         return tuple(result for result in self.results if result.path is not None)
 
-
-def ward_language(ward: Ward, campaign: Campaign) -> str:
-    """The ward's ``language`` cell, lower-cased; blank or the campaign's own means the base."""
-    language = ward.fields.get("language", "").strip().lower()
-    return "" if language in ("", campaign.language) else language
+    @property
+    def kept(self) -> tuple[WardResult, ...]:
+        return tuple(result for result in self.results if result.up_to_date)
 
 
 @dataclass
@@ -269,8 +270,36 @@ class _WardBuilder:
     names: dict[str, str]
     combined: bool
     force: bool
+    previous: dict[str, ManifestRow]  # the last build's rows: a ward whose inputs match is kept
+    run_key: bytes  # what every file of the run shares: its head, the options, leaflet's version
+
+    def _inputs_digest(self, ward: Ward) -> str:
+        try:
+            inputs = self.digests.ward_inputs(ward)
+        except LeafletError:
+            return ""  # building the ward will say what is wrong
+        return hashlib.sha256(self.run_key + json.dumps(inputs, sort_keys=True).encode("utf-8")).hexdigest()
+
+    @cached_property
+    def digests(self) -> InputDigests:
+        return InputDigests(self.run.campaigns)
+
+    def _kept(self, ward: Ward, inputs: str) -> ManifestRow | None:
+        """The last build's row, if its file is still what that build wrote from these inputs."""
+        row = self.previous.get(ward.code)
+        path = self.out_dir / self.names[ward.code]
+        if not inputs or row is None or row.inputs != inputs or row.file != path.name:
+            return None
+        try:
+            return row if hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256 else None
+        except OSError:
+            return None
 
     def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow | None, WardPages | None]:
+        inputs = self._inputs_digest(ward)
+        kept = None if self.combined else self._kept(ward, inputs)
+        if kept:
+            return WardResult(ward, self.out_dir / kept.file, (), up_to_date=True), kept, None
         leaflet, findings = self.preflight.lay_out(ward)
         if leaflet is None or (not self.force and any(f.severity == "error" for f in findings)):
             return WardResult(ward, None, tuple(findings)), None, None
@@ -279,7 +308,7 @@ class _WardBuilder:
         if pages.images:
             findings += self.preflight.read_back(path.read_bytes(), pages, leaflet, render_qr=False)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
-        row = manifest_row(campaign, ward, path, len(pages.contents), sha256)
+        row = manifest_row(campaign, ward, path, len(pages.contents), sha256, inputs)
         return WardResult(ward, path, tuple(findings)), row, pages if self.combined else None
 
 
@@ -320,7 +349,8 @@ def build(
     _claim_output_folder(out_dir, campaign, [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])])
     _remove_partial_files(out_dir)  # a run that was killed outright could not clean up
     run = prepare_run(campaigns, wards, crop_marks)
-    builder = _WardBuilder(run, Preflight(run, wards), out_dir, names, combined, force)
+    run_key = b"|".join((run.document.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
+    builder = _WardBuilder(run, Preflight(run, wards), out_dir, names, combined, force, read_manifest_rows(out_dir), run_key)
     results: list[WardResult] = []
     rows: list[ManifestRow] = []
     combined_file = combined_stream = None

@@ -133,7 +133,8 @@ def _build(args: argparse.Namespace) -> int:
     if warnings and not args.quiet:
         print(findings_table(warnings, len(report.results)), file=sys.stderr)
     if not args.quiet:
-        print(f"wrote {len(report.written)} of {len(report.results)} ward PDFs to {report.out_dir}")
+        kept = f" ({len(report.kept)} more up to date, kept)" if report.kept else ""
+        print(f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to {report.out_dir}{kept}")
         households = sum(row.households for row in report.manifest)
         quantity = sum(row.quantity for row in report.manifest)
         print(f"print order: {quantity} copies for {households} households, in {report.out_dir / 'manifest.csv'}")

@@ -29,6 +29,7 @@ class ManifestRow:
     sha256: str
     households: int
     quantity: int
+    inputs: str = ""  # digest of what the file was made from: a later build skips it if unchanged
 
 
 def households(ward: Ward) -> int:
@@ -44,9 +45,18 @@ def quantity(households_count: int, campaign: Campaign) -> int:
     return math.ceil(round(wanted, 6) / campaign.pack_size) * campaign.pack_size
 
 
-def manifest_row(campaign: Campaign, ward: Ward, file: Path, pages: int, sha256: str) -> ManifestRow:
+def manifest_row(campaign: Campaign, ward: Ward, file: Path, pages: int, sha256: str, inputs: str) -> ManifestRow:
     count = households(ward)
-    return ManifestRow(ward.code, ward.name, file.name, pages, sha256, count, quantity(count, campaign))
+    return ManifestRow(ward.code, ward.name, file.name, pages, sha256, count, quantity(count, campaign), inputs)
+
+
+def read_manifest_rows(out_dir: Path) -> dict[str, ManifestRow]:
+    """The last build's rows by ward code, from its manifest.json; none if it cannot be read."""
+    try:
+        document = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        return {row["code"]: ManifestRow(**row) for row in document["wards"]}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
 
 
 def spreadsheet_safe(value: object) -> str:
@@ -59,7 +69,7 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([spreadsheet_safe(value) for value in asdict(row).values()])
+        writer.writerow([spreadsheet_safe(getattr(row, column)) for column in COLUMNS])
     writer.writerow(["TOTAL", f"{len(rows)} wards", "", sum(r.pages for r in rows), "", sum(r.households for r in rows), sum(r.quantity for r in rows)])
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 

@@ -26,6 +26,12 @@ class Variant:
     images: dict[str, Path]
 
 
+def ward_language(ward: Ward, campaign: Campaign) -> str:
+    """The ward's ``language`` cell, lower-cased; blank or the campaign's own means the base."""
+    language = ward.fields.get("language", "").strip().lower()
+    return "" if language in ("", campaign.language) else language
+
+
 def ward_fields_used(campaign: Campaign) -> set[str]:
     """Every ward column that the campaign's words or sign-up URL refer to."""
     used = markup.placeholders(campaign.signup_url)

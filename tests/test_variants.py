@@ -245,3 +245,31 @@ def test_a_killed_build_leaves_no_truncated_pdf_and_the_next_run_cleans_up(campa
     _many_wards(campaign_copy, 12)
     report = build(campaign_copy, out)
     assert len(report.written) == 12 and not list(out.glob(".*.part"))
+
+
+def test_a_rebuild_writes_only_what_is_stale(campaign_copy, tmp_path):
+    out = tmp_path / "out"
+    first = build(campaign_copy, out)
+    stamps = {r.ward.code: r.path.stat().st_mtime_ns for r in first.written}
+    again = build(campaign_copy, out)
+    assert len(again.kept) == len(first.written)
+    assert {r.ward.code: r.path.stat().st_mtime_ns for r in again.written} == stamps
+    assert again.manifest == first.manifest  # the print order still lists every ward
+
+    wards = campaign_copy / "wards.csv"
+    wards.write_text(wards.read_text(encoding="utf-8").replace("Siân Ffion Hughes", "Siân Hughes"), encoding="utf-8")
+    edited = build(campaign_copy, out)
+    assert [r.ward.code for r in edited.results if not r.up_to_date] == ["W05000981"]
+    assert "Siân Hughes" in _text(out / "W05000981-gwyr.pdf", 0)
+
+    story = campaign_copy / "story.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("60 new detectives", "70 new detectives"), encoding="utf-8")
+    assert build(campaign_copy, out).kept == ()
+
+
+def test_a_kept_file_that_was_changed_by_hand_is_rebuilt(campaign_copy, tmp_path):
+    out = tmp_path / "out"
+    build(campaign_copy, out, ward_codes=["W05000981"])
+    (out / "W05000981-gwyr.pdf").write_bytes(b"%PDF-1.3 damaged")
+    report = build(campaign_copy, out, ward_codes=["W05000981"])
+    assert report.kept == () and (out / "W05000981-gwyr.pdf").read_bytes().rstrip().endswith(b"%%EOF")
