@@ -15,6 +15,7 @@ from .approve import approve
 from .build import build
 from .errors import InputError, LeafletError
 from .proof import proof
+from .schema import write_schemas
 from .parallel import default_jobs
 from .preflight import check_campaign, findings_json, findings_table
 
@@ -88,6 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     approve_parser.add_argument("--by", required=True, metavar="NAME", help="who approves")
     approve_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
     approve_parser.add_argument("--ward", action="append", metavar="CODE", help="approve only this ward (repeatable)")
+
+    schema_parser = commands.add_parser(
+        "schema",
+        help="write JSON Schemas of the layout and campaign files, for editors",
+        description="Write layout.schema.json, campaign.schema.json and campaign-language.schema.json. "
+        "Name one at the top of a YAML file (# yaml-language-server: $schema=PATH) and editors complete "
+        "and check it as you type.",
+    )
+    schema_parser.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR", help="folder to write them in (default: schemas)")
     return parser
 
 
@@ -164,7 +174,13 @@ def _approve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check, "proof": _proof, "approve": _approve}
+def _schema(args: argparse.Namespace) -> int:
+    for path in write_schemas(args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+COMMANDS = {"build": _build, "check": _check, "proof": _proof, "approve": _approve, "schema": _schema}
 
 
 def main(argv: list[str] | None = None) -> int:

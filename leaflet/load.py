@@ -40,6 +40,17 @@ from .model import (
 )
 
 CAMPAIGN_FILE = "campaign.yaml"
+# The keys each part of a file may have: the loaders refuse others, schema.py describes them.
+LAYOUT_KEYS = {"name", "page", "fonts", "swatches", "styles", "flows", "pages", "preflight"}
+PAGE_KEYS = {"trim_mm", "bleed_mm", "safe_mm"}
+SPOT_KEYS = {"spot", "cmyk"}
+STYLE_KEYS = {"font", "size_pt", "leading_pt", "colour", "align", "min_size_pt", "bold", "italic", "uppercase", "space_before_pt", "space_after_pt"}
+FLOW_KEYS = {"slot", "body", "heading", "bullet"}
+FRAME_KEYS = {"type", "name", "box_mm"}
+CAMPAIGN_KEYS = {"title", "layout", "wards", "signup_url", "imprint", "images", "slots", "print_order", "language"}
+PRINT_ORDER_KEYS = {"overs_percent", "pack_size"}
+IMPRINT_KEYS = {"printer", "promoter", "on_behalf_of"}
+LANGUAGE_KEYS = {"title", "slots", "images"}
 FONT_VARIANTS = {"regular": (False, False), "bold": (True, False), "italic": (False, True), "bold_italic": (True, True)}
 
 
@@ -218,12 +229,12 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
     path = Path(path).resolve()
     data, lines = read_yaml_with_lines(path)
     r = _Reader(path, lines, project)
-    r.unknown_keys(data, {"name", "page", "fonts", "swatches", "styles", "flows", "pages", "preflight"}, "")
+    r.unknown_keys(data, LAYOUT_KEYS, "")
     preflight_data = r.mapping(r.get(data, "preflight", "", dict, {}), "preflight")
     r.unknown_keys(preflight_data, {f.name for f in fields(Thresholds)}, "preflight")
     preflight = Thresholds(**{key: r.number(preflight_data, key, "preflight", minimum=0) for key in preflight_data})
     page = r.mapping(r.get(data, "page", "", dict), "page")
-    r.unknown_keys(page, {"trim_mm", "bleed_mm", "safe_mm"}, "page")
+    r.unknown_keys(page, PAGE_KEYS, "page")
     trim = r.numbers(page, "trim_mm", "page", 2, (148.0, 210.0))
     if min(trim) <= 0:
         raise r.error("page.trim_mm", "trim width and height must be positive")
@@ -329,7 +340,7 @@ def _load_swatches(r: _Reader, data: dict[str, Any]) -> dict[str, Cmyk]:
 
 def _load_swatch(r: _Reader, where: str, value: Any) -> Cmyk:
     if isinstance(value, dict):
-        r.unknown_keys(value, {"spot", "cmyk"}, where)
+        r.unknown_keys(value, SPOT_KEYS, where)
         ink = r.get(value, "spot", where, str).strip()
         if not ink or ink in ("All", "None"):
             raise r.error(f"{where}.spot", f"'{ink}' cannot name a spot ink", "use the ink's name, e.g. PANTONE 485 C")
@@ -356,11 +367,7 @@ def _cmyk(r: _Reader, value: Any, where: str, swatches: dict[str, Cmyk]) -> Cmyk
 
 def _load_style(r: _Reader, name: str, data: dict[str, Any], swatches: dict[str, Cmyk], families: set[str]) -> TextStyle:
     where = f"styles.{name}"
-    r.unknown_keys(
-        data,
-        {"font", "size_pt", "leading_pt", "colour", "align", "min_size_pt", "bold", "italic", "uppercase", "space_before_pt", "space_after_pt"},
-        where,
-    )
+    r.unknown_keys(data, STYLE_KEYS, where)
     family = r.get(data, "font", where, str)
     if family in r.problems.failed:
         raise _AlreadyReported(family)
@@ -391,7 +398,7 @@ def _load_style(r: _Reader, name: str, data: dict[str, Any], swatches: dict[str,
 
 def _load_flow(r: _Reader, name: str, data: dict[str, Any], styles: dict[str, TextStyle]) -> Flow:
     where = f"flows.{name}"
-    r.unknown_keys(data, {"slot", "body", "heading", "bullet"}, where)
+    r.unknown_keys(data, FLOW_KEYS, where)
     chosen = {}
     for key in ("body", "heading", "bullet"):
         style = r.get(data, key, where, str, data.get("body") if key != "body" else ...)
@@ -407,7 +414,7 @@ def _check_style(r: _Reader, style: str, where: str, styles: dict[str, TextStyle
         raise r.error(where, f"unknown style '{style}'", f"styles defined: {', '.join(sorted(styles))}")
 
 
-_FRAME_KEYS = {
+FRAME_TYPE_KEYS = {
     "shape": {"fill", "stroke", "stroke_pt"},
     "text": {"slot", "style", "valign", "fill", "padding_mm"},
     "flow": {"flow"},
@@ -426,9 +433,9 @@ def _load_frames(r: _Reader, where: str, data: Any, swatches, styles, flows) -> 
 
 def _load_frame(r: _Reader, where: str, data: dict[str, Any], swatches, styles, flows) -> Frame:
     kind = r.get(data, "type", where, str)
-    if kind not in _FRAME_KEYS:
-        raise r.error(f"{where}.type", f"unknown frame type '{kind}'", f"use one of: {', '.join(_FRAME_KEYS)}")
-    r.unknown_keys(data, {"type", "name", "box_mm"} | _FRAME_KEYS[kind], where)
+    if kind not in FRAME_TYPE_KEYS:
+        raise r.error(f"{where}.type", f"unknown frame type '{kind}'", f"use one of: {', '.join(FRAME_TYPE_KEYS)}")
+    r.unknown_keys(data, FRAME_KEYS | FRAME_TYPE_KEYS[kind], where)
     name = r.get(data, "name", where, str)
     x, y, width, height = r.numbers(data, "box_mm", where, 4)
     if width <= 0 or height <= 0:
@@ -486,9 +493,9 @@ def load_campaign(campaign: Path) -> Campaign:
     path = find_campaign_file(campaign)
     data, lines = read_yaml_with_lines(path)
     r = _Reader(path, lines, project_folder(path.parent))
-    r.unknown_keys(data, {"title", "layout", "wards", "signup_url", "imprint", "images", "slots", "print_order", "language"}, "")
+    r.unknown_keys(data, CAMPAIGN_KEYS, "")
     order = r.mapping(r.get(data, "print_order", "", dict, {}), "print_order")
-    r.unknown_keys(order, {"overs_percent", "pack_size"}, "print_order")
+    r.unknown_keys(order, PRINT_ORDER_KEYS, "print_order")
     pack_size = r.get(order, "pack_size", "print_order", int, 50)
     if pack_size < 1:
         raise r.error("print_order.pack_size", "must be a whole number of at least 1")
@@ -537,7 +544,7 @@ def _load_imprint(r: _Reader, data: dict[str, Any]) -> Imprint:
     if not data.get("imprint"):
         raise r.error("imprint", "missing: printed election material must carry an imprint", "add imprint: with printer and promoter (names and addresses)")
     imprint_data = r.mapping(r.get(data, "imprint", "", dict), "imprint")
-    r.unknown_keys(imprint_data, {"printer", "promoter", "on_behalf_of"}, "imprint")
+    r.unknown_keys(imprint_data, IMPRINT_KEYS, "imprint")
     parts = {}
     for part in ("printer", "promoter"):
         parts[part] = r.get(imprint_data, part, "imprint", str, "").strip()
@@ -564,7 +571,7 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
         raise InputError(wards_path, f"line {line}", f"language '{language}' has no {path.name} in {campaign.root}", "add the translated words there, or clear the language cell")
     data, lines = read_yaml_with_lines(path)
     r = _Reader(path, lines, project_folder(campaign.root))
-    r.unknown_keys(data, {"title", "slots", "images"}, "")
+    r.unknown_keys(data, LANGUAGE_KEYS, "")
     slots = {str(name): _load_slot(r, str(name), value) for name, value in r.get(data, "slots", "", dict, {}).items()}
     for name in slots:
         if name not in campaign.slots:

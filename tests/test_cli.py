@@ -12,7 +12,7 @@ from leaflet.cli import main
 from .conftest import DEMO
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["check", "--help"], ["proof", "--help"], ["approve", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["check", "--help"], ["proof", "--help"], ["approve", "--help"], ["schema", "--help"]])
 def test_every_command_has_help(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
