@@ -148,6 +148,7 @@ class _Reader:
         self.lines = lines or {}
         self.project = project  # paths may not lead out of it
         self.problems = _Problems()
+        self.bleed_box_mm = (float("-inf"), float("-inf"), float("inf"), float("inf"))  # where frames may go
 
     def error(self, where: str, message: str, hint: str | None = None) -> InputError:
         place = where
@@ -240,6 +241,7 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
         raise r.error("page.trim_mm", "trim width and height must be positive")
     bleed = r.number(page, "bleed_mm", "page", 3.0, minimum=0)
     safe = r.number(page, "safe_mm", "page", 5.0, minimum=0)
+    r.bleed_box_mm = (-bleed, -bleed, trim[0] + bleed, trim[1] + bleed)
 
     fonts = _load_fonts(r, r.mapping(r.get(data, "fonts", "", dict), "fonts"))
     swatches = _load_swatches(r, r.get(data, "swatches", "", dict, {}))
@@ -441,6 +443,9 @@ def _load_frame(r: _Reader, where: str, data: dict[str, Any], swatches, styles, 
     if width <= 0 or height <= 0:
         raise r.error(f"{where}.box_mm", "width and height must be positive")
     box = BoxMm(x, y, width, height)
+    left, top, right, bottom = r.bleed_box_mm
+    if x < left - 1e-6 or y < top - 1e-6 or x + width > right + 1e-6 or y + height > bottom + 1e-6:
+        raise r.error(f"{where}.box_mm", f"[{x:g}, {y:g}, {width:g}, {height:g}] reaches past the bleed ({left:g} to {right:g} across, {top:g} to {bottom:g} down)", "keep frames on the page: the bleed is the furthest a frame may go")
 
     def colour(key: str) -> Cmyk | None:
         return _cmyk(r, data[key], f"{where}.{key}", swatches) if data.get(key) is not None else None
