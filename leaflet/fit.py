@@ -63,17 +63,34 @@ class _Word:
     space_font: str
 
 
-def _words(paragraph: StyledParagraph, metrics: dict[str, FontMetrics]) -> list[_Word]:
+def _pieces(font: str, text: str, fallbacks: list[str], metrics: dict[str, FontMetrics]) -> list[_Piece]:
+    """``text`` in ``font``, but for characters it lacks and a fallback face has."""
+    primary = metrics[font]
+    if not fallbacks or all(map(primary.advances.__contains__, text)):
+        return [_Piece(font, text)]
+    pieces: list[_Piece] = []
+    for char in text:
+        face = font if primary.covers(char) else next((f for f in fallbacks if metrics[f].covers(char)), font)
+        if pieces and pieces[-1].font == face:
+            pieces[-1].text += char
+        else:
+            pieces.append(_Piece(face, char))
+    return pieces
+
+
+def _words(paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()) -> list[_Word]:
     style = paragraph.style
     words: list[_Word] = []
     current: list[_Piece] = []
     for run in paragraph.paragraph.runs:
-        font = face_key(style.family, style.bold or run.bold, style.italic or run.italic, metrics)
+        bold, italic = style.bold or run.bold, style.italic or run.italic
+        font = face_key(style.family, bold, italic, metrics)
+        fallbacks = [face_key(family, bold, italic, metrics) for family in fallback_families]
         text = run.text.upper() if style.uppercase else run.text
         position = 0
         for match in _BREAKS.finditer(text):
             if match.start() > position:
-                current.append(_Piece(font, text[position : match.start()]))
+                current.extend(_pieces(font, text[position : match.start()], fallbacks, metrics))
             spaces = match.group(1) or ""
             if current:
                 words.append(_Word(current, 0.0, spaces, 0.0, font))
@@ -83,7 +100,7 @@ def _words(paragraph: StyledParagraph, metrics: dict[str, FontMetrics]) -> list[
                 words[-1].space_font = font
             position = match.end()
         if position < len(text):
-            current.append(_Piece(font, text[position:]))
+            current.extend(_pieces(font, text[position:], fallbacks, metrics))
     if current:
         words.append(_Word(current, 0.0, "", 0.0, current[-1].font))
     for word in words:
@@ -141,9 +158,10 @@ def _set_line(line: list[_Word], x: float, baseline: float, width: float, style:
     return TextLine(baseline, natural + word_space * gaps, tuple(runs))
 
 
-def fit_chain(paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[str, FontMetrics]) -> Fitted:
-    """Set ``paragraphs`` into ``boxes`` at full size or, if needed and allowed, smaller."""
-    words = [_words(paragraph, metrics) for paragraph in paragraphs]
+def fit_chain(paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()) -> Fitted:
+    """Set ``paragraphs`` into ``boxes`` at full size or, if needed and allowed, smaller;
+    characters a style's family lacks are taken from ``fallback_families``, in order."""
+    words = [_words(paragraph, metrics, fallback_families) for paragraph in paragraphs]
     first = _flow(paragraphs, words, boxes, metrics, 1.0)
     if not first.overflow_words:
         return first

@@ -63,6 +63,7 @@ class PreparedLayout:
 class _Result:
     frames: dict[str, LaidOutFrame]
     findings: list[Finding]
+    ward_fields: dict[str, str] = field(default_factory=dict)  # to say which cell a character came from
 
 
 def prepare_layout(campaign: Campaign) -> PreparedLayout:
@@ -72,7 +73,7 @@ def prepare_layout(campaign: Campaign) -> PreparedLayout:
 
 def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
     layout = prepared.layout
-    own = _Result({}, [])
+    own = _Result({}, [], variant.ward.fields)
     frames: dict[str, LaidOutFrame] = {}
     findings: list[Finding] = []
     for page in layout.pages:
@@ -178,7 +179,7 @@ def _styled(prepared: PreparedLayout, paragraphs, style_name: str) -> list[Style
 
 
 def _lay_out_text(prepared, page, name, box, inner, paragraphs, style_name, valign, background, static, result) -> None:
-    fitted = fit_chain(_styled(prepared, paragraphs, style_name), [inner], prepared.metrics)
+    fitted = fit_chain(_styled(prepared, paragraphs, style_name), [inner], prepared.metrics, prepared.layout.fallback_fonts)
     lines = fitted.lines[0]
     if lines and valign != "top":
         style = prepared.layout.styles[style_name]
@@ -201,7 +202,7 @@ def _lay_out_flow(prepared: PreparedLayout, flow_name: str, slots, static: bool,
     boxes = [_box_pt(frame.box, layout.trim_height_mm) for _, frame in chain]
     style_of = {"body": flow.body_style, "heading": flow.heading_style, "bullet": flow.bullet_style}
     paragraphs = [StyledParagraph(p, layout.styles[style_of[p.kind]]) for p in slots[flow.slot]]
-    fitted = fit_chain(paragraphs, boxes, prepared.metrics)
+    fitted = fit_chain(paragraphs, boxes, prepared.metrics, prepared.layout.fallback_fonts)
     for (page, frame), box, lines in zip(chain, boxes, fitted.lines):
         result.frames[frame.name] = LaidOutFrame(frame.name, box, lines, static, fitted.scale)
     last_page, last_frame = chain[-1]
@@ -227,7 +228,9 @@ def _fit_findings(prepared, page: str, frame: str, fitted, result: _Result, stat
                 missing = sorted({char for char in run.text if not font.covers(char)})
                 if missing:
                     shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
-                    message = f"font {run.font} cannot draw {shown} (frame '{first_frame or frame}')"
+                    columns = [column for column, value in result.ward_fields.items() if any(c in value for c in missing)]
+                    source = f" from column '{columns[0]}'" if columns else ""
+                    message = f"font {run.font} cannot draw {shown}{source} (frame '{first_frame or frame}'): name a fallback font that has it (fallback_fonts), or use another character"
                     if static:
                         raise InputError(prepared.campaign_path, "slots", message, "use another character or a font that has it")
                     result.findings.append(Finding("error", "missing-glyph", message, page=page, frame=first_frame or frame))
@@ -247,7 +250,7 @@ def _lay_out_qr(prepared, page: str, frame: QrFrame, box: BoxPt, url: str, slots
         if fitted is None:
             gap = mm_to_pt(frame.caption_gap_mm)
             caption_box = BoxPt(box.x, box.y, box.width, max(0.0, box.height - size - gap))
-            fitted = fit_chain(_styled(prepared, caption, frame.caption_style), [caption_box], prepared.metrics)
+            fitted = fit_chain(_styled(prepared, caption, frame.caption_style), [caption_box], prepared.metrics, prepared.layout.fallback_fonts)
             if caption_is_shared:
                 prepared.cache[key] = (caption, fitted, [])  # the caption kept: its id stays valid
         items.extend(fitted.lines[0])
@@ -257,6 +260,7 @@ def _lay_out_qr(prepared, page: str, frame: QrFrame, box: BoxPt, url: str, slots
 
 
 def faces_needed(layout: Layout) -> set[str]:
-    """Every face of every family a style uses: any of them may be asked for by inline markup."""
-    families = {style.family for style in layout.styles.values()}
+    """Every face of every family a style uses, and of the fallback families: any of them may be
+    asked for by inline markup or by a character."""
+    families = {style.family for style in layout.styles.values()} | set(layout.fallback_fonts)
     return {key for key, face in layout.fonts.items() if face.family in families}

@@ -41,7 +41,7 @@ from .model import (
 
 CAMPAIGN_FILE = "campaign.yaml"
 # The keys each part of a file may have: the loaders refuse others, schema.py describes them.
-LAYOUT_KEYS = {"name", "page", "fonts", "swatches", "styles", "flows", "pages", "preflight"}
+LAYOUT_KEYS = {"name", "page", "fonts", "fallback_fonts", "swatches", "styles", "flows", "pages", "preflight"}
 PAGE_KEYS = {"trim_mm", "bleed_mm", "safe_mm"}
 SPOT_KEYS = {"spot", "cmyk"}
 STYLE_KEYS = {"font", "size_pt", "leading_pt", "colour", "align", "min_size_pt", "bold", "italic", "uppercase", "space_before_pt", "space_after_pt"}
@@ -246,6 +246,7 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
     fonts = _load_fonts(r, r.mapping(r.get(data, "fonts", "", dict), "fonts"))
     swatches = _load_swatches(r, r.get(data, "swatches", "", dict, {}))
     families = {face.family for face in fonts.values()}
+    fallback_fonts = tuple(r.problems.attempt(lambda: _load_fallbacks(r, data, families)) or ())
     styles: dict[str, TextStyle] = {}
     for name, spec in r.get(data, "styles", "", dict).items():
         style = r.problems.attempt(lambda: _load_style(r, name, r.mapping(spec, f"styles.{name}"), swatches, families), str(name))
@@ -287,6 +288,7 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
         flows=flows,
         pages=pages,
         preflight=preflight,
+        fallback_fonts=fallback_fonts,
     )
 
 
@@ -308,6 +310,14 @@ def _check_imprint_frame(r: _Reader, pages: tuple[PageSpec, ...], styles: dict[s
         box = frame.box
         if box.x < safe or box.y < safe or box.x + box.width > trim[0] - safe or box.y + box.height > trim[1] - safe:
             raise r.error(f"{where}.box_mm", "the imprint reaches outside the safe area", f"keep it {safe:g} mm inside the trim")
+
+
+def _load_fallbacks(r: _Reader, data: dict[str, Any], families: set[str]) -> list[str]:
+    fallbacks = r.get(data, "fallback_fonts", "", list, [])
+    for index, family in enumerate(fallbacks):
+        if family not in families:
+            raise r.error(f"fallback_fonts[{index}]", f"unknown font family {family!r}", f"families in fonts: {', '.join(sorted(families))}")
+    return [str(family) for family in fallbacks]
 
 
 def _load_fonts(r: _Reader, data: dict[str, Any]) -> dict[str, FontFace]:

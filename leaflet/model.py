@@ -202,6 +202,7 @@ class Layout:
     flows: dict[str, Flow]
     pages: tuple[PageSpec, ...]
     preflight: Thresholds = Thresholds()
+    fallback_fonts: tuple[str, ...] = ()  # families that draw what a style's family cannot
 
 
 # ---------------------------------------------------------------- content and wards

@@ -83,6 +83,7 @@ LAYOUT = {
         {
             "name": _TEXT,
             "page": _object({"trim_mm": _numbers(2, "width and height"), "bleed_mm": _NUMBER, "safe_mm": _NUMBER}),
+            "fallback_fonts": {"type": "array", "items": _TEXT, "description": "families that draw the characters a style's family lacks, in order"},
             "fonts": {
                 "type": "object",
                 "additionalProperties": _object({"regular": _TEXT, "bold": _TEXT, "italic": _TEXT, "bold_italic": _TEXT}, ("regular",)),

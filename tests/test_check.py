@@ -229,3 +229,42 @@ def test_an_address_too_long_for_the_code_says_how_long_it_may_be(checker, demo_
     (finding,) = checker.check_layout(_leaflet(ward, code))
     assert finding.rule == "qr-geometry"
     assert "the sign-up address has 337 characters, and a 27 mm code holds at most 213" in finding.message
+
+
+def _font_without(tmp_path, characters: str):
+    """Noto Sans Regular less some characters: a family that lacks them, made for the test."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(ROOT / "fonts" / "NotoSans" / "NotoSans-Regular.ttf")
+    keep = [code for code in font.getBestCmap() if chr(code) not in characters]
+    options = subset.Options()
+    options.layout_features = []
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=keep)
+    subsetter.subset(font)
+    path = tmp_path / "fonts" / "Lacking.ttf"
+    font.save(path)
+    return path
+
+
+def test_a_fallback_font_draws_what_the_family_lacks(campaign_copy):
+    project = campaign_copy.parent.parent
+    _font_without(project, "ŵŷ")
+    layout_path = project / "layouts" / "a5-two-sided.yaml"
+    layout = layout_path.read_text(encoding="utf-8")
+    layout = layout.replace("fonts:\n  Sans:\n", "fonts:\n  Lacking: {regular: ../fonts/Lacking.ttf}\n  Sans:\n")
+    layout = layout.replace("banner:         {font: Sans,", "banner:         {font: Lacking,")
+    layout_path.write_text(layout, encoding="utf-8")
+    failing = check_campaign(campaign_copy, ward_codes=["W05000981"]).failing()
+    assert [(f.rule, f.frame) for f in failing] == [("missing-glyph", "ward-banner")]
+    assert "cannot draw 'ŵ' (U+0175) from column 'name'" in failing[0].message
+
+    layout_path.write_text(layout.replace("fonts:\n", "fallback_fonts: [Sans]\nfonts:\n", 1), encoding="utf-8")
+    assert check_campaign(campaign_copy, ward_codes=["W05000981"]).failing() == ()
+    import pypdf
+
+    from leaflet import build
+
+    (result,) = build(campaign_copy, campaign_copy / "out", ward_codes=["W05000981"]).written
+    assert "Gŵyr · your local organiser is Siân Ffion Hughes" in pypdf.PdfReader(result.path).pages[0].extract_text()
