@@ -260,11 +260,8 @@ def _file_findings(data: bytes) -> list[Finding]:
                     findings.append(Finding("error", "rgb-colour", f"colour space {family} is not CMYK: use CMYK swatches", page=page_name))
             for font in resources.get("/Font", {}).values():
                 font = font.get_object()
-                reference = getattr(font, "indirect_reference", None)
-                if reference is not None and reference.idnum in seen:
+                if not _first_sight(font, seen):
                     continue
-                if reference is not None:
-                    seen.add(reference.idnum)
                 if not _font_embedded(font):
                     findings.append(Finding("error", "font-embedding", f"font {font.get('/BaseFont')} is not embedded: use a font file the layout names", page=page_name))
             for state in resources.get("/ExtGState", {}).values():
@@ -273,11 +270,8 @@ def _file_findings(data: bytes) -> list[Finding]:
                     findings.append(Finding("error", "transparency", "transparency is not allowed in PDF/X-1a: flatten it", page=page_name))
             for xobject in resources.get("/XObject", {}).values():
                 xobject = xobject.get_object()
-                reference = getattr(xobject, "indirect_reference", None)
-                if reference is not None and reference.idnum in seen:
+                if not _first_sight(xobject, seen):
                     continue
-                if reference is not None:
-                    seen.add(reference.idnum)
                 if xobject["/Subtype"] == "/Image":
                     space = xobject.get("/ColorSpace")
                     space = space.get_object() if space is not None else None
@@ -304,6 +298,17 @@ def _file_findings(data: bytes) -> list[Finding]:
 def _stream_colour_operators(stream: bytes) -> frozenset[bytes]:
     """Shared Form XObjects are the same bytes in every ward's file: read them once."""
     return frozenset(_COLOUR_OPERATORS.findall(stream))
+
+
+def _first_sight(pdf_object, seen: set[int]) -> bool:
+    """Whether a shared object (a font, a photo, a form on every page) is met for the first time."""
+    reference = getattr(pdf_object, "indirect_reference", None)
+    if reference is None:
+        return True
+    if reference.idnum in seen:
+        return False
+    seen.add(reference.idnum)
+    return True
 
 
 def _font_embedded(font) -> bool:

@@ -20,6 +20,15 @@ from .parallel import default_jobs
 from .preflight import check_campaign, findings_json, findings_table
 
 
+def _ward_arguments(parser: argparse.ArgumentParser, verb: str, jobs: bool = True) -> None:
+    """The arguments every command over a campaign's wards takes."""
+    parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
+    parser.add_argument("--ward", action="append", metavar="CODE", help=f"{verb} only this ward (repeatable)")
+    if jobs:
+        parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes working in parallel (default: all cores, here %(default)s)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leaflet",
@@ -35,11 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         help="write one print PDF per ward",
         description="Lay out and write one print-ready PDF (trim + bleed, CMYK, PDF/X-1a) per ward.",
     )
-    build_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    _ward_arguments(build_parser, "build")
     build_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>)")
-    build_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
-    build_parser.add_argument("--ward", action="append", metavar="CODE", help="build only this ward (repeatable)")
-    build_parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes building wards in parallel (default: all cores, here %(default)s)")
     build_parser.add_argument("--combined", action="store_true", help="also write one PDF with every ward's pages in order, shared parts stored once")
     build_parser.add_argument("--force", action="store_true", help="write print files even for wards with preflight errors")
     build_parser.add_argument("--approved-only", action="store_true", help="build only wards whose inputs still match their approval (leaflet approve)")
@@ -55,12 +61,9 @@ def _parser() -> argparse.ArgumentParser:
         "Exit 0 when there are no errors (no warnings either with --strict), 1 when there are, "
         "2 for unusable input.",
     )
-    check_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
-    check_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
-    check_parser.add_argument("--ward", action="append", metavar="CODE", help="check only this ward (repeatable)")
+    _ward_arguments(check_parser, "check")
     check_parser.add_argument("--json", action="store_true", help="print the findings as JSON (see README)")
     check_parser.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check_parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes checking wards in parallel (default: all cores, here %(default)s)")
 
     proof_parser = commands.add_parser(
         "proof",
@@ -69,13 +72,10 @@ def _parser() -> argparse.ArgumentParser:
         "pages, and DIR/index.html: a review page with a card per ward, its preflight findings and "
         "whether it changed since an earlier proof set (--since).",
     )
-    proof_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    _ward_arguments(proof_parser, "proof")
     proof_parser.add_argument("--out", type=Path, metavar="DIR", help="proof folder (default: out/<campaign>/proof)")
-    proof_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
-    proof_parser.add_argument("--ward", action="append", metavar="CODE", help="proof only this ward (repeatable)")
     proof_parser.add_argument("--since", type=Path, metavar="DIR", help="an earlier proof folder: mark and show what changed")
     proof_parser.add_argument("--frames", action="store_true", help="outline every frame and name it")
-    proof_parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes in parallel (default: all cores, here %(default)s)")
     proof_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
     approve_parser = commands.add_parser(
@@ -85,10 +85,8 @@ def _parser() -> argparse.ArgumentParser:
         "fonts, photos, press profile, leaflet version) with who and when, in approvals.json beside "
         "campaign.yaml. leaflet build --approved-only then builds only wards that still match.",
     )
-    approve_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    _ward_arguments(approve_parser, "approve", jobs=False)
     approve_parser.add_argument("--by", required=True, metavar="NAME", help="who approves")
-    approve_parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
-    approve_parser.add_argument("--ward", action="append", metavar="CODE", help="approve only this ward (repeatable)")
 
     schema_parser = commands.add_parser(
         "schema",
