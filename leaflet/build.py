@@ -21,15 +21,30 @@ from pathlib import Path
 
 from . import __version__
 from .check import Checker
-from .draw import CombinedFile, PreparedDocument, WardPages, draw_pages, file_from_pages, file_tail, prepare_document
+from .draw import (
+    CombinedFile,
+    PreparedDocument,
+    WardPages,
+    draw_pages,
+    file_from_pages,
+    file_tail,
+    prepare_document,
+)
 from .errors import InputError, LeafletError
-from .layout import PreparedLayout, faces_needed, lay_out, prepare_layout
-from .load import load_campaign, load_language, load_wards, select_wards
 from .inputs import InputDigests
-from .manifest import ManifestRow, manifest_csv, manifest_json, manifest_row, read_manifest_rows
+from .layout import PreparedLayout, faces_needed, lay_out, prepare_layout
+from .load import load_campaign, load_language
+from .manifest import (
+    ManifestRow,
+    manifest_csv,
+    manifest_json,
+    manifest_row,
+    read_manifest_rows,
+)
 from .model import Campaign, Finding, LaidOutLeaflet, Ward
 from .parallel import map_wards
 from .variant import make_variant, ward_fields_used, ward_language, ward_slots
+from .wards import load_wards, select_wards
 
 Progress = Callable[[int, int], None]
 MARKER = ".leaflet-campaign"  # in an output folder: which campaign's files it holds

@@ -19,7 +19,6 @@ from PIL import Image, ImageChops
 
 from .fonts import FontMetrics
 from .images import prepare_print_image, read_image_source
-from .qr import longest_url
 from .model import (
     BoxPt,
     FilledBox,
@@ -34,6 +33,7 @@ from .model import (
     mm_to_pt,
     pt_to_mm,
 )
+from .qr import longest_url
 
 RULES = {
     "text-overflow": "text does not fit its frame (chain) even at the style's minimum size",

@@ -14,10 +14,10 @@ from . import __version__
 from .approve import approve
 from .build import build
 from .errors import InputError, LeafletError
-from .proof import proof
-from .schema import write_schemas
 from .parallel import default_jobs
 from .preflight import check_campaign, findings_json, findings_table
+from .proof import proof
+from .schema import write_schemas
 
 
 def _ward_arguments(parser: argparse.ArgumentParser, verb: str, jobs: bool = True) -> None:

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from . import __version__, pdf
-from .images import PRESS_CONDITION, PRESS_CONDITION_INFO, PRESS_PROFILE, PrintImage, prepare_print_image, read_image_source
+from .images import (
+    PRESS_CONDITION,
+    PRESS_CONDITION_INFO,
+    PRESS_PROFILE,
+    PrintImage,
+    prepare_print_image,
+    read_image_source,
+)
 from .model import (
     BoxPt,
     Cmyk,
@@ -31,7 +38,6 @@ from .model import (
     mm_to_pt,
 )
 from .pdffont import EmbeddedFont, embed_font
-
 
 MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
 MARK_LENGTH_MM = 5.0

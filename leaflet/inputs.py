@@ -13,9 +13,9 @@ from pathlib import Path
 
 from .images import PRESS_PROFILE
 from .layout import faces_needed
-from .load import read_yaml
 from .model import Campaign, ImageFrame, Ward
 from .variant import make_variant, ward_language, ward_slots
+from .yamlfile import read_yaml
 
 ROW = "ward row"
 

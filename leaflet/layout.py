@@ -15,19 +15,20 @@ from .fit import StyledParagraph, fit_chain
 from .fonts import FontMetrics, load_metrics
 from .images import ImageSource, read_image_source
 from .model import (
+    WHITE,
     BoxMm,
     BoxPt,
     Campaign,
-    Finding,
     FilledBox,
+    Finding,
     FlowFrame,
     Frame,
-    Layout,
     ImageFrame,
     ImprintFrame,
     LaidOutFrame,
     LaidOutLeaflet,
     LaidOutPage,
+    Layout,
     Paragraph,
     PlacedImage,
     PlacedQr,
@@ -36,7 +37,6 @@ from .model import (
     ShapeFrame,
     TextFrame,
     TextLine,
-    WHITE,
     mm_to_pt,
 )
 from .qr import QUIET_MODULES, qr_modules

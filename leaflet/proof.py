@@ -20,7 +20,15 @@ from PIL import Image, ImageChops, ImageDraw
 
 from . import __version__
 from .approve import Approval, read_approvals, unapproved
-from .build import Preflight, PreparedRun, Progress, load, output_names, prepare_run, write_atomically
+from .build import (
+    Preflight,
+    PreparedRun,
+    Progress,
+    load,
+    output_names,
+    prepare_run,
+    write_atomically,
+)
 from .draw import draw_pages, file_from_pages
 from .errors import InputError
 from .model import Campaign, Finding, Ward

@@ -162,7 +162,6 @@ def test_photos_keep_their_colours(demo_report):
     from PIL import Image, ImageStat
 
     from leaflet.build import load, prepare_run
-
     from leaflet.model import PlacedImage
 
     campaigns, wards = load(DEMO)

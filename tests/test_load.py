@@ -7,10 +7,9 @@ file); CSV files cannot hold comments, so their expectations are in WARDS_EXPECT
 
 from __future__ import annotations
 
-import re
-
 import copy
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leaflet.errors import InputError
-from leaflet.load import find_campaign_file, load_campaign, load_layout, load_wards, select_wards
-from leaflet.model import BoxMm, FlowFrame, ImprintFrame, Paragraph, QrFrame, Run, TextFrame
+from leaflet.load import find_campaign_file, load_campaign, load_layout
+from leaflet.model import (
+    BoxMm,
+    FlowFrame,
+    ImprintFrame,
+    Paragraph,
+    QrFrame,
+    Run,
+    TextFrame,
+)
 from leaflet.variant import ward_fields_used
+from leaflet.wards import load_wards, select_wards
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content" / "pcc-2021"

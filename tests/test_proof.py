@@ -17,7 +17,13 @@ from leaflet.approve import approve
 from leaflet.build import load
 from leaflet.errors import InputError
 from leaflet.model import mm_to_pt
-from leaflet.proof import CHANGE_CELL_PX, CHANGE_MARGIN_PX, PAGE_DPI, THUMBNAIL_WIDTH_PX, proof
+from leaflet.proof import (
+    CHANGE_CELL_PX,
+    CHANGE_MARGIN_PX,
+    PAGE_DPI,
+    THUMBNAIL_WIDTH_PX,
+    proof,
+)
 from leaflet.proofmarks import Lettering, lettering_face, watermark_size_pt
 
 from .conftest import DEMO, render_page, ward_url

@@ -9,7 +9,15 @@ import pytest
 import yaml
 
 from leaflet import load
-from leaflet.schema import CAMPAIGN, FRAMES, LANGUAGE, LAYOUT, SCHEMAS, STYLE, write_schemas
+from leaflet.schema import (
+    CAMPAIGN,
+    FRAMES,
+    LANGUAGE,
+    LAYOUT,
+    SCHEMAS,
+    STYLE,
+    write_schemas,
+)
 
 from .conftest import DEMO, ROOT
 
