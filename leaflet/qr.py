@@ -1,12 +1,13 @@
 """A sign-up URL -> the QR code's modules, as rows of '1' (dark) and '0' (light), quiet zone not
 included.
 
-The qrcode package encodes the data (mode, Reed-Solomon codewords) and lays out the function
-patterns; its mask selection, evaluated module by module in Python, cost about 5 ms a code,
-most of a ward's budget.  Here the same choice is made on whole rows held as integers: the
-data is placed once, each of the eight masks is an XOR per row, and the ISO/IEC 18004 penalty
-is counted on row and column strings.  The result is the very matrix qrcode would make (the
-tests compare them), about five times faster.
+The qrcode package chooses the segments (numeric, alphanumeric, byte), knows the versions'
+block tables and lays out the function patterns; building the codewords bit by bit and scoring
+the eight masks module by module, it took about 5 ms a code, most of a ward's budget.  Here the
+bits are packed into one integer, Reed-Solomon runs on log tables, the data is placed once as
+row integers, each mask is an XOR per row, and the ISO/IEC 18004 penalty is counted on row and
+column strings.  The result is the very matrix qrcode makes (the tests compare them), about six
+times faster.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import qrcode
-from qrcode import util
+from qrcode import LUT, base, util
 from qrcode.exceptions import DataOverflowError
 
 from .errors import InputError
@@ -61,8 +62,8 @@ def qr_modules(url: str) -> tuple[str, ...]:
     except (DataOverflowError, ValueError):
         raise InputError(None, "signup_url", f"the address is too long for a QR code ({len(url)} characters)", "use a shorter sign-up address") from None
     template = _template(version, ERROR_CORRECTION)
-    codewords = util.create_data(version, ERROR_CORRECTION, code.data_list)
-    bits = "".join(format(byte, "08b") for byte in codewords)
+    codewords = _codewords(version, ERROR_CORRECTION, code.data_list)
+    bits = format(int.from_bytes(codewords, "big"), f"0{8 * len(codewords)}b")
     data_rows = [0] * template.size
     data_columns = [0] * template.size
     positions = template.positions
@@ -74,6 +75,77 @@ def qr_modules(url: str) -> tuple[str, ...]:
     width = template.size
     final, flips = template.final_rows[mask], template.mask_rows[mask]
     return tuple(format(final[r] | (data_rows[r] ^ flips[r]), f"0{width}b") for r in range(width))
+
+
+def _codewords(version: int, error_correction: int, segments) -> bytes:
+    """qrcode's ``util.create_data``: the segments' bits, terminator and padding, then each
+    block's Reed-Solomon codewords, interleaved."""
+    bits = length = 0
+    for segment in segments:
+        data = segment.data
+        parts = [(segment.mode, 4), (len(segment), util.length_in_bits(segment.mode, version))]
+        if segment.mode == util.MODE_NUMBER:
+            parts += [(int(data[i : i + 3]), util.NUMBER_LENGTH[len(data[i : i + 3])]) for i in range(0, len(data), 3)]
+        elif segment.mode == util.MODE_ALPHA_NUM:
+            text = data.decode("ascii")
+            for i in range(0, len(text), 2):
+                pair = text[i : i + 2]
+                parts.append((_ALPHANUMERIC.find(pair[0]) * 45 + _ALPHANUMERIC.find(pair[1]), 11) if len(pair) == 2 else (_ALPHANUMERIC.find(pair), 6))
+        else:
+            parts.append((int.from_bytes(data, "big"), 8 * len(data)))
+        for value, size in parts:
+            bits = (bits << size) | value
+            length += size
+    blocks = _blocks(version, error_correction)
+    limit = sum(data_count for data_count, _ in blocks) * 8
+    if length > limit:
+        raise DataOverflowError()
+    stop = min(limit - length, 4)
+    stop += (8 - (length + stop) % 8) % 8
+    bits <<= stop
+    length += stop
+    data = bits.to_bytes(length // 8, "big") + bytes([util.PAD0, util.PAD1] * limit)[: (limit - length) // 8]
+    data_blocks, ec_blocks, offset = [], [], 0
+    for data_count, ec_count in blocks:
+        block = data[offset : offset + data_count]
+        offset += data_count
+        data_blocks.append(block)
+        ec_blocks.append(_reed_solomon(block, ec_count))
+    out = bytearray()
+    for group in (data_blocks, ec_blocks):
+        for i in range(max(map(len, group))):
+            out.extend(block[i] for block in group if i < len(block))
+    return bytes(out)
+
+
+@lru_cache(maxsize=64)
+def _blocks(version: int, error_correction: int) -> tuple[tuple[int, int], ...]:
+    return tuple((block.data_count, block.total_count - block.data_count) for block in base.rs_blocks(version, error_correction))
+
+
+_ALPHANUMERIC = util.ALPHA_NUM.decode("ascii")
+_EXP = tuple(base.EXP_TABLE[:255]) * 2  # the powers repeat every 255: log + log needs no modulo
+_LOG = tuple(base.LOG_TABLE)
+
+
+@lru_cache(maxsize=32)
+def _generator_logs(ec_count: int) -> tuple[int, ...]:
+    return tuple(_LOG[coefficient] for coefficient in LUT.rsPoly_LUT[ec_count][1:])
+
+
+def _reed_solomon(data: bytes, ec_count: int) -> list[int]:
+    """The remainder of data(x) * x^ec_count divided by the code's generator, over GF(256)."""
+    generator = _generator_logs(ec_count)
+    remainder = [0] * ec_count
+    for byte in data:
+        factor = byte ^ remainder[0]
+        remainder = remainder[1:]
+        remainder.append(0)
+        if factor:
+            log = _LOG[factor]
+            for i, generator_log in enumerate(generator):
+                remainder[i] ^= _EXP[log + generator_log]
+    return remainder
 
 
 def _penalty(template: _Template, data_rows: list[int], data_columns: list[int], mask: int) -> int:

@@ -28,3 +28,14 @@ def test_any_address_matches_qrcode_in_every_version_and_mask(tail):
     information (7 and up) and every mask pattern are exercised."""
     url = "https://www.example.org/sign-up?ward=" + tail
     assert qr_modules(url) == _reference(url)
+
+
+def test_numeric_and_alphanumeric_segments_match_qrcode():
+    """qrcode codes long runs of digits, and of capitals and digits, in their own modes."""
+    for url in (
+        "https://www.example.org/sign-up?ward=" + "0123456789" * 4,
+        "https://www.example.org/sign-up?ward=" + "E05011234" * 5,
+        "HTTPS://WWW.EXAMPLE.ORG/SIGN-UP/W05000981-ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:",
+        "https://www.example.org/sign-up?ward=1" + "2" * 21 + "x",
+    ):
+        assert qr_modules(url) == _reference(url), url
