@@ -59,9 +59,6 @@ class DoesNotFit(LeafletError):
         self.ward = ward
         super().__init__(str(self))
 
-    def for_ward(self, ward: str) -> "DoesNotFit":
-        return DoesNotFit(self.frame, self.overflow_words, self.first_words, ward)
-
     def __str__(self) -> str:
         who = f"ward {self.ward}: " if self.ward else ""
         return (

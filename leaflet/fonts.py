@@ -23,7 +23,6 @@ class FontMetrics:
     notdef_advance: float
     ascent: float
     descent: float  # positive, below the baseline
-    cap_height: float
 
     def covers(self, char: str) -> bool:
         return char in self.advances
@@ -60,12 +59,10 @@ def load_metrics(face: FontFace) -> FontMetrics:
     hhea = font["hhea"]
     ascent = (os2.sTypoAscender if os2 and os2.fsSelection & (1 << 7) else hhea.ascent) * scale
     descent = -(os2.sTypoDescender if os2 and os2.fsSelection & (1 << 7) else hhea.descent) * scale
-    cap_height = getattr(os2, "sCapHeight", 0) * scale if os2 else 0.0
     return FontMetrics(
         face=face,
         advances=advances,
         notdef_advance=hmtx[font.getGlyphOrder()[0]][0] * scale,
         ascent=ascent,
         descent=descent,
-        cap_height=cap_height or ascent * 0.7,
     )

@@ -42,7 +42,6 @@ class Cmyk:
 
 
 WHITE = Cmyk(0, 0, 0, 0)
-BLACK = Cmyk(0, 0, 0, 1)
 
 Align = Literal["left", "center", "right", "justify"]
 VAlign = Literal["top", "middle", "bottom"]
