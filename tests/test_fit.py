@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from leaflet.fit import BULLET, StyledParagraph, face_key, fit_chain
 from leaflet.fonts import load_metrics
 from leaflet.markup import parse_inline
-from leaflet.model import BLACK, BoxPt, Cmyk, FontFace, Paragraph, TextStyle
+from leaflet.model import BoxPt, Cmyk, FontFace, Paragraph, TextStyle
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts" / "NotoSans"
 NAVY = Cmyk(1, 0.78, 0, 0.38)
@@ -32,6 +32,7 @@ METRICS = _load_all()
 REGULAR = METRICS["Sans-Regular"]
 BOLD = METRICS["Sans-Bold"]
 
+BLACK = Cmyk(0, 0, 0, 1)
 BODY = TextStyle("body", "Sans", 10, 12, BLACK)
 HEADING = TextStyle("heading", "Sans", 12, 14, NAVY, bold=True)
 
