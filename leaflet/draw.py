@@ -14,6 +14,7 @@ import re
 import time
 import zlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import BinaryIO
 
 from . import __version__, pdf
@@ -67,6 +68,15 @@ class PreparedDocument:
     images: dict[tuple, tuple[str, int, PrintImage]]  # placement key -> (resource name, object, data)
     forms: dict[tuple[int, ...], str]  # ids of a run of static frames -> resource name
     resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
+
+    @cached_property
+    def serialised_resources(self) -> bytes:
+        return pdf.serialise(self.resources)
+
+    @cached_property
+    def serialised_boxes(self) -> bytes:
+        boxes = {"MediaBox": self.media_box, "BleedBox": self.bleed_box, "TrimBox": self.trim_box}
+        return b"".join(b"/%s %s " % (key.encode("ascii"), pdf.serialise(value)) for key, value in boxes.items())
     output_intent: pdf.Ref
     date: str
     _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
@@ -250,25 +260,20 @@ def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages
 
 def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf.Body, parent: int) -> list[int]:
     """Add a ward's page objects (and its own photos) to ``body``; returns the pages' numbers."""
-    xobjects = dict(prepared.resources["XObject"])
-    for index, image in enumerate(pages.images):
-        number = next(numbers)
-        body.add(number, _image_object(number, image))
-        xobjects[f"Iw{index}"] = pdf.Ref(number)
-    resources = pdf.serialise({**prepared.resources, "XObject": xobjects})
+    resources = prepared.serialised_resources
+    if pages.images:
+        xobjects = dict(prepared.resources["XObject"])
+        for index, image in enumerate(pages.images):
+            number = next(numbers)
+            body.add(number, _image_object(number, image))
+            xobjects[f"Iw{index}"] = pdf.Ref(number)
+        resources = pdf.serialise({**prepared.resources, "XObject": xobjects})
+    boxes = prepared.serialised_boxes
     page_numbers = []
     for content in pages.contents:
         content_number, page_number = next(numbers), next(numbers)
         body.add(content_number, pdf.stream(content_number, {"Filter": pdf.Name("FlateDecode")}, content, compress=False))
-        body.add(page_number, pdf.indirect(page_number, {
-            "Type": pdf.Name("Page"),
-            "Parent": pdf.Ref(parent),
-            "MediaBox": prepared.media_box,
-            "BleedBox": prepared.bleed_box,
-            "TrimBox": prepared.trim_box,
-            "Resources": resources,
-            "Contents": pdf.Ref(content_number),
-        }))
+        body.add(page_number, b"%d 0 obj\n<</Type /Page /Parent %d 0 R %s/Resources %s/Contents %d 0 R>>\nendobj\n" % (page_number, parent, boxes, resources, content_number))
         page_numbers.append(page_number)
     return page_numbers
 
