@@ -14,7 +14,7 @@ from PIL import Image
 from leaflet import build
 
 ROOT = Path(__file__).resolve().parent.parent
-WARD = "W05000981"
+WARD = "E05011111"  # St Mary's & St Paul's, organiser Ayşe Yılmaz
 
 
 def main() -> None:

@@ -85,7 +85,8 @@ def test_ward_name_and_organiser_come_out_as_text(demo_report):
         assert row["name"] in front, row["name"]
         assert row["organiser"] in front
         assert row["local_priority"] in back.replace("\n", " ")
-        assert "Turning your priorities into action".upper() in front.replace("\n", " ")
+        headline = "Troi eich blaenoriaethau yn weithredu" if row["language"] == "cy" else "Turning your priorities into action"
+        assert headline.upper() in front.replace("\n", " ")
         assert "Printed by Riverside Print Ltd" in back
 
 

@@ -276,4 +276,4 @@ def test_a_fallback_font_draws_what_the_family_lacks(campaign_copy):
     from leaflet import build
 
     (result,) = build(campaign_copy, campaign_copy / "out", ward_codes=["W05000981"]).written
-    assert "Gŵyr · your local organiser is Siân Ffion Hughes" in pypdf.PdfReader(result.path).pages[0].extract_text()
+    assert "Gŵyr · eich trefnydd lleol yw Siân Ffion Hughes" in pypdf.PdfReader(result.path).pages[0].extract_text()

@@ -145,6 +145,7 @@ def test_example_wards_keep_their_names_exactly(example_campaign):
         "organiser": "Siân Ffion Hughes",
         "households": "2410",
         "local_priority": "speeding on the coast road",
+        "language": "cy",
     }
     assert ward_fields_used(example_campaign) == {"code", "name", "organiser", "local_priority"}
 

@@ -43,7 +43,11 @@ def test_the_schemas_name_the_keys_the_loaders_take():
 
 @pytest.mark.parametrize(
     ("document", "schema_name"),
-    [(ROOT / "layouts" / "a5-two-sided.yaml", "layout.schema.json"), (DEMO / "campaign.yaml", "campaign.schema.json")],
+    [
+        (ROOT / "layouts" / "a5-two-sided.yaml", "layout.schema.json"),
+        (DEMO / "campaign.yaml", "campaign.schema.json"),
+        (DEMO / "campaign.cy.yaml", "campaign-language.schema.json"),
+    ],
 )
 def test_the_example_files_name_their_schema_and_pass_it(document, schema_name):
     text = document.read_text(encoding="utf-8")
