@@ -183,6 +183,16 @@ def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None
     )
 
 
+def time_peer(make_pdf, wards, out_dir: Path, sample: Path | None, **extra) -> dict:
+    """Per ward: make the PDF bytes and write them; timed end to end, one ward at a time."""
+    timer = Timer(out_dir)
+    for ward in wards:
+        timer.measure(lambda w: write(out_dir / f"{w['code']}.pdf", make_pdf(w)), ward)
+    if sample:
+        sample.write_bytes(make_pdf(wards[0]))
+    return timer.result(**extra)
+
+
 def work_typst(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
     import typst
 
@@ -205,15 +215,8 @@ def work_typst(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) 
     compile_(wards[0])  # warm-up: loads the fonts and photos
     setup_s = time.perf_counter() - w0
 
-    def one(ward):
-        return write(out_dir / f"{ward['code']}.pdf", compile_(ward))
-
-    timer = Timer(out_dir)
-    for ward in wards:
-        timer.measure(one, ward)
-    if sample:
-        sample.write_bytes(compile_(wards[0]))
-    return timer.result(setup_s=setup_s, version=".".join(re.findall(r"\d+", typst.Compiler().eval("sys.version"))))
+    version = ".".join(re.findall(r"\d+", typst.Compiler().eval("sys.version")))
+    return time_peer(compile_, wards, out_dir, sample, setup_s=setup_s, version=version)
 
 
 def markdown_to_html(text: str) -> str:
@@ -259,15 +262,7 @@ def work_weasyprint(wards_csv: Path, count: int, out_dir: Path, sample: Path | N
     render(wards[0])  # warm-up
     setup_s = time.perf_counter() - w0
 
-    def one(ward):
-        return write(out_dir / f"{ward['code']}.pdf", render(ward))
-
-    timer = Timer(out_dir)
-    for ward in wards:
-        timer.measure(one, ward)
-    if sample:
-        sample.write_bytes(render(wards[0]))
-    return timer.result(setup_s=setup_s, version=weasyprint.__version__)
+    return time_peer(render, wards, out_dir, sample, setup_s=setup_s, version=weasyprint.__version__)
 
 
 def work_floor(pdf: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
