@@ -40,14 +40,20 @@ def ward_fields_used(campaign: Campaign) -> set[str]:
     return used
 
 
+_URL_PUNCTUATION = "!#$%&'()*+,/:;=?@[]~"  # kept as written: with letters, digits and -._ the URL's ASCII
+
+
 def ward_slots(campaign: Campaign) -> frozenset[str]:
     """The slots whose text differs from ward to ward."""
     return frozenset(name for name, paragraphs in campaign.slots.items() if markup.paragraphs_placeholders(paragraphs))
 
 
 def signup_url(campaign: Campaign, ward: Ward) -> str:
+    """The ward's address in ASCII: ward values percent-encoded as a query value or path segment,
+    and any other non-ASCII character of the template as UTF-8 (as a browser sends it), so that
+    no phone has to guess the character set of the QR code's bytes."""
     encoded = {name: quote(value, safe="") for name, value in ward.fields.items()}
-    return markup.fill(campaign.signup_url, encoded)
+    return quote(markup.fill(campaign.signup_url, encoded), safe=_URL_PUNCTUATION)
 
 
 def _ward_photo(campaign: Campaign, ward: Ward, column: str, value: str) -> Path:

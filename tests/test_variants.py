@@ -4,16 +4,19 @@ combined file, parallel builds."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
+from urllib.parse import unquote
 
 import pikepdf
 import pypdf
 import pytest
 
-from leaflet import build
+from leaflet import build, load, variant
 from leaflet.errors import InputError
+from leaflet.model import Ward
 
 from .conftest import DEMO
 
@@ -75,6 +78,15 @@ def test_a_language_without_its_file_is_refused_with_the_line(campaign_copy, tmp
     with pytest.raises(InputError) as error:
         build(campaign_copy, tmp_path / "out")
     assert "line 3" in str(error.value) and "campaign.gd.yaml" in str(error.value)
+
+
+def test_the_signup_address_is_ascii_whatever_the_template_and_ward_hold():
+    campaign = load.load_campaign(DEMO)
+    campaign = dataclasses.replace(campaign, signup_url="https://www.example.org/cofrestru-â/{ward.name}?c={ward.code}")
+    ward = Ward("W1 & 2", "Gŵyr/Môn", {"code": "W1 & 2", "name": "Gŵyr/Môn"}, 2)
+    url = variant.signup_url(campaign, ward)
+    assert url == "https://www.example.org/cofrestru-%C3%A2/G%C5%B5yr%2FM%C3%B4n?c=W1%20%26%202"
+    assert unquote(url.split("/")[-1]) == "Gŵyr/Môn?c=W1 & 2"
 
 
 def test_two_wards_may_never_write_the_same_file(campaign_copy, tmp_path):
