@@ -9,7 +9,9 @@ if it still does not fit the result says how many words were left over.  Nothing
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .fonts import FontMetrics
 from .model import BoxPt, GlyphRun, Paragraph, TextLine, TextStyle
@@ -158,10 +160,21 @@ def _set_line(line: list[_Word], x: float, baseline: float, width: float, style:
     return TextLine(baseline, natural + word_space * gaps, tuple(runs))
 
 
-def fit_chain(paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()) -> Fitted:
+def remembering_measurer(metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...], size: int = 256) -> Callable[[StyledParagraph], list[_Word]]:
+    """``_words`` for one set of fonts that remembers the paragraphs it measured last: one that
+    every ward sets (a static paragraph in a slot with ward fields) is measured once a run.
+    The words it returns are shared, so nothing downstream may change them."""
+    return lru_cache(maxsize=size)(lambda paragraph: _words(paragraph, metrics, fallback_families))
+
+
+def fit_chain(
+    paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = (),
+    measure: Callable[[StyledParagraph], list[_Word]] | None = None,
+) -> Fitted:
     """Set ``paragraphs`` into ``boxes`` at full size or, if needed and allowed, smaller;
-    characters a style's family lacks are taken from ``fallback_families``, in order."""
-    words = [_words(paragraph, metrics, fallback_families) for paragraph in paragraphs]
+    characters a style's family lacks are taken from ``fallback_families``, in order.
+    ``measure`` (from ``remembering_measurer`` for the same fonts) saves measuring again."""
+    words = [measure(p) if measure else _words(p, metrics, fallback_families) for p in paragraphs]
     first = _flow(paragraphs, words, boxes, metrics, 1.0)
     if not first.overflow_words:
         return first

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import markup
 from .errors import DoesNotFit, InputError
-from .fit import StyledParagraph, fit_chain
+from .fit import StyledParagraph, fit_chain, remembering_measurer
 from .fonts import FontMetrics, load_metrics
 from .images import ImageSource, read_image_source
 from .model import (
@@ -57,6 +57,9 @@ class PreparedLayout:
     campaign_path: Path
     ward_url: bool  # the sign-up URL holds ward fields: every QR code is the ward's own
     cache: dict[tuple, tuple[object, dict[str, LaidOutFrame], list[Finding]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.measure = remembering_measurer(self.metrics, self.layout.fallback_fonts)
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,7 @@ def _styled(prepared: PreparedLayout, paragraphs, style_name: str) -> list[Style
 
 
 def _lay_out_text(prepared, page, name, box, inner, paragraphs, style_name, valign, background, static, result) -> None:
-    fitted = fit_chain(_styled(prepared, paragraphs, style_name), [inner], prepared.metrics, prepared.layout.fallback_fonts)
+    fitted = fit_chain(_styled(prepared, paragraphs, style_name), [inner], prepared.metrics, prepared.layout.fallback_fonts, prepared.measure)
     lines = fitted.lines[0]
     if lines and valign != "top":
         style = prepared.layout.styles[style_name]
@@ -202,7 +205,7 @@ def _lay_out_flow(prepared: PreparedLayout, flow_name: str, slots, static: bool,
     boxes = [_box_pt(frame.box, layout.trim_height_mm) for _, frame in chain]
     style_of = {"body": flow.body_style, "heading": flow.heading_style, "bullet": flow.bullet_style}
     paragraphs = [StyledParagraph(p, layout.styles[style_of[p.kind]]) for p in slots[flow.slot]]
-    fitted = fit_chain(paragraphs, boxes, prepared.metrics, prepared.layout.fallback_fonts)
+    fitted = fit_chain(paragraphs, boxes, prepared.metrics, prepared.layout.fallback_fonts, prepared.measure)
     for (page, frame), box, lines in zip(chain, boxes, fitted.lines):
         result.frames[frame.name] = LaidOutFrame(frame.name, box, lines, static, fitted.scale)
     last_page, last_frame = chain[-1]
@@ -225,6 +228,8 @@ def _fit_findings(prepared, page: str, frame: str, fitted, result: _Result, stat
         for line in lines:
             for run in line.runs:
                 font = prepared.metrics[run.font]
+                if all(map(font.advances.__contains__, run.text)):
+                    continue
                 missing = sorted({char for char in run.text if not font.covers(char)})
                 if missing:
                     shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
@@ -250,7 +255,7 @@ def _lay_out_qr(prepared, page: str, frame: QrFrame, box: BoxPt, url: str, slots
         if fitted is None:
             gap = mm_to_pt(frame.caption_gap_mm)
             caption_box = BoxPt(box.x, box.y, box.width, max(0.0, box.height - size - gap))
-            fitted = fit_chain(_styled(prepared, caption, frame.caption_style), [caption_box], prepared.metrics, prepared.layout.fallback_fonts)
+            fitted = fit_chain(_styled(prepared, caption, frame.caption_style), [caption_box], prepared.metrics, prepared.layout.fallback_fonts, prepared.measure)
             if caption_is_shared:
                 prepared.cache[key] = (caption, fitted, [])  # the caption kept: its id stays valid
         items.extend(fitted.lines[0])
