@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -64,10 +63,13 @@ class PreparedDocument:
     colour_spaces: dict[str, str]  # spot ink name -> its colour space's resource name
     shared: pdf.SharedPart
     next_number: int  # the first object number a ward's own objects take
-    fonts: dict[str, tuple[str, dict[str, bytes]]]  # face key -> (resource name, glyph codes)
+    fonts: dict[str, tuple[str, "GlyphCodes"]]  # face key -> (resource name, glyph codes)
     images: dict[tuple, tuple[str, int, PrintImage]]  # placement key -> (resource name, object, data)
     forms: dict[tuple[int, ...], str]  # ids of a run of static frames -> resource name
     resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
+    output_intent: pdf.Ref
+    date: str
+    _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
 
     @cached_property
     def serialised_resources(self) -> bytes:
@@ -77,9 +79,19 @@ class PreparedDocument:
     def serialised_boxes(self) -> bytes:
         boxes = {"MediaBox": self.media_box, "BleedBox": self.bleed_box, "TrimBox": self.trim_box}
         return b"".join(b"/%s %s " % (key.encode("ascii"), pdf.serialise(value)) for key, value in boxes.items())
-    output_intent: pdf.Ref
-    date: str
-    _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
+
+    @cached_property
+    def serialised_info_entries(self) -> bytes:
+        """The document info every file of the run has; each adds its own Title and Subject."""
+        return pdf.serialise({
+            "Creator": f"leaflet {__version__}",
+            "Producer": f"leaflet {__version__}",
+            "CreationDate": self.date,
+            "ModDate": self.date,
+            "Trapped": pdf.Name("False"),
+            "GTS_PDFXVersion": "PDF/X-1:2001",
+            "GTS_PDFXConformance": "PDF/X-1a:2001",
+        })[2:-2]
 
 
 def _image_key(item: PlacedImage) -> tuple:
@@ -114,14 +126,14 @@ def prepare_document(
         colour_space_refs[f"CS{index}"] = pdf.Ref(number)
         number += 1
 
-    fonts: dict[str, tuple[str, dict[str, bytes]]] = {}
+    fonts: dict[str, tuple[str, GlyphCodes]] = {}
     font_refs: dict[str, pdf.Ref] = {}
     for index, key in enumerate(sorted(faces)):
         embedded: EmbeddedFont = embed_font(layout.fonts[key], characters, number)
         for object_number, serialised in embedded.objects:
             body.add(object_number, serialised)
         number += len(embedded.objects)
-        fonts[key] = (f"F{index}", embedded.glyph_codes)
+        fonts[key] = (f"F{index}", GlyphCodes({ord(char): code.decode("ascii") for char, code in embedded.glyph_codes.items()}))
         font_refs[f"F{index}"] = pdf.Ref(embedded.font_ref)
 
     images: dict[tuple, tuple[str, int, PrintImage]] = {}
@@ -304,17 +316,8 @@ def _finish_objects(body: pdf.Body, prepared: PreparedDocument, catalog: int, pa
         "OutputIntents": [prepared.output_intent],
     }))
     body.add(pages_number, pdf.indirect(pages_number, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(n) for n in page_numbers], "Count": len(page_numbers)}))
-    body.add(info, pdf.indirect(info, {
-        "Title": title,
-        "Subject": subject,
-        "Creator": f"leaflet {__version__}",
-        "Producer": f"leaflet {__version__}",
-        "CreationDate": prepared.date,
-        "ModDate": prepared.date,
-        "Trapped": pdf.Name("False"),
-        "GTS_PDFXVersion": "PDF/X-1:2001",
-        "GTS_PDFXConformance": "PDF/X-1a:2001",
-    }))
+    entries = b"/Title %s/Subject %s%s" % (pdf.text_string(title), pdf.text_string(subject), prepared.serialised_info_entries)
+    body.add(info, b"%d 0 obj\n<<%s>>\nendobj\n" % (info, entries))
 
 
 class CombinedFile:
@@ -397,6 +400,15 @@ def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     return b"".join(ops)
 
 
+class GlyphCodes(dict):
+    """A str.translate table: character -> its glyph's two-byte code in hex, so a run's text is
+    encoded in one C call.  A character the subset lacks (a missing-glyph error already) gets
+    glyph 0, .notdef."""
+
+    def __missing__(self, key: int) -> str:
+        return "0000"
+
+
 def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
     n = pdf.number
     ops = [b"BT\n"]
@@ -404,13 +416,13 @@ def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
     for run in line.runs:
         name, codes = prepared.fonts[run.font]
         ops.append(b"/%s %s Tf %s 1 0 0 1 %s %s Tm " % (name.encode("ascii"), n(round(run.size_pt, 3)), _colour(run.colour, prepared), n(round(run.x_pt, 3)), baseline))
-        if run.word_space_pt:
-            space = codes.get(" ", b"0000")
+        if run.word_space_pt:  # justified: after each space's glyph, move on by the extra space
             adjust = n(round(-run.word_space_pt * 1000 / run.size_pt, 2))
-            parts = [b"<" + b"".join(codes.get(c, b"0000") for c in word) + b">" for word in run.text.split(" ")]
-            ops.append(b"[" + (b"<" + space + b"> " + adjust + b" ").join(parts) + b"] TJ\n")
+            between = b"<" + codes[32].encode("ascii") + b"> " + adjust + b" "
+            words = (b"<" + word.translate(codes).encode("ascii") + b">" for word in run.text.split(" "))
+            ops.append(b"[" + between.join(words) + b"] TJ\n")
         else:
-            ops.append(b"<" + b"".join(codes.get(c, b"0000") for c in run.text) + b"> Tj\n")
+            ops.append(b"<" + run.text.translate(codes).encode("ascii") + b"> Tj\n")
     ops.append(b"ET\n")
     return b"".join(ops)
 
@@ -434,9 +446,6 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages |
     )
 
 
-_DARK_RUN = re.compile("1+")
-
-
 def _qr_ops(qr: PlacedQr) -> bytes:
     """Dark modules as rectangles, one per horizontal run, in module units (integers) under a
     scaling transform: exact edges, and quick to write."""
@@ -446,10 +455,12 @@ def _qr_ops(qr: PlacedQr) -> bytes:
     left = qr.x_pt + qr.quiet_modules * module
     bottom = qr.y_pt + qr.quiet_modules * module
     ops = [b"q %s 0 0 %s %s %s cm 0 0 0 1 k\n" % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)))]
-    stride = count + 1  # rows joined by a light separator, so no run crosses a row's end
-    ops.extend(
-        b"%d %d %d 1 re\n" % (run.start() % stride, count - 1 - run.start() // stride, run.end() - run.start())
-        for run in _DARK_RUN.finditer("0".join(qr.modules))
-    )
+    for row_index, row in enumerate(qr.modules):
+        y = b" %d " % (count - 1 - row_index)
+        x = 0
+        for dark in row.split("0"):  # runs of dark modules, each with the light module after it
+            if dark:
+                ops.append(b"%d%s%d 1 re\n" % (x, y, len(dark)))
+            x += len(dark) + 1
     ops.append(b"f Q\n")
     return b"".join(ops)

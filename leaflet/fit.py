@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from .fonts import FontMetrics
 from .model import BoxPt, GlyphRun, Paragraph, TextLine, TextStyle
@@ -68,7 +68,7 @@ class _Word:
 def _pieces(font: str, text: str, fallbacks: list[str], metrics: dict[str, FontMetrics]) -> list[_Piece]:
     """``text`` in ``font``, but for characters it lacks and a fallback face has."""
     primary = metrics[font]
-    if not fallbacks or all(map(primary.advances.__contains__, text)):
+    if all(map(primary.advances.__contains__, text)):
         return [_Piece(font, text)]
     pieces: list[_Piece] = []
     for char in text:
@@ -87,12 +87,17 @@ def _words(paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback
     for run in paragraph.paragraph.runs:
         bold, italic = style.bold or run.bold, style.italic or run.italic
         font = face_key(style.family, bold, italic, metrics)
-        fallbacks = [face_key(family, bold, italic, metrics) for family in fallback_families]
         text = run.text.upper() if style.uppercase else run.text
+        if fallback_families and not all(map(metrics[font].advances.__contains__, text)):
+            fallbacks = [face_key(family, bold, italic, metrics) for family in fallback_families]
+            pieces_of = partial(_pieces, font, fallbacks=fallbacks, metrics=metrics)
+        else:  # the font has every character: one piece a word
+            pieces_of = partial(_one_piece, font)
         position = 0
         for match in _BREAKS.finditer(text):
-            if match.start() > position:
-                current.extend(_pieces(font, text[position : match.start()], fallbacks, metrics))
+            start = match.start()
+            if start > position:
+                current.extend(pieces_of(text[position:start]))
             spaces = match.group(1) or ""
             if current:
                 words.append(_Word(current, 0.0, spaces, 0.0, font))
@@ -102,17 +107,23 @@ def _words(paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback
                 words[-1].space_font = font
             position = match.end()
         if position < len(text):
-            current.extend(_pieces(font, text[position:], fallbacks, metrics))
+            current.extend(pieces_of(text[position:]))
     if current:
         words.append(_Word(current, 0.0, "", 0.0, current[-1].font))
     for word in words:
+        width = 0.0
         for piece in word.pieces:
             piece.width = metrics[piece.font].width_pt(piece.text, 1.0)
-        word.width = sum(piece.width for piece in word.pieces)
+            width += piece.width
+        word.width = width
         word.space_width = metrics[word.space_font].width_pt(word.space, 1.0) if word.space else 0.0
     if words:
         words[-1].space, words[-1].space_width = "", 0.0
     return words
+
+
+def _one_piece(font: str, text: str) -> list[_Piece]:
+    return [_Piece(font, text)]
 
 
 def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 
 HEADER = b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n"
 
@@ -38,6 +39,8 @@ def text_string(text: str) -> bytes:
 
 def serialise(value) -> bytes:
     if isinstance(value, Name):
+        if value.isascii() and value.isalnum():
+            return b"/" + value.encode("ascii")
         return b"/" + "".join(c if c.isalnum() or c in "-_.+" else f"#{ord(c):02X}" for c in value).encode("ascii")
     if isinstance(value, bool):
         return b"true" if value else b"false"
@@ -100,6 +103,16 @@ class SharedPart:
         head = HEADER + body.data()
         return cls(head, dict(body.offsets), hashlib.md5(head).digest())
 
+    @cached_property
+    def xref_rows(self) -> tuple[int, bytes]:
+        """The cross-reference rows of objects 0 up to the last shared one: the same in every file."""
+        count = max(self.offsets, default=0) + 1
+        return count, _xref_rows(self.offsets, 0, count)
+
+
+def _xref_rows(offsets: dict[int, int], start: int, stop: int) -> bytes:
+    return b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n" for n in range(start, stop))
+
 
 def file_tail(shared: SharedPart, own: Body, root: int, info: int) -> bytes:
     """What follows the shared head: this file's own objects, the xref table and the trailer.
@@ -107,12 +120,10 @@ def file_tail(shared: SharedPart, own: Body, root: int, info: int) -> bytes:
     The document ID is an MD5 over the shared part's digest and this file's own objects: the
     same inputs give the same ID, without hashing the (large, unchanging) shared part per file.
     """
-    offsets = {**shared.offsets, **own.offsets}
-    count = max(offsets) + 1
-    xref_at = own.position
-    rows = [b"0000000000 65535 f \n"]
-    rows.extend(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n" for n in range(1, count))
+    shared_count, shared_rows = shared.xref_rows
+    count = max(own.offsets, default=shared_count - 1) + 1
+    own_rows = _xref_rows(own.offsets, shared_count, count)
     own_data = own.data()
     document_id = hashlib.md5(shared.digest + own_data + b"%d" % count).hexdigest().upper().encode("ascii")
     trailer = serialise({"Size": count, "Root": Ref(root), "Info": Ref(info), "ID": [b"<" + document_id + b">"] * 2})
-    return b"".join((own_data, b"xref\n0 %d\n" % count, *rows, b"trailer\n", trailer, b"\nstartxref\n%d\n%%%%EOF\n" % xref_at))
+    return b"".join((own_data, b"xref\n0 %d\n" % count, shared_rows, own_rows, b"trailer\n", trailer, b"\nstartxref\n%d\n%%%%EOF\n" % own.position))
