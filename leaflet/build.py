@@ -8,6 +8,7 @@ objects.  Worker processes are forked after preparing, so they share all of that
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -201,7 +202,10 @@ _FILE_MODE = _file_mode()
 
 def write_atomically(path: Path, *parts: bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it into place: never a half file."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as error:
+        raise _cannot_write(path, error) from None
     try:
         try:
             write_preallocated(handle, parts)
@@ -209,24 +213,39 @@ def write_atomically(path: Path, *parts: bytes) -> None:
             os.close(handle)
         os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _cannot_write(path, error) from None
         raise
 
 
 def write_preallocated(handle: int, parts: Iterable[bytes]) -> None:
     """Reserve the file's whole size first, then write: the file system allocates its blocks in
-    one go instead of page by page, about a quarter less time for a 2 MB print file on ext4."""
+    one go instead of page by page (about a quarter less time for a 2 MB print file on ext4),
+    and a full disk is found before any byte is written."""
     parts = list(parts)
     if hasattr(os, "posix_fallocate"):
         try:
             os.posix_fallocate(handle, 0, sum(map(len, parts)))
-        except OSError:  # a file system that cannot: it fills the blocks as it writes them
-            pass
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                raise  # a file system that cannot reserve space just fills the blocks as it writes
     for part in parts:
         view = memoryview(part)
         while view:
             view = view[os.write(handle, view) :]
+
+
+def _cannot_write(path: Path, error: OSError) -> InputError:
+    hints = {
+        errno.ENOSPC: "free some space on that disk, or write somewhere else",
+        errno.EDQUOT: "free some space within your quota, or write somewhere else",
+        errno.EACCES: "make the folder writable, or write somewhere else",
+        errno.EPERM: "make the folder writable, or write somewhere else",
+        errno.EROFS: "that disk is read-only: write somewhere else",
+    }
+    return InputError(path, None, f"cannot write the file ({error.strerror or error})", hints.get(error.errno))
 
 
 def _remove_partial_files(out_dir: Path) -> None:

@@ -29,6 +29,9 @@ class InputError(LeafletError):
         self.hint = hint
         super().__init__(str(self))
 
+    def __reduce__(self):  # rebuilt from its parts when a worker process raises it
+        return type(self), (self.path, self.where, self.message, self.hint)
+
     def __str__(self) -> str:
         place = ": ".join(part for part in (str(self.path) if self.path else None, self.where) if part)
         text = f"{place}: {self.message}" if place else self.message
@@ -42,6 +45,9 @@ class InputErrors(InputError):
         self.errors = errors
         first = errors[0]
         super().__init__(first.path, first.where, first.message, first.hint)
+
+    def __reduce__(self):
+        return type(self), (self.errors,)
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)
@@ -58,6 +64,9 @@ class DoesNotFit(LeafletError):
         self.first_words = first_words
         self.ward = ward
         super().__init__(str(self))
+
+    def __reduce__(self):
+        return type(self), (self.frame, self.overflow_words, self.first_words, self.ward)
 
     def __str__(self) -> str:
         who = f"ward {self.ward}: " if self.ward else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import sys
 
@@ -59,3 +61,23 @@ def test_a_ward_whose_text_does_not_fit_exits_1(campaign_copy, tmp_path, capsys)
     assert "error: ward X1 (Tŷ Isaf): text does not fit frame 'local-focus' even at its minimum size" in err
     assert "1 ward(s) not built: X1" in err
     assert (tmp_path / "out" / "X2-glan.pdf").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_is_one_line_and_leaves_no_partial_file(tmp_path, capsys, monkeypatch, jobs):
+    """A print file's space is reserved before it is written: a full disk fails there, in a
+    worker process too, and the error reaches the user as one line."""
+    reserve = os.posix_fallocate
+
+    def full_for_print_files(handle, offset, length):
+        if length > 1_000_000:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        reserve(handle, offset, length)
+
+    monkeypatch.setattr(os, "posix_fallocate", full_for_print_files)
+    out = tmp_path / "out"
+    assert main(["build", str(DEMO), "--out", str(out), "--jobs", jobs, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"leaflet: error: {out}") and "No space left on device" in err and "free some space" in err
+    assert not list(out.glob("*.pdf")) and not list(out.glob(".*.part"))
