@@ -282,7 +282,34 @@ def work_floor(pdf: Path, count: int, out_dir: Path, sample: Path | None) -> dic
     return timer.result(setup_s=0.0)
 
 
-WORKERS = {"leaflet": work_leaflet, "typst": work_typst, "weasyprint": work_weasyprint, "floor": work_floor}
+def work_combined(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
+    """``leaflet build --combined``'s one print file for ``count`` wards, against one ward's file."""
+    sys.path.insert(0, str(REPO))
+    import pypdf
+
+    from leaflet.build import load, prepare_run
+    from leaflet.draw import CombinedFile, draw_pages
+
+    campaigns, wards = load(CAMPAIGN, wards_csv)
+    wards = wards[:count]
+    run = prepare_run(campaigns, wards)
+    path = out_dir / "combined.pdf"
+    w0 = time.perf_counter()
+    with open(path, "wb") as stream:
+        combined = CombinedFile(stream, run.document, run.campaign.title)
+        for ward in wards:
+            combined.add(draw_pages(run.lay_out(ward), run.document))
+        combined.close()
+    seconds = time.perf_counter() - w0
+    data = path.read_bytes()
+    return {
+        "files": len(wards), "wards": len(wards), "seconds": seconds, "combined_bytes": len(data), "peak_mb": peak_rss_mb(),
+        "one_ward_bytes": len(run.draw(run.lay_out(wards[0]))), "pages": len(pypdf.PdfReader(path).pages),
+        "image_objects": len(re.findall(rb"/Subtype\s*/Image\b", data)),
+    }
+
+
+WORKERS = {"leaflet": work_leaflet, "typst": work_typst, "weasyprint": work_weasyprint, "floor": work_floor, "combined": work_combined}
 
 
 def worker_main(args) -> None:
@@ -315,7 +342,7 @@ def run_worker(tool: str, input_path: Path, count: int, tmp: Path, sample: Path 
         sys.stderr.write(done.stderr)
         raise SystemExit(f"the {tool} worker failed (exit {done.returncode})")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f" {time.perf_counter() - w0:.1f} s ({result['files'] / result['seconds']:.1f} files/s)", file=sys.stderr)
+    print(f" {time.perf_counter() - w0:.1f} s ({result['files'] / result['seconds']:.1f} wards/s)", file=sys.stderr)
     return result
 
 
@@ -423,6 +450,7 @@ def main(argv: list[str] | None = None) -> None:
         shutil.copyfile(results["leaflet", wards]["sample"], samples / "leaflet.pdf")  # the floor writes these bytes
         results["weasyprint", weasy_wards] = run_worker("weasyprint", csvs[weasy_wards], weasy_wards, tmp, samples / "weasyprint.pdf")
         results["floor", wards] = run_worker("floor", samples / "leaflet.pdf", wards, tmp)
+        results["combined", wards] = run_worker("combined", csvs[wards], wards, tmp)
         for n in leaflet_sizes:
             if n != wards:
                 results["leaflet", n] = run_worker("leaflet", csvs[n], n, tmp)
@@ -472,6 +500,10 @@ def report(results, wards, weasy_wards, scale, checks) -> None:
     floor = rate(results["floor", wards])
     print(f"leaflet / floor = {rate(leaflet) / floor:.2f} (the floor writes {results['floor', wards]['file_bytes'] / 1e6:.2f} MB files: "
           f"{floor:,.0f} files/s, {floor * results['floor', wards]['file_bytes'] / 1e6:,.0f} MB/s)")
+    combined = results["combined", wards]
+    print(f"combined file (--combined): {combined['wards']:,} wards, {combined['pages']:,} pages, {combined['combined_bytes'] / 1e6:.1f} MB "
+          f"= {combined['combined_bytes'] / combined['one_ward_bytes']:.1f}x one ward's file ({combined['one_ward_bytes'] / 1e6:.2f} MB); "
+          f"{combined['image_objects']} image objects; written in {combined['seconds']:.1f} s, peak {combined['peak_mb']:.0f} MB")
     print()
     print(f"leaflet setup: load {leaflet['load_s']:.2f} s + prepare_run {leaflet['prepare_s']:.2f} s (once per run); "
           f"import {leaflet['import_s']:.2f} s; peak {leaflet['peak_mb_after_prepare']:.0f} MB after prepare")
@@ -485,7 +517,7 @@ def report(results, wards, weasy_wards, scale, checks) -> None:
     for key in [("leaflet", n) for n in sorted({wards, *scale})]:
         if results[key]["failed"]:
             print(f"leaflet {key[1]} wards: {results[key]['failed']} wards failed (e.g. {', '.join(results[key]['failed_codes'])})")
-    cpu = {key: results[key]["cpu_seconds"] / results[key]["seconds"] for key in results if results[key]["seconds"]}
+    cpu = {key: results[key]["cpu_seconds"] / results[key]["seconds"] for key in results if "cpu_seconds" in results[key] and results[key]["seconds"]}
     for tool in ("leaflet", "typst"):
         if len(results[tool, wards].get("rates", [])) > 1:
             print(f"{tool} at {wards} wards, files/s of each run: " + ", ".join(f"{r:.1f}" for r in results[tool, wards]["rates"]))
