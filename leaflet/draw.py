@@ -70,6 +70,7 @@ class PreparedDocument:
     output_intent: pdf.Ref
     date: str
     _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
+    colour_ops: dict[tuple[Cmyk, bool], bytes] = field(default_factory=dict)  # (colour, stroke) -> operator
 
     @cached_property
     def serialised_resources(self) -> bytes:
@@ -350,7 +351,15 @@ class CombinedFile:
 
 
 def _colour(colour: Cmyk, prepared: PreparedDocument, stroke: bool = False) -> bytes:
-    """Set the fill (or stroke) colour: process CMYK, or a spot ink's Separation at full tint."""
+    """Set the fill (or stroke) colour: process CMYK, or a spot ink's Separation at full tint.
+    A layout has a handful of colours: each is written out once a run."""
+    key = (colour, stroke)
+    if key not in prepared.colour_ops:
+        prepared.colour_ops[key] = _colour_ops(colour, prepared, stroke)
+    return prepared.colour_ops[key]
+
+
+def _colour_ops(colour: Cmyk, prepared: PreparedDocument, stroke: bool) -> bytes:
     if colour.spot:
         space = prepared.colour_spaces[colour.spot].encode("ascii")
         return b"/%s CS 1 SCN" % space if stroke else b"/%s cs 1 scn" % space
