@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import errno
+import os
 
 import pypdf
 import pytest
@@ -190,3 +192,14 @@ def test_photos_keep_their_colours(demo_report):
                 original = ImageStat.Stat(source.crop((round(sx(x0)), round(sy(y1)), round(sx(x1)), round(sy(y0))))).mean
                 difference = max(abs(a - b) for a, b in zip(rendered, original))
                 assert difference < 40, (item.slot, rendered, original)
+
+
+def test_a_file_system_that_cannot_reserve_space_still_gets_the_whole_file(tmp_path, monkeypatch):
+    def unsupported(handle, offset, length):
+        raise OSError(errno.EOPNOTSUPP, os.strerror(errno.EOPNOTSUPP))
+
+    monkeypatch.setattr(os, "posix_fallocate", unsupported)
+    target = tmp_path / "ward.pdf"
+    build.write_atomically(target, b"%PDF-1.3\n", b"x" * 100_000, b"%%EOF\n")
+    assert target.read_bytes() == b"%PDF-1.3\n" + b"x" * 100_000 + b"%%EOF\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["ward.pdf"]

@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaflet.fit import BULLET, StyledParagraph, face_key, fit_chain
+from leaflet.fit import (
+    BULLET,
+    StyledParagraph,
+    face_key,
+    fit_chain,
+    remembering_measurer,
+)
 from leaflet.fonts import load_metrics
 from leaflet.markup import parse_inline
 from leaflet.model import BoxPt, Cmyk, FontFace, Paragraph, TextStyle
@@ -467,3 +473,12 @@ def test_a_chain_places_a_prefix_of_the_words_and_counts_the_rest(paragraphs, si
         for line in frame:
             assert line.width_pt <= box.width + 1e-6
             assert box.y <= line.baseline_pt <= box.top
+
+
+def test_a_remembering_measurer_sets_a_repeated_paragraph_the_same_without_measuring_again():
+    measure = remembering_measurer(METRICS, ())
+    box = [BoxPt(0, 0, 150, 200)]
+    plain = fit_chain([para(" ".join(LOREM[:30])), para("Sign up, **Siân**")], box, METRICS)
+    for _ in range(3):  # as for three wards: equal paragraphs, new objects each time
+        assert fit_chain([para(" ".join(LOREM[:30])), para("Sign up, **Siân**")], box, METRICS, (), measure) == plain
+    assert measure.cache_info().misses == 2 and measure.cache_info().hits == 4
