@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from leaflet import build
-from leaflet.build import output_name
+from leaflet.build import output_name, write_atomically
 from leaflet.model import PT_PER_MM
 
 from .conftest import DEMO, decode_qr_codes, render_page, ward_url
@@ -200,6 +200,6 @@ def test_a_file_system_that_cannot_reserve_space_still_gets_the_whole_file(tmp_p
 
     monkeypatch.setattr(os, "posix_fallocate", unsupported)
     target = tmp_path / "ward.pdf"
-    build.write_atomically(target, b"%PDF-1.3\n", b"x" * 100_000, b"%%EOF\n")
+    write_atomically(target, b"%PDF-1.3\n", b"x" * 100_000, b"%%EOF\n")
     assert target.read_bytes() == b"%PDF-1.3\n" + b"x" * 100_000 + b"%%EOF\n"
     assert [path.name for path in tmp_path.iterdir()] == ["ward.pdf"]
