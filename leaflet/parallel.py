@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -20,7 +21,21 @@ _TASK: Callable | None = None  # set before forking: workers inherit it, so it n
 
 
 def _run_task(ward: Ward):
-    return _TASK(ward)
+    try:
+        return _TASK(ward)
+    except Exception as error:
+        raise _sendable(error) from None
+
+
+def _sendable(error: Exception) -> Exception:
+    """The error itself if the parent process can rebuild it, else a RuntimeError saying the same.
+    An error the parent cannot unpickle kills multiprocessing's result thread, and the build
+    would wait for that ward forever."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
 
 
 def _leave_interrupts_to_the_parent() -> None:

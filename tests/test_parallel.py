@@ -1,0 +1,37 @@
+"""Forked workers: results in ward order, and every error reaches the parent."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from leaflet.model import Ward
+from leaflet.parallel import map_wards
+
+from .conftest import ROOT
+
+WARDS = [Ward(code, code, {"code": code, "name": code}, line) for line, code in enumerate("ABCDEFGH", start=2)]
+
+
+class Unrebuildable(Exception):
+    """Pickles, but cannot be unpickled: its __init__ wants two arguments, args holds one."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(f"ward {code}: {reason}")
+
+
+def code_or_fail(ward: Ward) -> str:
+    if ward.code == "F":
+        raise Unrebuildable(ward.code, "broken")
+    return ward.code.lower()
+
+
+def test_results_come_back_in_ward_order():
+    assert list(map_wards(lambda ward: ward.code.lower(), WARDS, 2)) == list("abcdefgh")
+
+
+def test_an_error_the_parent_cannot_rebuild_still_reaches_it_instead_of_hanging():
+    script = "from tests.test_parallel import WARDS, code_or_fail; from leaflet.parallel import map_wards; list(map_wards(code_or_fail, WARDS, 2))"
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "RuntimeError: Unrebuildable: ward F: broken" in done.stderr
