@@ -1,13 +1,14 @@
 """leaflet: print-ready A5 campaign leaflets, one variant per electoral ward.
 
-The public API is ``build`` and ``check_campaign`` here, ``leaflet.proof.proof`` and
-``leaflet.approve.approve`` (not re-exported: the names would hide their modules); the CLI
-(``leaflet build``, ``check``, ``proof``, ``approve``) is a thin shell over them.
+The public API: ``build``, ``check_campaign``, ``proof`` and ``approve``, each what the command of
+the same name does (the CLI is a thin shell over them), and ``__version__``.  The package's layers
+are described in the README ("How it works").
 """
 
-__version__ = "0.1.0"
+from leaflet.commands.approve import approve
+from leaflet.commands.build import BuildReport, WardResult, build
+from leaflet.commands.check import CheckReport, check_campaign
+from leaflet.commands.proof import ProofReport, proof
+from leaflet.version import __version__
 
-from .build import BuildReport, WardResult, build  # noqa: E402
-from .preflight import CheckReport, check_campaign  # noqa: E402
-
-__all__ = ["BuildReport", "CheckReport", "WardResult", "build", "check_campaign", "__version__"]
+__all__ = ["BuildReport", "CheckReport", "ProofReport", "WardResult", "__version__", "approve", "build", "check_campaign", "proof"]

@@ -1,5 +1,5 @@
 """python -m leaflet -> the leaflet command."""
 
-from .cli import main
+from leaflet.cli import main
 
 raise SystemExit(main())

@@ -10,14 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .approve import approve
-from .build import build
-from .errors import InputError, LeafletError
-from .parallel import default_jobs
-from .preflight import check_campaign, findings_json, findings_table
-from .proof import proof
-from .schema import write_schemas
+from leaflet.commands.approve import approve
+from leaflet.commands.build import build
+from leaflet.commands.check import check_campaign, findings_json, findings_table
+from leaflet.commands.proof import proof
+from leaflet.commands.schema import write_schemas
+from leaflet.errors import InputError, LeafletError
+from leaflet.runs.parallel import default_jobs
+from leaflet.version import __version__
 
 
 def _ward_arguments(parser: argparse.ArgumentParser, verb: str, jobs: bool = True) -> None:

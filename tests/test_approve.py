@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from leaflet import approve as approve_module
-from leaflet.approve import approve, unapproved
-from leaflet.build import load
+from leaflet.commands.approve import approve
+from leaflet.runs import approvals as approvals_module
+from leaflet.runs.approvals import unapproved
+from leaflet.runs.prepare import load
 from leaflet.errors import InputError
 
 from .conftest import ROOT
@@ -39,7 +40,7 @@ def test_approval_records_the_inputs_who_and_when(campaign_copy):
     approval = record["W05000981"]
     assert approval["approved_by"] == "Sam Taylor"
     assert approval["approved_at"] == "2024-05-01T12:00:00+00:00"
-    assert approval["leaflet"] == approve_module.__version__
+    assert approval["leaflet"] == approvals_module.__version__
     inputs = approval["inputs"]
     for label in ("ward row", "campaign file campaign.yaml", "campaign file story.md", "photo hero", "photo second", "font Sans-Regular", "font Sans-Bold", "press profile"):
         assert len(inputs[label]) == 64, label
@@ -112,7 +113,7 @@ def test_an_unusable_input_is_a_reason_not_a_crash(campaign_copy):
 
 def test_a_new_leaflet_version_invalidates_approvals(campaign_copy, monkeypatch):
     approve(campaign_copy, "Sam Taylor", APPROVED)
-    monkeypatch.setattr(approve_module, "__version__", "9.9.9")
+    monkeypatch.setattr(approvals_module, "__version__", "9.9.9")
     reasons = _unapproved(campaign_copy)
     assert reasons["W05000981"].startswith("leaflet version changed (")
 

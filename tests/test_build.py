@@ -10,7 +10,8 @@ import pypdf
 import pytest
 
 from leaflet import build
-from leaflet.build import output_name, write_atomically
+from leaflet.runs.files import write_atomically
+from leaflet.runs.names import output_name
 from leaflet.model import PT_PER_MM
 
 from .conftest import DEMO, decode_qr_codes, render_page, ward_url
@@ -164,7 +165,7 @@ def test_photos_keep_their_colours(demo_report):
     JPEG would be far off."""
     from PIL import Image, ImageStat
 
-    from leaflet.build import load, prepare_run
+    from leaflet.runs.prepare import load, prepare_run
     from leaflet.model import PlacedImage
 
     campaigns, wards = load(DEMO)

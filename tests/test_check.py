@@ -6,9 +6,11 @@ import json
 
 import pytest
 
-from leaflet import pdf
-from leaflet.build import load, prepare_run
-from leaflet.check import RULES, Checker
+from leaflet.rules.catalogue import RULES
+from leaflet.rules.laid_out import LaidOutRules
+from leaflet.rules.print_file import print_file_findings
+from leaflet.runs.prepare import load, prepare_run
+from leaflet.write import pdf
 from leaflet.model import (
     BoxPt,
     Cmyk,
@@ -22,8 +24,8 @@ from leaflet.model import (
     TextLine,
     mm_to_pt,
 )
-from leaflet.preflight import check_campaign, findings_json, findings_table
-from leaflet.qr import qr_modules
+from leaflet.commands.check import check_campaign, findings_json, findings_table
+from leaflet.ward.qr import qr_modules
 
 from .conftest import DEMO, INPUTS, ROOT
 
@@ -37,7 +39,7 @@ def demo_run():
 @pytest.fixture(scope="module")
 def checker(demo_run):
     run, _ = demo_run
-    return Checker(run.campaign.layout, run.layout.metrics)
+    return LaidOutRules(run.campaign.layout, run.layout.metrics)
 
 
 def _leaflet(ward, *items, name="test-frame", static=False):
@@ -46,7 +48,7 @@ def _leaflet(ward, *items, name="test-frame", static=False):
 
 
 def _rules(checker, ward, *items, **options):
-    return [(f.severity, f.rule, f.frame, f.ward) for f in checker.check_layout(_leaflet(ward, *items, **options))]
+    return [(f.severity, f.rule, f.frame, f.ward) for f in checker.check(_leaflet(ward, *items, **options))]
 
 
 def _text(x_pt, y_pt, size_pt=9.0, text="Vote"):
@@ -124,7 +126,7 @@ def test_shared_frames_are_checked_once(checker, demo_run):
     _, ward = demo_run
     frame = LaidOutFrame("panel", BoxPt(0, 0, 10, 10), (FilledBox(BoxPt(0, 100, 100, 50), Cmyk(1, 0, 0, 0)),), True)
     leaflet = LaidOutLeaflet(ward, "t", "u", (LaidOutPage("front", (frame,)),))
-    first, second = checker.check_layout(leaflet), checker.check_layout(leaflet)
+    first, second = checker.check(leaflet), checker.check(leaflet)
     assert first == second and [f.rule for f in first] == ["bleed"]
     assert checker._shared[id(frame)][1] is not None
 
@@ -145,8 +147,7 @@ def _one_page_pdf(content: bytes, resources: dict) -> bytes:
 
 
 def _file_rules(checker, ward, data):
-    leaflet = LaidOutLeaflet(ward, "t", "u", ())
-    return sorted({f.rule for f in checker.check_print_file(data, leaflet, render_qr=False)})
+    return sorted({f.rule for f in print_file_findings(data, ward.code)})
 
 
 def test_rgb_colour_in_a_content_stream(checker, demo_run):
@@ -235,7 +236,7 @@ def test_an_address_too_long_for_the_code_says_how_long_it_may_be(checker, demo_
     modules = qr_modules(url)
     size = mm_to_pt(27)
     code = PlacedQr(url, 100, 100, size / (len(modules) + 8), 4, modules)
-    (finding,) = checker.check_layout(_leaflet(ward, code))
+    (finding,) = checker.check(_leaflet(ward, code))
     assert finding.rule == "qr-geometry"
     assert "the sign-up address has 337 characters, and a 27 mm code holds at most 213" in finding.message
 

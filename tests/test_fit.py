@@ -1,4 +1,4 @@
-"""leaflet.fit: styled paragraphs + a chain of boxes -> positioned lines, shrunk to fit if allowed.
+"""leaflet.ward.fit: styled paragraphs + a chain of boxes -> positioned lines, shrunk to fit if allowed.
 
 Measured with the real Noto Sans metrics, so widths and baselines are the ones a build uses.
 """
@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaflet.fit import (
+from leaflet.ward.fit import (
     BULLET,
     StyledParagraph,
     face_key,
     fit_chain,
     remembering_measurer,
 )
-from leaflet.fonts import load_metrics
-from leaflet.markup import parse_inline
+from leaflet.assets.fonts import load_metrics
+from leaflet.read.markup import parse_inline
 from leaflet.model import BoxPt, Cmyk, FontFace, Paragraph, TextStyle
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts" / "NotoSans"

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from leaflet.errors import InputError
-from leaflet.images import ImageSource, prepare_print_image, read_image_source
+from leaflet.assets.images import ImageSource, prepare_print_image, read_image_source
 from leaflet.model import BoxPt
 
 from .conftest import INPUTS

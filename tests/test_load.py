@@ -1,4 +1,4 @@
-"""leaflet.load: layout YAML, campaign YAML + Markdown, wards CSV -> specs, or one InputError.
+"""leaflet.read.load: layout YAML, campaign YAML + Markdown, wards CSV -> specs, or one InputError.
 
 Every user error has a fixture in tests/inputs/bad/: YAML files say what they must produce on their
 first line (``# expect: <place>: <message>``, and ``# file: <path>`` when the error names another
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leaflet.errors import InputError
-from leaflet.load import find_campaign_file, load_campaign, load_layout
+from leaflet.read.load import find_campaign_file, load_campaign, load_layout
 from leaflet.model import (
     BoxMm,
     FlowFrame,
@@ -28,8 +28,8 @@ from leaflet.model import (
     Run,
     TextFrame,
 )
-from leaflet.variant import ward_fields_used
-from leaflet.wards import load_wards, select_wards
+from leaflet.read.wards import load_wards, select_wards
+from leaflet.ward.variant import ward_fields_used
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content" / "pcc-2021"

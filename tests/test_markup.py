@@ -1,4 +1,4 @@
-"""leaflet.markup: campaign Markdown -> paragraphs of runs; {ward.field} placeholders -> values."""
+"""leaflet.read.markup: campaign Markdown -> paragraphs of runs; {ward.field} placeholders -> values."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from leaflet.markup import (
+from leaflet.read.markup import (
     fill,
     fill_paragraphs,
     malformed_placeholders,

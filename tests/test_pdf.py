@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pikepdf
 
-from leaflet import pdf
+from leaflet.write import pdf
 
 
 def test_numbers_are_short_and_exact():

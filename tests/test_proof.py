@@ -14,18 +14,18 @@ import pypdf
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
-from leaflet.approve import approve
-from leaflet.build import load
+from leaflet.commands.approve import approve
+from leaflet.runs.prepare import load
 from leaflet.errors import InputError
 from leaflet.model import mm_to_pt
-from leaflet.proof import (
+from leaflet.commands.proof import (
     CHANGE_CELL_PX,
     CHANGE_MARGIN_PX,
     PAGE_DPI,
     THUMBNAIL_WIDTH_PX,
     proof,
 )
-from leaflet.proofmarks import Lettering, lettering_face, watermark_size_pt
+from leaflet.write.proofmarks import Lettering, lettering_face, watermark_size_pt
 
 from .conftest import DEMO, render_page, ward_url
 

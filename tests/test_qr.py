@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from leaflet.errors import InputError
-from leaflet.qr import QUIET_MODULES, longest_url, qr_modules
+from leaflet.ward.qr import QUIET_MODULES, longest_url, qr_modules
 
 FINDER = ("1111111", "1000001", "1011101", "1011101", "1011101", "1000001", "1111111")
 

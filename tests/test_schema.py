@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 import yaml
 
-from leaflet import load
-from leaflet.schema import (
+from leaflet.read import load
+from leaflet.commands.schema import (
     CAMPAIGN,
     FRAMES,
     LANGUAGE,

@@ -14,7 +14,9 @@ import pikepdf
 import pypdf
 import pytest
 
-from leaflet import build, load, variant
+from leaflet import build
+from leaflet.read import load
+from leaflet.ward import variant
 from leaflet.errors import InputError
 from leaflet.model import Ward
 

@@ -1,0 +1,1 @@
+"""Assets: font files and photos opened and prepared for measuring and for the press."""

@@ -1,0 +1,1 @@
+"""What a user asks for: build, check, proof, approve, schema."""

@@ -1,0 +1,176 @@
+"""A campaign folder + its wards -> one print PDF per ward, the print order, and optionally one
+combined print file (``leaflet build``); written atomically, in parallel processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from leaflet.errors import InputError, LeafletError
+from leaflet.model import Campaign, Finding, Ward
+from leaflet.runs.approvals import unapproved
+from leaflet.runs.digests import InputDigests
+from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
+from leaflet.runs.manifest import ManifestRow, manifest_csv, manifest_json, manifest_row, read_manifest_rows
+from leaflet.runs.names import output_names, slug
+from leaflet.runs.parallel import Progress, map_wards
+from leaflet.runs.preflight import Preflight
+from leaflet.runs.prepare import PreparedRun, load, prepare_run
+from leaflet.version import __version__
+from leaflet.ward.variant import ward_language
+from leaflet.write.draw import CombinedFile, WardPages
+
+
+@dataclass(frozen=True)
+class WardResult:
+    ward: Ward
+    path: Path | None  # None when the ward failed
+    findings: tuple[Finding, ...]
+    up_to_date: bool = False  # its file from the last build was kept: nothing it is made from changed
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    campaign: Campaign
+    out_dir: Path
+    results: tuple[WardResult, ...]
+    manifest: tuple[ManifestRow, ...]
+    combined: Path | None = None
+    unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
+
+    @property
+    def failed(self) -> tuple[WardResult, ...]:
+        return tuple(result for result in self.results if result.path is None)
+
+    @property
+    def written(self) -> tuple[WardResult, ...]:
+        return tuple(result for result in self.results if result.path is not None)
+
+    @property
+    def kept(self) -> tuple[WardResult, ...]:
+        return tuple(result for result in self.results if result.up_to_date)
+
+
+@dataclass
+class _WardBuilder:
+    """One ward: lay out, check, and unless an error stops it, write its print file."""
+
+    run: PreparedRun
+    preflight: Preflight
+    out_dir: Path
+    names: dict[str, str]
+    combined: bool
+    force: bool
+    previous: dict[str, ManifestRow]  # the last build's rows: a ward whose inputs match is kept
+    run_key: bytes  # what every file of the run shares: its head, the options, leaflet's version
+
+    def _inputs_digest(self, ward: Ward) -> str:
+        try:
+            inputs = self.digests.ward_inputs(ward)
+        except LeafletError:
+            return ""  # building the ward will say what is wrong
+        return hashlib.sha256(self.run_key + json.dumps(inputs, sort_keys=True).encode("utf-8")).hexdigest()
+
+    @cached_property
+    def digests(self) -> InputDigests:
+        return InputDigests(self.run.campaigns)
+
+    def _kept(self, ward: Ward, inputs: str) -> ManifestRow | None:
+        """The last build's row, if its file is still what that build wrote from these inputs."""
+        row = self.previous.get(ward.code)
+        path = self.out_dir / self.names[ward.code]
+        if not inputs or row is None or row.inputs != inputs or row.file != path.name:
+            return None
+        try:
+            return row if hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256 else None
+        except OSError:
+            return None
+
+    def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow | None, WardPages | None]:
+        inputs = self._inputs_digest(ward)
+        kept = None if self.combined else self._kept(ward, inputs)
+        if kept:
+            return WardResult(ward, self.out_dir / kept.file, (), up_to_date=True), kept, None
+        leaflet, findings = self.preflight.lay_out(ward)
+        if leaflet is None or (not self.force and any(f.severity == "error" for f in findings)):
+            return WardResult(ward, None, tuple(findings)), None, None
+        path = self.out_dir / self.names[ward.code]
+        pages, sha256 = self.run.write(leaflet, path)
+        if pages.images:
+            findings += self.preflight.read_back(path.read_bytes(), pages, leaflet, render_qr=False)
+        campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
+        row = manifest_row(campaign, ward, path, len(pages.contents), sha256, inputs)
+        return WardResult(ward, path, tuple(findings)), row, pages if self.combined else None
+
+
+def build(
+    campaign_dir: Path,
+    out_dir: Path | None = None,
+    wards_csv: Path | None = None,
+    ward_codes: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    crop_marks: bool = False,
+    jobs: int = 1,
+    combined: bool = False,
+    force: bool = False,
+    approved_only: bool = False,
+) -> BuildReport:
+    """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
+
+    ``crop_marks`` adds trim marks outside the bleed (most online printers add their own);
+    ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards;
+    ``approved_only`` builds only wards whose inputs still match their approval (``approve``).
+    Every ward is preflighted as ``leaflet check`` does, but for decoding its QR code from a
+    render; a ward with an error gets no print file unless ``force``, and the others are still
+    built.
+    """
+    campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
+    campaign = campaigns[""]
+    unapproved_wards: dict[str, str] = {}
+    if approved_only:
+        unapproved_wards = unapproved(campaigns, wards)
+        wards = [ward for ward in wards if ward.code not in unapproved_wards]
+        if not wards:
+            raise InputError(campaign.root / "approvals.json", None, "no ward's inputs match an approval", "review the proofs, then run leaflet approve")
+    out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
+    names = output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
+    combined_path = out_dir / f"{slug(campaign.name)}-all-wards.pdf" if combined else None
+    claim_output_folder(out_dir, campaign, [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])])
+    remove_partial_files(out_dir)  # a run that was killed outright could not clean up
+    run = prepare_run(campaigns, wards, crop_marks)
+    run_key = b"|".join((run.document.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
+    builder = _WardBuilder(run, Preflight(run, wards), out_dir, names, combined, force, read_manifest_rows(out_dir), run_key)
+    results: list[WardResult] = []
+    rows: list[ManifestRow] = []
+    with ExitStack() as files:
+        combined_file = None
+        if combined_path:
+            stream = files.enter_context(atomic_file(combined_path))
+            combined_file = CombinedFile(stream, run.document, f"{campaign.title} - all wards")
+        try:
+            for index, (result, row, pages) in enumerate(map_wards(builder, wards, jobs)):
+                results.append(result)
+                if row:
+                    rows.append(row)
+                if combined_file and pages:
+                    combined_file.add(pages)
+                if progress:
+                    progress(index + 1, len(wards))
+        except BaseException:
+            remove_partial_files(out_dir)  # workers stopped mid-write leave their temporary files
+            raise
+        if combined_file:
+            combined_file.close()
+    write_atomically(out_dir / "manifest.csv", manifest_csv(rows))
+    write_atomically(out_dir / "manifest.json", manifest_json(campaign, rows))
+    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards)

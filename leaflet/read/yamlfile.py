@@ -1,0 +1,172 @@
+"""A YAML file -> its data, the line every key path starts on, and typed access to it whose
+errors name the file, the line and the key path (``line 14: styles.body.size_pt``).
+
+Loaded safely: no tags that run code, a bound on aliases, duplicate keys refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from leaflet.errors import InputError, InputErrors
+
+MAX_YAML_ALIASES = 20  # enough for sharing a style; too few for a "billion laughs" expansion
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    return read_yaml_with_lines(path)[0]
+
+
+def read_yaml_with_lines(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """The file's data, and the line each key path (``pages.front[2].style``) starts on."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, None, "file not found") from None
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"byte {error.start}", "not UTF-8 text", "save the file as UTF-8") from None
+    except OSError as error:
+        raise InputError(path, None, f"cannot be read ({error.strerror or error})") from None
+    try:
+        aliases = sum(1 for event in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(event, yaml.AliasEvent))
+        if aliases > MAX_YAML_ALIASES:
+            raise InputError(path, None, f"{aliases} YAML aliases (*name), more than {MAX_YAML_ALIASES}", "write the values out instead")
+        lines: dict[str, int] = {}
+        _key_lines(yaml.compose(text, Loader=yaml.SafeLoader), "", lines, path)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise InputError(path, where, problem, "check indentation and quoting") from None
+    except (ValueError, AttributeError, TypeError, OverflowError) as error:  # a bad date, tag or number
+        raise InputError(path, None, f"a value YAML cannot read ({error})", "quote it to keep it as text") from None
+    if not isinstance(data, dict):
+        raise InputError(path, None, "expected a mapping of keys at the top level")
+    return data, lines
+
+
+def _key_lines(node, where: str, lines: dict[str, int], path: Path) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            place = f"{where}.{key}" if where else key
+            if key in seen:
+                raise InputError(path, f"line {key_node.start_mark.line + 1}: {place}", "this key appears twice here", "keep one of them")
+            seen.add(key)
+            lines[place] = key_node.start_mark.line + 1
+            _key_lines(value_node, place, lines, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            place = f"{where}[{index}]"
+            lines[place] = item.start_mark.line + 1
+            _key_lines(item, place, lines, path)
+
+
+class AlreadyReported(Exception):
+    """A reference to something whose own definition was refused: reported once, there."""
+
+
+class Problems:
+    """Collects the problems of independent parts of a file, to report them all in one go."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+        self.failed: set[str] = set()  # names of swatches, styles and flows that were refused
+
+    def attempt(self, load, name: str | None = None):
+        try:
+            return load()
+        except AlreadyReported:
+            pass  # what this depends on was refused: it fails too, unreported
+        except InputErrors as error:
+            self.errors.extend(error.errors)
+        except InputError as error:
+            self.errors.append(error)
+        if name is not None:
+            self.failed.add(name)
+        return None
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InputErrors(self.errors)
+
+
+class YamlReader:
+    """Typed access to one YAML file's mappings, with errors that name the file, the line and
+    the key path."""
+
+    def __init__(self, path: Path, lines: dict[str, int] | None = None, project: Path | None = None):
+        self.path = path
+        self.lines = lines or {}
+        self.project = project  # paths may not lead out of it
+        self.problems = Problems()
+        self.bleed_box_mm = (float("-inf"), float("-inf"), float("inf"), float("inf"))  # where frames may go
+
+    def error(self, where: str, message: str, hint: str | None = None) -> InputError:
+        place = where
+        while place and place not in self.lines:  # the nearest key above a missing one
+            place = place.rpartition(".")[0] if "." in place else place.rpartition("[")[0]
+        line = self.lines.get(place)
+        return InputError(self.path, f"line {line}: {where}" if line and where else where, message, hint)
+
+    def mapping(self, data: Any, where: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.error(where, "expected a mapping (key: value lines)")
+        return data
+
+    def get(self, data: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        place = f"{where}.{key}" if where else key
+        if key not in data or data[key] is None:
+            if default is ...:
+                raise self.error(place, "missing required field")
+            return default
+        value = data[key]
+        if kind in (float, (int, float)) and isinstance(value, int) and not isinstance(value, bool):
+            try:
+                value = float(value)
+            except OverflowError:
+                raise self.error(place, f"the number {str(value)[:20]}... is too large") from None
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise self.error(place, f"expected {_kind_name(kind)}, got {value!r}")
+        return value
+
+    def number(self, data: dict[str, Any], key: str, where: str, default: Any = ..., minimum: float | None = None) -> float:
+        value = self.get(data, key, where, float, default)
+        if value is not None and minimum is not None and value < minimum:
+            raise self.error(f"{where}.{key}" if where else key, f"must be at least {minimum}, got {value}")
+        return value
+
+    def numbers(self, data: dict[str, Any], key: str, where: str, count: int, default: Any = ...) -> tuple[float, ...]:
+        value = self.get(data, key, where, list, default)
+        if value is default:
+            return value
+        if len(value) != count or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            raise self.error(f"{where}.{key}", f"expected a list of {count} numbers, got {value!r}")
+        return tuple(float(v) for v in value)
+
+    def unknown_keys(self, data: dict[str, Any], allowed: set[str], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(sorted(allowed))}"
+                raise self.error(f"{where}.{key}" if where else str(key), "unknown field", hint)
+
+    def relative_path(self, value: str, where: str) -> Path:
+        path = (self.path.parent / value).resolve()
+        if self.project is not None and not path.is_relative_to(self.project):
+            raise self.error(where, f"'{value}' leads out of the project folder {self.project}", "keep layouts, words and photos inside it")
+        return path
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", float: "a number", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)

@@ -1,0 +1,1 @@
+"""The preflight rules: findings from laid-out pages and from written print files."""

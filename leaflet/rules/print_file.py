@@ -1,0 +1,128 @@
+"""A written print file -> what a printer's preflight reads from it (pypdf and PDFium, not our
+writer): colour spaces, fonts embedded, transparency; and the QR code rendered at 300 dpi and
+decoded to exactly the ward's address.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import lru_cache
+
+import pypdfium2
+import zxingcpp
+from pypdf import PdfReader
+
+from leaflet.model import Finding, LaidOutLeaflet, PlacedQr
+
+QR_RENDER_DPI = 300
+
+
+def qr_decode_findings(data: bytes, leaflet: LaidOutLeaflet, trim_width_pt: float) -> list[Finding]:
+    """Each QR code of the leaflet cut from a 300 dpi render of its print file and decoded."""
+    findings = []
+    document = pypdfium2.PdfDocument(data)
+    try:
+        for index, page in enumerate(leaflet.pages):
+            for frame in page.frames:
+                for item in frame.items:
+                    if not isinstance(item, PlacedQr):
+                        continue
+                    pdf_page = document[index]
+                    width, height = pdf_page.get_size()
+                    margin = (width - trim_width_pt) / 2
+                    pad = 6.0
+                    left, bottom = margin + item.x_pt - pad, margin + item.y_pt - pad
+                    right, top = left + item.size_pt + 2 * pad, bottom + item.size_pt + 2 * pad
+                    image = pdf_page.render(scale=QR_RENDER_DPI / 72, crop=(left, bottom, width - right, height - top), grayscale=True).to_pil()
+                    decoded = [result.text for result in zxingcpp.read_barcodes(image)]
+                    if decoded != [item.url]:
+                        found = decoded[0] if decoded else "nothing"
+                        findings.append(Finding("error", "qr-decode", f"the QR code decodes to {found!r}, not {item.url!r}: check its frame, colours and what overlaps it", leaflet.ward.code, page.name, frame.name))
+    finally:
+        document.close()
+    return findings
+
+
+_COLOUR_OPERATORS = re.compile(rb"(?<![A-Za-z])(rg|RG|sc|SC|scn|SCN|cs|CS|sh|gs)(?![A-Za-z])")
+_BAD_SPACES = {"/DeviceRGB", "/CalRGB", "/Lab", "/DeviceN"}
+
+
+def print_file_findings(data: bytes, ward: str | None = None) -> list[Finding]:
+    """Colour spaces, fonts and transparency, as a preflight reads them (pypdf, not our writer)."""
+    reader = PdfReader(io.BytesIO(data))
+    findings: list[Finding] = []
+    seen: set[int] = set()
+    for number, page in enumerate(reader.pages, start=1):
+        page_name = f"page {number}"
+        streams = [page.get_contents().get_data()] if page.get_contents() is not None else []
+        pending = [page["/Resources"]]
+        while pending:
+            resources = pending.pop().get_object()
+            for space in resources.get("/ColorSpace", {}).values():
+                space = space.get_object()
+                family = space[0] if isinstance(space, list) else space
+                alternate = space[2] if isinstance(space, list) and family == "/Separation" else None
+                if family in _BAD_SPACES or alternate in _BAD_SPACES or (family == "/ICCBased" and space[1].get_object().get("/N") == 3):
+                    findings.append(Finding("error", "rgb-colour", f"colour space {family} is not CMYK: use CMYK swatches", ward, page=page_name))
+            for font in resources.get("/Font", {}).values():
+                font = font.get_object()
+                if not _first_sight(font, seen):
+                    continue
+                if not _font_embedded(font):
+                    findings.append(Finding("error", "font-embedding", f"font {font.get('/BaseFont')} is not embedded: use a font file the layout names", ward, page=page_name))
+            for state in resources.get("/ExtGState", {}).values():
+                state = state.get_object()
+                if state.get("/SMask", "/None") != "/None" or float(state.get("/CA", 1)) < 1 or float(state.get("/ca", 1)) < 1:
+                    findings.append(Finding("error", "transparency", "transparency is not allowed in PDF/X-1a: flatten it", ward, page=page_name))
+            for xobject in resources.get("/XObject", {}).values():
+                xobject = xobject.get_object()
+                if not _first_sight(xobject, seen):
+                    continue
+                if xobject["/Subtype"] == "/Image":
+                    space = xobject.get("/ColorSpace")
+                    space = space.get_object() if space is not None else None
+                    family = space[0] if isinstance(space, list) else space
+                    if family in _BAD_SPACES or (family == "/ICCBased" and space[1].get_object().get("/N") == 3):
+                        findings.append(Finding("error", "rgb-colour", "a photo is stored in RGB: leaflet converts photos to CMYK", ward, page=page_name))
+                    if "/SMask" in xobject or "/Mask" in xobject:
+                        findings.append(Finding("error", "transparency", "a photo has a transparency mask: flatten it", ward, page=page_name))
+                elif xobject["/Subtype"] == "/Form":
+                    streams.append(xobject.get_data())
+                    if "/Resources" in xobject:
+                        pending.append(xobject["/Resources"])
+                    if xobject.get("/Group", {}).get("/S") == "/Transparency":
+                        findings.append(Finding("error", "transparency", "a transparency group: flatten it", ward, page=page_name))
+        for stream in streams:
+            for operator in _stream_colour_operators(stream):
+                if operator in (b"rg", b"RG"):
+                    findings.append(Finding("error", "rgb-colour", "RGB colour in a content stream: use CMYK swatches", ward, page=page_name))
+                    break
+    return findings
+
+
+@lru_cache(maxsize=256)
+def _stream_colour_operators(stream: bytes) -> frozenset[bytes]:
+    """Shared Form XObjects are the same bytes in every ward's file: read them once."""
+    return frozenset(_COLOUR_OPERATORS.findall(stream))
+
+
+def _first_sight(pdf_object, seen: set[int]) -> bool:
+    """Whether a shared object (a font, a photo, a form on every page) is met for the first time."""
+    reference = getattr(pdf_object, "indirect_reference", None)
+    if reference is None:
+        return True
+    if reference.idnum in seen:
+        return False
+    seen.add(reference.idnum)
+    return True
+
+
+def _font_embedded(font) -> bool:
+    if font.get("/Subtype") == "/Type3":
+        return True
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor is not None else {}
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))

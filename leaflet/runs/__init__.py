@@ -1,0 +1,1 @@
+"""Runs over many wards: preparing a run once, per-ward preflight, files, digests, the print order."""

@@ -1,0 +1,84 @@
+"""A campaign's files and one ward's row -> the digests of everything that ward's print file is
+made from: the layout, the campaign's YAML and the text files its slots read, the ward's row,
+the fonts, its photos, the press profile.  ``approve`` records them; ``build`` compares them
+with the last build's to rebuild only what is stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from leaflet.assets.images import PRESS_PROFILE
+from leaflet.ward.layout import faces_needed
+from leaflet.model import Campaign, ImageFrame, Ward
+from leaflet.ward.variant import make_variant, ward_language, ward_slots
+from leaflet.read.yamlfile import read_yaml
+
+ROW = "ward row"
+
+
+def _file_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+class InputDigests:
+    """Each ward's inputs and their digests; a file shared by many wards is read once."""
+
+    def __init__(self, campaigns: dict[str, Campaign]):
+        self.campaigns = campaigns
+        self.varying = {language: ward_slots(campaign) for language, campaign in campaigns.items()}
+        self.files: dict[Path, str] = {}
+        self.shared: dict[str, dict[str, str]] = {}  # by language: inputs every ward of it shares
+
+    def _file(self, path: Path) -> str:
+        if path not in self.files:
+            self.files[path] = _file_sha256(path)
+        return self.files[path]
+
+    def _label(self, path: Path) -> str:
+        return os.path.relpath(path, self.campaigns[""].root)
+
+    def _shared_inputs(self, language: str) -> dict[str, str]:
+        if language not in self.shared:
+            base = self.campaigns[""]
+            layout = base.layout
+            inputs = {f"layout {self._label(layout.path)}": self._file(layout.path)}
+            for campaign in {base.path: base, self.campaigns[language].path: self.campaigns[language]}.values():
+                for path in _campaign_files(campaign):
+                    inputs[f"campaign file {self._label(path)}"] = self._file(path)
+            for key in sorted(faces_needed(layout)):
+                inputs[f"font {key}"] = self._file(layout.fonts[key].path)
+            inputs["press profile"] = self._file(PRESS_PROFILE)
+            self.shared[language] = inputs
+        return self.shared[language]
+
+    def ward_inputs(self, ward: Ward) -> dict[str, str]:
+        language = ward_language(ward, self.campaigns[""])
+        campaign = self.campaigns[language]
+        inputs = dict(self._shared_inputs(language))
+        row = json.dumps(ward.fields, sort_keys=True, ensure_ascii=False)
+        inputs[ROW] = hashlib.sha256(row.encode("utf-8")).hexdigest()
+        images = make_variant(campaign, ward, self.varying[language]).images
+        for slot in _image_slots(campaign):
+            inputs[f"photo {slot}"] = self._file(images[slot])
+        return inputs
+
+
+def _campaign_files(campaign: Campaign) -> list[Path]:
+    """A campaign's YAML file and the text files its slots read (``{file: story.md}``)."""
+    files = [campaign.path]
+    slots = read_yaml(campaign.path).get("slots") or {}
+    for value in slots.values() if isinstance(slots, dict) else ():
+        if isinstance(value, dict) and isinstance(value.get("file"), str):
+            files.append((campaign.path.parent / value["file"]).resolve())
+    return files
+
+
+def _image_slots(campaign: Campaign) -> list[str]:
+    return sorted({frame.slot for page in campaign.layout.pages for frame in page.frames if isinstance(frame, ImageFrame)})

@@ -1,0 +1,44 @@
+"""A prepared run + one ward -> its preflight findings, as every command runs them: the laid-out
+pages checked, and the print file read back where it holds something of the ward's own.
+
+The shared part of every print file of the run is read back once, from one ward's file, when
+the run starts; per ward, its laid-out pages are checked and, after drawing, what is its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from leaflet.errors import LeafletError
+from leaflet.model import Finding, LaidOutLeaflet, Ward, mm_to_pt
+from leaflet.rules.laid_out import LaidOutRules
+from leaflet.rules.print_file import print_file_findings, qr_decode_findings
+from leaflet.runs.prepare import PreparedRun
+from leaflet.write.draw import WardPages
+
+
+class Preflight:
+    """The checks every command runs on a ward of one run."""
+
+    def __init__(self, run: PreparedRun, wards: list[Ward]):
+        self.run = run
+        self.rules = LaidOutRules(run.campaign.layout, run.layout.metrics)
+        self.trim_width_pt = mm_to_pt(run.campaign.layout.trim_width_mm)
+        sample = run.lay_out(wards[0])
+        self.file_findings = tuple(print_file_findings(run.draw(sample)))
+
+    def lay_out(self, ward: Ward) -> tuple[LaidOutLeaflet | None, list[Finding]]:
+        """The ward laid out and checked; no leaflet when its own input cannot be used."""
+        try:
+            leaflet = self.run.lay_out(ward)
+        except LeafletError as error:
+            return None, [Finding("error", "input", str(error), ward.code)]
+        return leaflet, self.rules.check(leaflet) + [replace(f, ward=ward.code) for f in self.file_findings]
+
+    def read_back(self, data: bytes, pages: WardPages, leaflet: LaidOutLeaflet, render_qr: bool) -> list[Finding]:
+        """The ward's print file read back: its QR code rendered and decoded (``render_qr``), and
+        its structure when it carries photos of its own (the rest was read at the start)."""
+        findings = print_file_findings(data, leaflet.ward.code) if pages.images else []
+        if render_qr:
+            findings.extend(qr_decode_findings(data, leaflet, self.trim_width_pt))
+        return findings

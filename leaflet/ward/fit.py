@@ -1,0 +1,291 @@
+"""Paragraphs + styles + a chain of frame boxes -> positioned text lines, shrunk to fit if allowed.
+
+Lines break greedily at spaces (and after hyphens and dashes).  A chain is filled frame by frame;
+a heading is never left alone at the bottom of a frame.  When the text does not fit at its styles'
+sizes, every size in the chain is scaled down together, never below any style's ``min_size_pt``;
+if it still does not fit the result says how many words were left over.  Nothing is cut silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache, partial
+
+from leaflet.assets.fonts import FontMetrics
+from leaflet.model import BoxPt, GlyphRun, Paragraph, TextLine, TextStyle
+
+BULLET = "\u2022\u2002"  # bullet and en space
+_BREAKS = re.compile(r"( +)|(?<=[-\u2013\u2014/])(?=\w)")
+
+
+@dataclass(frozen=True)
+class StyledParagraph:
+    paragraph: Paragraph
+    style: TextStyle
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """Lines per frame of the chain; ``overflow_words`` > 0 means the text did not fit."""
+
+    lines: tuple[tuple[TextLine, ...], ...]
+    scale: float
+    overflow_words: int = 0
+    overflow_start: str = ""
+
+
+def face_key(family: str, bold: bool, italic: bool, metrics: dict[str, FontMetrics]) -> str:
+    """The face for a run, falling back to the nearest face the family has."""
+    for b, i in ((bold, italic), (bold, False), (False, italic), (False, False)):
+        key = f"{family}-{('Bold' if b else '') + ('Italic' if i else '') or 'Regular'}"
+        if key in metrics:
+            return key
+    raise KeyError(family)
+
+
+@dataclass
+class _Piece:
+    """A run's text between two break opportunities, in one face; width at 1 pt."""
+
+    font: str
+    text: str
+    width: float = 0.0
+
+
+@dataclass
+class _Word:
+    """Widths are at 1 pt: measured once, scaled for every size copy-fitting tries."""
+
+    pieces: list[_Piece]
+    width: float
+    space: str  # the spaces after it ('' when it ends the paragraph or breaks after a hyphen)
+    space_width: float
+    space_font: str
+
+
+def _pieces(font: str, text: str, fallbacks: list[str], metrics: dict[str, FontMetrics]) -> list[_Piece]:
+    """``text`` in ``font``, but for characters it lacks and a fallback face has."""
+    primary = metrics[font]
+    if all(map(primary.advances.__contains__, text)):
+        return [_Piece(font, text)]
+    pieces: list[_Piece] = []
+    for char in text:
+        face = font if primary.covers(char) else next((f for f in fallbacks if metrics[f].covers(char)), font)
+        if pieces and pieces[-1].font == face:
+            pieces[-1].text += char
+        else:
+            pieces.append(_Piece(face, char))
+    return pieces
+
+
+def _words(paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()) -> list[_Word]:
+    style = paragraph.style
+    words: list[_Word] = []
+    current: list[_Piece] = []
+    for run in paragraph.paragraph.runs:
+        bold, italic = style.bold or run.bold, style.italic or run.italic
+        font = face_key(style.family, bold, italic, metrics)
+        text = run.text.upper() if style.uppercase else run.text
+        if fallback_families and not all(map(metrics[font].advances.__contains__, text)):
+            fallbacks = [face_key(family, bold, italic, metrics) for family in fallback_families]
+            pieces_of = partial(_pieces, font, fallbacks=fallbacks, metrics=metrics)
+        else:  # the font has every character: one piece a word
+            pieces_of = partial(_one_piece, font)
+        position = 0
+        for match in _BREAKS.finditer(text):
+            start = match.start()
+            if start > position:
+                current.extend(pieces_of(text[position:start]))
+            spaces = match.group(1) or ""
+            if current:
+                words.append(_Word(current, 0.0, spaces, 0.0, font))
+                current = []
+            elif words and spaces:  # spaces at a run boundary belong to the previous word
+                words[-1].space += spaces
+                words[-1].space_font = font
+            position = match.end()
+        if position < len(text):
+            current.extend(pieces_of(text[position:]))
+    if current:
+        words.append(_Word(current, 0.0, "", 0.0, current[-1].font))
+    for word in words:
+        width = 0.0
+        for piece in word.pieces:
+            piece.width = metrics[piece.font].width_pt(piece.text, 1.0)
+            width += piece.width
+        word.width = width
+        word.space_width = metrics[word.space_font].width_pt(word.space, 1.0) if word.space else 0.0
+    if words:
+        words[-1].space, words[-1].space_width = "", 0.0
+    return words
+
+
+def _one_piece(font: str, text: str) -> list[_Piece]:
+    return [_Piece(font, text)]
+
+
+def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:
+    """Greedy breaking; ``width`` in the words' own unit (points at 1 pt size)."""
+    lines: list[list[_Word]] = []
+    line: list[_Word] = []
+    used = 0.0
+    for word in words:
+        if line and used + line[-1].space_width + word.width > width + 1e-6:
+            lines.append(line)
+            line, used = [], 0.0
+        if line:
+            used += line[-1].space_width
+        line.append(word)
+        used += word.width
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _set_line(line: list[_Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool) -> TextLine:
+    natural = (sum(w.width for w in line) + sum(w.space_width for w in line[:-1])) * size
+    gaps = sum(len(w.space) for w in line[:-1])
+    word_space = 0.0
+    if style.align == "justify" and not last and gaps:
+        word_space = max(0.0, (width - natural) / gaps)
+    elif style.align == "center":
+        x += (width - natural) / 2
+    elif style.align == "right":
+        x += width - natural
+    runs: list[GlyphRun] = []
+    font, text, start = None, "", x
+    cursor = x
+    for index, word in enumerate(line):
+        trailing = word.space if index < len(line) - 1 else ""
+        for piece in word.pieces + ([_Piece(word.space_font, trailing, word.space_width)] if trailing else []):
+            if piece.font != font:
+                if text:
+                    runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
+                font, text, start = piece.font, "", cursor
+            text += piece.text
+            cursor += piece.width * size + word_space * piece.text.count(" ")
+    if text:
+        runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
+    return TextLine(baseline, natural + word_space * gaps, tuple(runs))
+
+
+def remembering_measurer(metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...], size: int = 256) -> Callable[[StyledParagraph], list[_Word]]:
+    """``_words`` for one set of fonts that remembers the paragraphs it measured last: one that
+    every ward sets (a static paragraph in a slot with ward fields) is measured once a run.
+    The words it returns are shared, so nothing downstream may change them."""
+    return lru_cache(maxsize=size)(lambda paragraph: _words(paragraph, metrics, fallback_families))
+
+
+def fit_chain(
+    paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = (),
+    measure: Callable[[StyledParagraph], list[_Word]] | None = None,
+) -> Fitted:
+    """Set ``paragraphs`` into ``boxes`` at full size or, if needed and allowed, smaller;
+    characters a style's family lacks are taken from ``fallback_families``, in order.
+    ``measure`` (from ``remembering_measurer`` for the same fonts) saves measuring again."""
+    words = [measure(p) if measure else _words(p, metrics, fallback_families) for p in paragraphs]
+    first = _flow(paragraphs, words, boxes, metrics, 1.0)
+    if not first.overflow_words:
+        return first
+    floor = max((p.style.smallest_size_pt / p.style.size_pt for p in paragraphs), default=1.0)
+    if floor >= 1.0:
+        return first
+    smallest = _flow(paragraphs, words, boxes, metrics, floor)
+    if smallest.overflow_words:
+        return smallest
+    # Largest scale (in steps of 1% of the full size) that fits: fitting is monotonic enough.
+    low, high = round(floor * 1000), 1000  # per mille; low fits, high does not
+    best = smallest
+    while high - low > 10:
+        middle = (low + high) // 2
+        attempt = _flow(paragraphs, words, boxes, metrics, middle / 1000)
+        if attempt.overflow_words:
+            high = middle
+        else:
+            low, best = middle, attempt
+    return best
+
+
+def _flow(paragraphs: list[StyledParagraph], paragraph_words: list[list[_Word]], boxes: list[BoxPt], metrics: dict[str, FontMetrics], scale: float) -> Fitted:
+    frames: list[list[TextLine]] = [[] for _ in boxes]
+    frame = 0
+    depth = 0.0  # how far below the current frame's top the last line's baseline sits
+    for index, paragraph in enumerate(paragraphs):
+        style = paragraph.style
+        size = style.size_pt * scale
+        base = metrics[face_key(style.family, style.bold, style.italic, metrics)]
+        ascent, descent = base.ascent * size / 1000, base.descent * size / 1000
+        indent = 0.0
+        words = paragraph_words[index]
+        if paragraph.paragraph.kind == "bullet":
+            bullet_font = face_key(style.family, style.bold, False, metrics)
+            indent = metrics[bullet_font].width_pt(BULLET, size)
+        if not words:
+            continue
+        # Lines are broken again whenever the text moves to a frame of another width.
+        remaining = words
+        first_line_of_paragraph = True
+        while remaining:
+            if frame >= len(boxes):
+                return _overflow(frames, scale, remaining, paragraphs[index + 1 :])
+            box = boxes[frame]
+            lines = _break_lines(remaining, (box.width - indent) / size)
+            baselines = _baselines_that_fit(paragraphs, index, len(lines), bool(frames[frame]), first_line_of_paragraph, depth, box.height, scale, ascent, descent)
+            if paragraph.paragraph.kind == "heading" and len(baselines) < len(lines) and frames[frame]:
+                baselines = []  # a heading moves to the next frame whole
+            for line_number, (line, baseline) in enumerate(zip(lines, baselines)):
+                last = line_number == len(lines) - 1
+                text_line = _set_line(line, box.x + indent, box.top - baseline, box.width - indent, style, size, last)
+                if indent and first_line_of_paragraph and line_number == 0:
+                    bullet = GlyphRun(face_key(style.family, style.bold, False, metrics), size, style.colour, box.x, BULLET)
+                    text_line = TextLine(text_line.baseline_pt, text_line.width_pt + indent, (bullet,) + text_line.runs)
+                frames[frame].append(text_line)
+                depth = baseline
+            placed = len(baselines)
+            if placed == len(lines):
+                remaining = []
+            else:
+                if placed:
+                    first_line_of_paragraph = False
+                    remaining = [w for line in lines[placed:] for w in line]
+                frame += 1
+                depth = 0.0
+        depth += style.space_after_pt * scale
+    return Fitted(tuple(tuple(lines) for lines in frames), scale)
+
+
+def _baselines_that_fit(
+    paragraphs: list[StyledParagraph], index: int, count: int, frame_has_lines: bool, starts_paragraph: bool,
+    depth: float, height: float, scale: float, ascent: float, descent: float,
+) -> list[float]:
+    """Baselines (below the frame's top) of the paragraph's next lines, as many as fit."""
+    paragraph = paragraphs[index]
+    style = paragraph.style
+    leading = style.leading_pt * scale
+    baselines: list[float] = []
+    for line_number in range(count):
+        if not frame_has_lines and line_number == 0:
+            baseline = ascent
+        elif line_number == 0 and starts_paragraph:
+            baseline = depth + style.space_before_pt * scale + leading
+        else:
+            baseline = depth + leading
+        needed = baseline + descent
+        if paragraph.paragraph.kind == "heading" and line_number == count - 1 and index + 1 < len(paragraphs):
+            following = paragraphs[index + 1].style  # keep a heading with the first line after it
+            needed += (style.space_after_pt + following.space_before_pt + following.leading_pt) * scale
+        if needed > height + 1e-6:
+            break
+        baselines.append(baseline)
+        depth = baseline
+    return baselines
+
+
+def _overflow(frames, scale, remaining_words: list[_Word], later: list[StyledParagraph]) -> Fitted:
+    """What did not fit, counted in words as a reader counts them (a hyphenated word is one)."""
+    left_over = "".join("".join(piece.text for piece in word.pieces) + word.space for word in remaining_words)
+    later_text = " ".join("".join(run.text for run in p.paragraph.runs) for p in later)
+    words = (left_over + " " + later_text).split()
+    return Fitted(tuple(tuple(lines) for lines in frames), scale, len(words), " ".join(left_over.split()[:6]))

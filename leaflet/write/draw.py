@@ -1,0 +1,476 @@
+"""Laid-out leaflets -> print-ready PDF bytes (PDF/X-1a:2001: CMYK, embedded fonts, page boxes).
+
+Drawing never measures.  ``prepare_document`` serialises once per run what every ward's file
+shares (font subsets, photos, the press profile, and each run of static frames as a Form
+XObject); ``draw_leaflet`` then writes only a ward's own objects: its pages, their short content
+streams (the ward's text and QR code), the document info and the cross-reference table.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+import zlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import BinaryIO
+
+from leaflet.version import __version__
+from leaflet.write import pdf
+from leaflet.assets.images import (
+    PRESS_CONDITION,
+    PRESS_CONDITION_INFO,
+    PRESS_PROFILE,
+    PrintImage,
+    prepare_print_image,
+    read_image_source,
+)
+from leaflet.model import (
+    BoxPt,
+    Cmyk,
+    FilledBox,
+    LaidOutFrame,
+    LaidOutLeaflet,
+    Layout,
+    PlacedImage,
+    PlacedQr,
+    TextLine,
+    mm_to_pt,
+)
+from leaflet.write.pdffont import EmbeddedFont, embed_font
+
+MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
+MARK_LENGTH_MM = 5.0
+MARK_WIDTH_PT = 0.25
+REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
+
+
+def pdf_date() -> str:
+    """A fixed date, so the same inputs give the same bytes (SOURCE_DATE_EPOCH overrides it)."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
+    return time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
+
+
+@dataclass
+class PreparedDocument:
+    """What every ward's file shares, already serialised."""
+
+    margin_pt: float  # from the media box's edge to the trim: the bleed, or more with crop marks
+    marks: bytes  # crop mark operators, or nothing
+    media_box: list[float]
+    trim_box: list[float]
+    bleed_box: list[float]
+    colour_spaces: dict[str, str]  # spot ink name -> its colour space's resource name
+    shared: pdf.SharedPart
+    next_number: int  # the first object number a ward's own objects take
+    fonts: dict[str, tuple[str, "GlyphCodes"]]  # face key -> (resource name, glyph codes)
+    images: dict[tuple, tuple[str, int, PrintImage]]  # placement key -> (resource name, object, data)
+    forms: dict[tuple[int, ...], str]  # ids of a run of static frames -> resource name
+    resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
+    output_intent: pdf.Ref
+    date: str
+    _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
+    colour_ops: dict[tuple[Cmyk, bool], bytes] = field(default_factory=dict)  # (colour, stroke) -> operator
+
+    @cached_property
+    def serialised_resources(self) -> bytes:
+        return pdf.serialise(self.resources)
+
+    @cached_property
+    def serialised_boxes(self) -> bytes:
+        boxes = {"MediaBox": self.media_box, "BleedBox": self.bleed_box, "TrimBox": self.trim_box}
+        return b"".join(b"/%s %s " % (key.encode("ascii"), pdf.serialise(value)) for key, value in boxes.items())
+
+    @cached_property
+    def serialised_info_entries(self) -> bytes:
+        """The document info every file of the run has; each adds its own Title and Subject."""
+        return pdf.serialise({
+            "Creator": f"leaflet {__version__}",
+            "Producer": f"leaflet {__version__}",
+            "CreationDate": self.date,
+            "ModDate": self.date,
+            "Trapped": pdf.Name("False"),
+            "GTS_PDFXVersion": "PDF/X-1:2001",
+            "GTS_PDFXConformance": "PDF/X-1a:2001",
+        })[2:-2]
+
+
+def _image_key(item: PlacedImage) -> tuple:
+    return (item.path, item.placed, item.clip)
+
+
+def _print_image(item: PlacedImage) -> PrintImage:
+    return prepare_print_image(read_image_source(item.path), item.placed, item.clip)
+
+
+def prepare_document(
+    layout: Layout,
+    samples: list[LaidOutLeaflet],
+    faces: set[str],
+    characters: set[str],
+    crop_marks: bool = False,
+) -> PreparedDocument:
+    """Serialise the shared objects, taking the static frames from one ward's leaflet per
+    language (any ward will do: static frames are the same for all of them)."""
+    body = pdf.Body()
+    number = 1
+
+    inks = dict(sorted(layout.spot_colours.items()))
+    if crop_marks:
+        inks[REGISTRATION] = Cmyk(1, 1, 1, 1, REGISTRATION)
+    colour_spaces: dict[str, str] = {}
+    colour_space_refs: dict[str, pdf.Ref] = {}
+    for index, (ink, alternate) in enumerate(inks.items()):
+        tint = {"FunctionType": 2, "Domain": [0, 1], "C0": [0, 0, 0, 0], "C1": [alternate.c, alternate.m, alternate.y, alternate.k], "N": 1}
+        body.add(number, pdf.indirect(number, [pdf.Name("Separation"), pdf.Name(ink), pdf.Name("DeviceCMYK"), tint]))
+        colour_spaces[ink] = f"CS{index}"
+        colour_space_refs[f"CS{index}"] = pdf.Ref(number)
+        number += 1
+
+    fonts: dict[str, tuple[str, GlyphCodes]] = {}
+    font_refs: dict[str, pdf.Ref] = {}
+    for index, key in enumerate(sorted(faces)):
+        embedded: EmbeddedFont = embed_font(layout.fonts[key], characters, number)
+        for object_number, serialised in embedded.objects:
+            body.add(object_number, serialised)
+        number += len(embedded.objects)
+        fonts[key] = (f"F{index}", GlyphCodes({ord(char): code.decode("ascii") for char, code in embedded.glyph_codes.items()}))
+        font_refs[f"F{index}"] = pdf.Ref(embedded.font_ref)
+
+    images: dict[tuple, tuple[str, int, PrintImage]] = {}
+    for page in (page for sample in samples for page in sample.pages):
+        for frame in page.frames:
+            for item in frame.items:
+                if isinstance(item, PlacedImage) and frame.static and _image_key(item) not in images:
+                    print_image = _print_image(item)
+                    body.add(number, _image_object(number, print_image))
+                    images[_image_key(item)] = (f"Im{len(images)}", number, print_image)
+                    number += 1
+    image_refs = {name: pdf.Ref(object_number) for name, object_number, _ in images.values()}
+
+    icc = PRESS_PROFILE.read_bytes()
+    body.add(number, pdf.stream(number, {"N": 4, "Alternate": pdf.Name("DeviceCMYK")}, icc))
+    intent = number
+    number += 1
+    body.add(number, pdf.indirect(number, {
+        "Type": pdf.Name("OutputIntent"),
+        "S": pdf.Name("GTS_PDFX"),
+        "OutputConditionIdentifier": PRESS_CONDITION,
+        "OutputCondition": PRESS_CONDITION_INFO,
+        "Info": PRESS_CONDITION_INFO,
+        "RegistryName": "http://www.color.org",
+        "DestOutputProfile": pdf.Ref(intent),
+    }))
+    output_intent = number
+    number += 1
+
+    form_resources = {"Font": font_refs, "XObject": image_refs, "ColorSpace": colour_space_refs}
+    body.add(number, pdf.indirect(number, form_resources))
+    form_resources_ref = pdf.Ref(number)
+    number += 1
+
+    bleed = mm_to_pt(layout.bleed_mm)
+    trim_w, trim_h = mm_to_pt(layout.trim_width_mm), mm_to_pt(layout.trim_height_mm)
+    mark_offset = max(bleed, mm_to_pt(MARK_OFFSET_MM))
+    margin = mark_offset + mm_to_pt(MARK_LENGTH_MM + 1) if crop_marks else bleed
+    prepared = PreparedDocument(
+        margin_pt=margin,
+        marks=b"",
+        media_box=[0, 0, trim_w + 2 * margin, trim_h + 2 * margin],
+        trim_box=[margin, margin, margin + trim_w, margin + trim_h],
+        bleed_box=[margin - bleed, margin - bleed, margin + trim_w + bleed, margin + trim_h + bleed],
+        colour_spaces=colour_spaces,
+        shared=pdf.SharedPart(b"", {}, b""),
+        next_number=0,
+        fonts=fonts,
+        images=images,
+        forms={},
+        resources={"Font": font_refs, "XObject": dict(image_refs), "ColorSpace": colour_space_refs},
+        output_intent=pdf.Ref(output_intent),
+        date=pdf_date(),
+    )
+    if crop_marks:
+        prepared.marks = _crop_mark_ops(trim_w, trim_h, mark_offset, colour_spaces[REGISTRATION])
+    bbox = [-bleed, -bleed, trim_w + bleed, trim_h + bleed]
+    for page in (page for sample in samples for page in sample.pages):
+        for group in _groups(page.frames):
+            if not group[0].static or tuple(id(frame) for frame in group) in prepared.forms:
+                continue
+            content = b"".join(_frame_ops(frame, prepared, None) for frame in group)
+            name = f"Fx{len(prepared.forms)}"
+            body.add(number, pdf.stream(number, {"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"), "BBox": bbox, "Resources": form_resources_ref}, content))
+            prepared.forms[tuple(id(frame) for frame in group)] = name
+            prepared.resources["XObject"][name] = pdf.Ref(number)
+            prepared._static_frames.append(group)
+            number += 1
+
+    prepared.shared = pdf.SharedPart.from_body(body)
+    prepared.next_number = number
+    return prepared
+
+
+def _groups(frames: tuple[LaidOutFrame, ...]) -> list[tuple[LaidOutFrame, ...]]:
+    """Consecutive frames that are all static or all the ward's own, in drawing order."""
+    groups: list[list[LaidOutFrame]] = []
+    for frame in frames:
+        if groups and groups[-1][0].static == frame.static:
+            groups[-1].append(frame)
+        else:
+            groups.append([frame])
+    return [tuple(group) for group in groups]
+
+
+def _image_object(number: int, image: PrintImage) -> bytes:
+    entries = {
+        "Type": pdf.Name("XObject"),
+        "Subtype": pdf.Name("Image"),
+        "Width": image.width_px,
+        "Height": image.height_px,
+        "ColorSpace": pdf.Name("DeviceCMYK"),
+        "BitsPerComponent": 8,
+        "Filter": pdf.Name("DCTDecode"),
+    }
+    return pdf.stream(number, entries, image.jpeg, compress=False)
+
+
+@dataclass(frozen=True)
+class WardPages:
+    """A ward's own drawing: a compressed content stream per page, and photos of its own (drawn
+    as /Iw0, /Iw1 ...).  Everything else its pages show is in the shared part."""
+
+    ward_code: str
+    title: str
+    contents: tuple[bytes, ...]
+    images: tuple[PrintImage, ...]
+
+
+class _OwnImages:
+    def __init__(self) -> None:
+        self.images: list[PrintImage] = []
+
+    def add_image(self, image: PrintImage) -> str:
+        self.images.append(image)
+        return f"Iw{len(self.images) - 1}"
+
+
+def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages:
+    """The ward's content streams: shared frames by reference, its own frames drawn out."""
+    own = _OwnImages()
+    contents = []
+    for page in leaflet.pages:
+        ops = [b"q 1 0 0 1 %s %s cm\n" % (pdf.number(prepared.margin_pt), pdf.number(prepared.margin_pt))]
+        for group in _groups(page.frames):
+            form = prepared.forms.get(tuple(id(frame) for frame in group)) if group[0].static else None
+            if form:
+                ops.append(b"/%s Do\n" % form.encode("ascii"))
+            else:
+                ops.extend(_frame_ops(frame, prepared, own) for frame in group)
+        ops.append(prepared.marks)
+        ops.append(b"Q\n")
+        contents.append(zlib.compress(b"".join(ops), 1))  # per ward: speed over the last few hundred bytes
+    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images))
+
+
+def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf.Body, parent: int) -> list[int]:
+    """Add a ward's page objects (and its own photos) to ``body``; returns the pages' numbers."""
+    resources = prepared.serialised_resources
+    if pages.images:
+        xobjects = dict(prepared.resources["XObject"])
+        for index, image in enumerate(pages.images):
+            number = next(numbers)
+            body.add(number, _image_object(number, image))
+            xobjects[f"Iw{index}"] = pdf.Ref(number)
+        resources = pdf.serialise({**prepared.resources, "XObject": xobjects})
+    boxes = prepared.serialised_boxes
+    page_numbers = []
+    for content in pages.contents:
+        content_number, page_number = next(numbers), next(numbers)
+        body.add(content_number, pdf.stream(content_number, {"Filter": pdf.Name("FlateDecode")}, content, compress=False))
+        body.add(page_number, b"%d 0 obj\n<</Type /Page /Parent %d 0 R %s/Resources %s/Contents %d 0 R>>\nendobj\n" % (page_number, parent, boxes, resources, content_number))
+        page_numbers.append(page_number)
+    return page_numbers
+
+
+def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
+    """One ward's print file."""
+    return file_from_pages(draw_pages(leaflet, prepared), prepared)
+
+
+def file_from_pages(pages: WardPages, prepared: PreparedDocument) -> bytes:
+    return prepared.shared.head + file_tail(pages, prepared)
+
+
+def file_tail(pages: WardPages, prepared: PreparedDocument) -> bytes:
+    """A ward's file is ``prepared.shared.head`` followed by these bytes."""
+    numbers = itertools.count(prepared.next_number)
+    body = pdf.Body(len(prepared.shared.head))
+    catalog, pages_number, info = next(numbers), next(numbers), next(numbers)
+    page_numbers = write_pages(pages, prepared, numbers, body, pages_number)
+    _finish_objects(body, prepared, catalog, pages_number, info, page_numbers, pages.title, f"Print file for ward {pages.ward_code}")
+    return pdf.file_tail(prepared.shared, body, catalog, info)
+
+
+def _finish_objects(body: pdf.Body, prepared: PreparedDocument, catalog: int, pages_number: int, info: int, page_numbers: list[int], title: str, subject: str) -> None:
+    body.add(catalog, pdf.indirect(catalog, {
+        "Type": pdf.Name("Catalog"),
+        "Pages": pdf.Ref(pages_number),
+        "OutputIntents": [prepared.output_intent],
+    }))
+    body.add(pages_number, pdf.indirect(pages_number, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(n) for n in page_numbers], "Count": len(page_numbers)}))
+    entries = b"/Title %s/Subject %s%s" % (pdf.text_string(title), pdf.text_string(subject), prepared.serialised_info_entries)
+    body.add(info, b"%d 0 obj\n<<%s>>\nendobj\n" % (info, entries))
+
+
+class CombinedFile:
+    """Every ward's pages, in order, in one print file: shared objects stored once, each ward's
+    objects written out as they come so memory stays flat however many wards there are."""
+
+    def __init__(self, stream: BinaryIO, prepared: PreparedDocument, title: str):
+        self.stream = stream
+        self.prepared = prepared
+        self.title = title
+        self.numbers = itertools.count(prepared.next_number)
+        self.pages_number = next(self.numbers)
+        self.page_numbers: list[int] = []
+        self.body = pdf.Body(len(prepared.shared.head))
+        stream.write(prepared.shared.head)
+
+    def add(self, pages: WardPages) -> None:
+        self.page_numbers.extend(write_pages(pages, self.prepared, self.numbers, self.body, self.pages_number))
+        self.stream.write(self.body.data())
+        self.body.chunks.clear()
+
+    def close(self) -> None:
+        catalog, info = next(self.numbers), next(self.numbers)
+        wards = len(self.page_numbers)
+        _finish_objects(self.body, self.prepared, catalog, self.pages_number, info, self.page_numbers, self.title, f"Print file, {wards} pages")
+        self.stream.write(pdf.file_tail(self.prepared.shared, self.body, catalog, info))
+
+
+# ---------------------------------------------------------------- content stream operators
+
+
+def _colour(colour: Cmyk, prepared: PreparedDocument, stroke: bool = False) -> bytes:
+    """Set the fill (or stroke) colour: process CMYK, or a spot ink's Separation at full tint.
+    A layout has a handful of colours: each is written out once a run."""
+    key = (colour, stroke)
+    if key not in prepared.colour_ops:
+        prepared.colour_ops[key] = _colour_ops(colour, prepared, stroke)
+    return prepared.colour_ops[key]
+
+
+def _colour_ops(colour: Cmyk, prepared: PreparedDocument, stroke: bool) -> bytes:
+    if colour.spot:
+        space = prepared.colour_spaces[colour.spot].encode("ascii")
+        return b"/%s CS 1 SCN" % space if stroke else b"/%s cs 1 scn" % space
+    n = pdf.number
+    operator = b"K" if stroke else b"k"
+    return b"%s %s %s %s %s" % (n(round(colour.c, 4)), n(round(colour.m, 4)), n(round(colour.y, 4)), n(round(colour.k, 4)), operator)
+
+
+def _crop_mark_ops(width: float, height: float, offset: float, registration: str) -> bytes:
+    """Eight short lines in the registration colour, outside the bleed, in line with the trim."""
+    length = mm_to_pt(MARK_LENGTH_MM)
+    n = pdf.number
+    ops = [b"/%s CS 1 SCN %s w 0 J\n" % (registration.encode("ascii"), n(MARK_WIDTH_PT))]
+    for x, y, outward_x, outward_y in ((0, 0, -1, -1), (width, 0, 1, -1), (0, height, -1, 1), (width, height, 1, 1)):
+        near_x, far_x = x + outward_x * offset, x + outward_x * (offset + length)
+        near_y, far_y = y + outward_y * offset, y + outward_y * (offset + length)
+        ops.append(b"%s %s m %s %s l S\n" % (n(round(near_x, 3)), n(round(y, 3)), n(round(far_x, 3)), n(round(y, 3))))
+        ops.append(b"%s %s m %s %s l S\n" % (n(round(x, 3)), n(round(near_y, 3)), n(round(x, 3)), n(round(far_y, 3))))
+    return b"".join(ops)
+
+
+def _rect(box: BoxPt) -> bytes:
+    n = pdf.number
+    return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
+
+
+def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _OwnImages | None) -> bytes:
+    out: list[bytes] = []
+    for item in frame.items:
+        if isinstance(item, TextLine):
+            out.append(_text_ops(item, prepared))
+        elif isinstance(item, FilledBox):
+            out.append(_box_ops(item, prepared))
+        elif isinstance(item, PlacedImage):
+            out.append(_image_ops(item, prepared, ward))
+        elif isinstance(item, PlacedQr):
+            out.append(_qr_ops(item))
+    return b"".join(out)
+
+
+def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
+    ops = []
+    if item.fill is not None:
+        ops.append(_colour(item.fill, prepared) + b" " + _rect(item.box) + b" f\n")
+    if item.stroke is not None and item.stroke_pt > 0:
+        ops.append(_colour(item.stroke, prepared, stroke=True) + b" %s w " % pdf.number(item.stroke_pt) + _rect(item.box) + b" S\n")
+    return b"".join(ops)
+
+
+class GlyphCodes(dict):
+    """A str.translate table: character -> its glyph's two-byte code in hex, so a run's text is
+    encoded in one C call.  A character the subset lacks (a missing-glyph error already) gets
+    glyph 0, .notdef."""
+
+    def __missing__(self, key: int) -> str:
+        return "0000"
+
+
+def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
+    n = pdf.number
+    ops = [b"BT\n"]
+    baseline = n(round(line.baseline_pt, 3))
+    for run in line.runs:
+        name, codes = prepared.fonts[run.font]
+        ops.append(b"/%s %s Tf %s 1 0 0 1 %s %s Tm " % (name.encode("ascii"), n(round(run.size_pt, 3)), _colour(run.colour, prepared), n(round(run.x_pt, 3)), baseline))
+        if run.word_space_pt:  # justified: after each space's glyph, move on by the extra space
+            adjust = n(round(-run.word_space_pt * 1000 / run.size_pt, 2))
+            between = b"<" + codes[32].encode("ascii") + b"> " + adjust + b" "
+            words = (b"<" + word.translate(codes).encode("ascii") + b">" for word in run.text.split(" "))
+            ops.append(b"[" + between.join(words) + b"] TJ\n")
+        else:
+            ops.append(b"<" + run.text.translate(codes).encode("ascii") + b"> Tj\n")
+    ops.append(b"ET\n")
+    return b"".join(ops)
+
+
+def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages | None) -> bytes:
+    key = _image_key(item)
+    if key in prepared.images:
+        name, _, image = prepared.images[key]
+    else:  # a photo of the ward's own: embedded in its file
+        image = _print_image(item)
+        name = ward.add_image(image)
+    n = pdf.number
+    placed = image.placed
+    return b"q %s W n %s 0 0 %s %s %s cm /%s Do Q\n" % (
+        _rect(item.clip),
+        n(round(placed.width, 4)),
+        n(round(placed.height, 4)),
+        n(round(placed.x, 4)),
+        n(round(placed.y, 4)),
+        name.encode("ascii"),
+    )
+
+
+def _qr_ops(qr: PlacedQr) -> bytes:
+    """Dark modules as rectangles, one per horizontal run, in module units (integers) under a
+    scaling transform: exact edges, and quick to write."""
+    n = pdf.number
+    module = qr.module_pt
+    count = len(qr.modules)
+    left = qr.x_pt + qr.quiet_modules * module
+    bottom = qr.y_pt + qr.quiet_modules * module
+    ops = [b"q %s 0 0 %s %s %s cm 0 0 0 1 k\n" % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)))]
+    for row_index, row in enumerate(qr.modules):
+        y = b" %d " % (count - 1 - row_index)
+        x = 0
+        for dark in row.split("0"):  # runs of dark modules, each with the light module after it
+            if dark:
+                ops.append(b"%d%s%d 1 re\n" % (x, y, len(dark)))
+            x += len(dark) + 1
+    ops.append(b"f Q\n")
+    return b"".join(ops)
