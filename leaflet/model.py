@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal, Union, assert_never
 
 PT_PER_MM = 72 / 25.4
 
@@ -154,6 +154,7 @@ class ImprintFrame:
 
 
 Frame = Union[ShapeFrame, TextFrame, FlowFrame, ImageFrame, QrFrame, ImprintFrame]
+FrameType = Literal["shape", "text", "flow", "image", "qr", "imprint"]  # a frame's ``type`` in a layout file
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,23 @@ class Flow:
     body_style: str
     heading_style: str
     bullet_style: str
+
+
+def frame_slots(frame: Frame, flows: dict[str, Flow]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The campaign slots a frame takes its words from, and the image slots of its photos."""
+    match frame:
+        case ShapeFrame() | ImprintFrame():
+            return (), ()
+        case TextFrame():
+            return (frame.slot,), ()
+        case FlowFrame():
+            return (flows[frame.flow].slot,), ()
+        case ImageFrame():
+            return (), (frame.slot,)
+        case QrFrame():
+            return ((frame.caption_slot,) if frame.caption_slot else ()), ()
+        case _:
+            assert_never(frame)
 
 
 @dataclass(frozen=True)
@@ -251,6 +269,7 @@ class Campaign:
     language: str = "en"  # of campaign.yaml's words; wards in other languages use campaign.<code>.yaml
     overs_percent: float = 5.0  # the print order: extra copies on top of households
     pack_size: int = 50  # quantities are rounded up to whole packs
+    source_files: tuple[Path, ...] = ()  # the YAML and Markdown files its words were read from
 
     @property
     def root(self) -> Path:

@@ -1,4 +1,4 @@
-"""leaflet.read.load: layout YAML, campaign YAML + Markdown, wards CSV -> specs, or one InputError.
+"""leaflet.read (campaigns, layouts, wards): layout YAML, campaign YAML + Markdown, wards CSV -> specs, or one InputError.
 
 Every user error has a fixture in tests/inputs/bad/: YAML files say what they must produce on their
 first line (``# expect: <place>: <message>``, and ``# file: <path>`` when the error names another
@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leaflet.errors import InputError
-from leaflet.read.load import find_campaign_file, load_campaign, load_layout
+from leaflet.read.campaigns import find_campaign_file, load_campaign
+from leaflet.read.layouts import load_layout
 from leaflet.model import (
     BoxMm,
     FlowFrame,

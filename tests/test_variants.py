@@ -15,7 +15,7 @@ import pypdf
 import pytest
 
 from leaflet import build
-from leaflet.read import load
+from leaflet.read.campaigns import load_campaign
 from leaflet.ward import variant
 from leaflet.errors import InputError
 from leaflet.model import Ward
@@ -83,7 +83,7 @@ def test_a_language_without_its_file_is_refused_with_the_line(campaign_copy, tmp
 
 
 def test_the_signup_address_is_ascii_whatever_the_template_and_ward_hold():
-    campaign = load.load_campaign(DEMO)
+    campaign = load_campaign(DEMO)
     campaign = dataclasses.replace(campaign, signup_url="https://www.example.org/cofrestru-â/{ward.name}?c={ward.code}")
     ward = Ward("W1 & 2", "Gŵyr/Môn", {"code": "W1 & 2", "name": "Gŵyr/Môn"}, 2)
     url = variant.signup_url(campaign, ward)

@@ -1,12 +1,11 @@
-"""A YAML file -> its data, the line every key path starts on, and typed access to it whose
-errors name the file, the line and the key path (``line 14: styles.body.size_pt``).
+"""A YAML file -> its data, the line every key path starts on, and a reader whose errors name the
+file, the line and the key path (``line 14: styles.body.size_pt``).
 
 Loaded safely: no tags that run code, a bound on aliases, duplicate keys refused.
 """
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,6 @@ import yaml
 from leaflet.errors import InputError, InputErrors
 
 MAX_YAML_ALIASES = 20  # enough for sharing a style; too few for a "billion laughs" expansion
-
-
-def read_yaml(path: Path) -> dict[str, Any]:
-    return read_yaml_with_lines(path)[0]
 
 
 def read_yaml_with_lines(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
@@ -78,6 +73,7 @@ class Problems:
     def __init__(self) -> None:
         self.errors: list[InputError] = []
         self.failed: set[str] = set()  # names of swatches, styles and flows that were refused
+        self.failed_sections: set[str] = set()  # top-level sections that were refused or left out
 
     def attempt(self, load, name: str | None = None):
         try:
@@ -100,8 +96,8 @@ class Problems:
 
 
 class YamlReader:
-    """Typed access to one YAML file's mappings, with errors that name the file, the line and
-    the key path."""
+    """One YAML file being read: errors that name the file, the line and the key path, the
+    problems found so far, and paths from the file's folder kept inside the project."""
 
     def __init__(self, path: Path, lines: dict[str, int] | None = None, project: Path | None = None):
         self.path = path
@@ -117,56 +113,8 @@ class YamlReader:
         line = self.lines.get(place)
         return InputError(self.path, f"line {line}: {where}" if line and where else where, message, hint)
 
-    def mapping(self, data: Any, where: str) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise self.error(where, "expected a mapping (key: value lines)")
-        return data
-
-    def get(self, data: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-        place = f"{where}.{key}" if where else key
-        if key not in data or data[key] is None:
-            if default is ...:
-                raise self.error(place, "missing required field")
-            return default
-        value = data[key]
-        if kind in (float, (int, float)) and isinstance(value, int) and not isinstance(value, bool):
-            try:
-                value = float(value)
-            except OverflowError:
-                raise self.error(place, f"the number {str(value)[:20]}... is too large") from None
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise self.error(place, f"expected {_kind_name(kind)}, got {value!r}")
-        return value
-
-    def number(self, data: dict[str, Any], key: str, where: str, default: Any = ..., minimum: float | None = None) -> float:
-        value = self.get(data, key, where, float, default)
-        if value is not None and minimum is not None and value < minimum:
-            raise self.error(f"{where}.{key}" if where else key, f"must be at least {minimum}, got {value}")
-        return value
-
-    def numbers(self, data: dict[str, Any], key: str, where: str, count: int, default: Any = ...) -> tuple[float, ...]:
-        value = self.get(data, key, where, list, default)
-        if value is default:
-            return value
-        if len(value) != count or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-            raise self.error(f"{where}.{key}", f"expected a list of {count} numbers, got {value!r}")
-        return tuple(float(v) for v in value)
-
-    def unknown_keys(self, data: dict[str, Any], allowed: set[str], where: str) -> None:
-        for key in data:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(sorted(allowed))}"
-                raise self.error(f"{where}.{key}" if where else str(key), "unknown field", hint)
-
     def relative_path(self, value: str, where: str) -> Path:
         path = (self.path.parent / value).resolve()
         if self.project is not None and not path.is_relative_to(self.project):
             raise self.error(where, f"'{value}' leads out of the project folder {self.project}", "keep layouts, words and photos inside it")
         return path
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", float: "a number", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)

@@ -13,9 +13,8 @@ from pathlib import Path
 
 from leaflet.assets.images import PRESS_PROFILE
 from leaflet.ward.layout import faces_needed
-from leaflet.model import Campaign, ImageFrame, Ward
+from leaflet.model import Campaign, Ward, frame_slots
 from leaflet.ward.variant import make_variant, ward_language, ward_slots
-from leaflet.read.yamlfile import read_yaml
 
 ROW = "ward row"
 
@@ -49,9 +48,8 @@ class InputDigests:
             base = self.campaigns[""]
             layout = base.layout
             inputs = {f"layout {self._label(layout.path)}": self._file(layout.path)}
-            for campaign in {base.path: base, self.campaigns[language].path: self.campaigns[language]}.values():
-                for path in _campaign_files(campaign):
-                    inputs[f"campaign file {self._label(path)}"] = self._file(path)
+            for path in self.campaigns[language].source_files:
+                inputs[f"campaign file {self._label(path)}"] = self._file(path)
             for key in sorted(faces_needed(layout)):
                 inputs[f"font {key}"] = self._file(layout.fonts[key].path)
             inputs["press profile"] = self._file(PRESS_PROFILE)
@@ -70,15 +68,6 @@ class InputDigests:
         return inputs
 
 
-def _campaign_files(campaign: Campaign) -> list[Path]:
-    """A campaign's YAML file and the text files its slots read (``{file: story.md}``)."""
-    files = [campaign.path]
-    slots = read_yaml(campaign.path).get("slots") or {}
-    for value in slots.values() if isinstance(slots, dict) else ():
-        if isinstance(value, dict) and isinstance(value.get("file"), str):
-            files.append((campaign.path.parent / value["file"]).resolve())
-    return files
-
-
 def _image_slots(campaign: Campaign) -> list[str]:
-    return sorted({frame.slot for page in campaign.layout.pages for frame in page.frames if isinstance(frame, ImageFrame)})
+    layout = campaign.layout
+    return sorted({slot for page in layout.pages for frame in page.frames for slot in frame_slots(frame, layout.flows)[1]})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from leaflet.errors import InputError
 from leaflet.model import Campaign, LaidOutLeaflet, Ward
-from leaflet.read.load import load_campaign, load_language
+from leaflet.read.campaigns import load_campaign, load_language
 from leaflet.read.wards import load_wards, select_wards
 from leaflet.runs.files import write_atomically
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out, prepare_layout

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from leaflet.read import markup
 from leaflet.errors import InputError
-from leaflet.read.load import project_folder
+from leaflet.read.project import project_folder
 from leaflet.model import Campaign, Paragraph, Ward
 
 

@@ -1,0 +1,154 @@
+"""A campaign folder (campaign.yaml, its Markdown words, and campaign.<language>.yaml) -> a
+validated Campaign, its layout loaded.
+
+The keys and their values are checked through ``formats.CAMPAIGN`` and ``formats.LANGUAGE``;
+this module checks what one value says about another (every slot and photo the layout's frames
+take is there, placeholders are well formed).  Every problem in the campaign's files, and in its
+layout's, is reported at once, one line each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from leaflet.errors import InputError
+from leaflet.model import Campaign, Imprint, Paragraph, frame_slots
+from leaflet.read import markup
+from leaflet.read.formats import CAMPAIGN, FILE_SLOT, LANGUAGE, PHOTO, SLOT
+from leaflet.read.layouts import load_layout
+from leaflet.read.project import is_file, project_folder
+from leaflet.read.yamlfile import YamlReader, read_yaml_with_lines
+
+CAMPAIGN_FILE = "campaign.yaml"
+
+
+def find_campaign_file(campaign: Path) -> Path:
+    campaign = Path(campaign)
+    path = campaign / CAMPAIGN_FILE if campaign.is_dir() else campaign
+    if not is_file(path):
+        raise InputError(campaign, None, f"no {CAMPAIGN_FILE} here", "pass a campaign folder such as content/pcc-2021")
+    return path.resolve()
+
+
+def load_campaign(campaign: Path) -> Campaign:
+    path = find_campaign_file(campaign)
+    data, lines = read_yaml_with_lines(path)
+    r = YamlReader(path, lines, project_folder(path.parent))
+    problems = r.problems
+    top, errors = CAMPAIGN.read_each(r, data, "")
+    problems.errors.extend(errors)
+    layout = problems.attempt(lambda: load_layout(r.relative_path(top["layout"], "layout"), r.project)) if "layout" in top else None
+    if "signup_url" in top:
+        problems.attempt(lambda: _check_placeholders(r, "signup_url", top["signup_url"]))
+    images = _load_images(r, top.get("images") or {})
+    slots, slot_files = _load_slots(r, top.get("slots") or {})
+    problems.raise_any()  # the layout's and the campaign's problems, all of them
+    assert layout is not None  # else its problems were raised
+    imprint = top["imprint"]
+    order = top.get("print_order") or CAMPAIGN.by_key["print_order"].kind.read(r, {}, "print_order")
+    campaign_spec = Campaign(
+        path=path,
+        name=path.parent.name,
+        title=top["title"],
+        layout=layout,
+        wards_path=r.relative_path(top["wards"], "wards"),
+        signup_url=top["signup_url"],
+        imprint=Imprint(imprint["printer"].strip(), imprint["promoter"].strip(), (imprint["on_behalf_of"] or "").strip() or None),
+        slots=slots,
+        images=images,
+        language=top["language"].strip().lower(),
+        overs_percent=order["overs_percent"],
+        pack_size=order["pack_size"],
+        source_files=(path, *slot_files),
+    )
+    _check_references(r, campaign_spec)
+    return campaign_spec
+
+
+def load_language(campaign: Campaign, language: str, wards_path: Path, line: int) -> Campaign:
+    """The campaign in another language: ``campaign.<language>.yaml`` beside ``campaign.yaml``
+    replaces the title, words and photos it names; everything else is the campaign's."""
+    path = campaign.root / f"campaign.{language}.yaml"
+    if not is_file(path):
+        raise InputError(wards_path, f"line {line}", f"language '{language}' has no {path.name} in {campaign.root}", "add the translated words there, or clear the language cell")
+    data, lines = read_yaml_with_lines(path)
+    r = YamlReader(path, lines, project_folder(campaign.root))
+    problems = r.problems
+    top, errors = LANGUAGE.read_each(r, data, "")
+    problems.errors.extend(errors)
+    slots, slot_files = _load_slots(r, top.get("slots") or {})
+    for name in slots:
+        if name not in campaign.slots:
+            problems.errors.append(r.error(f"slots.{name}", "no such slot in campaign.yaml", f"slots there: {', '.join(sorted(campaign.slots))}"))
+    for slot in top.get("images") or {}:
+        if slot not in campaign.images:
+            problems.errors.append(r.error(f"images.{slot}", "expected the path of a photo for an image slot of campaign.yaml"))
+    images = _load_images(r, top.get("images") or {})
+    problems.raise_any()
+    return replace(
+        campaign,
+        path=path,
+        title=top["title"] or campaign.title,
+        slots={**campaign.slots, **slots},
+        images={**campaign.images, **images},
+        source_files=(*campaign.source_files, path, *slot_files),
+    )
+
+
+def _load_images(r: YamlReader, images: dict[str, Any]) -> dict[str, Path]:
+    loaded = {}
+    for slot, file in images.items():
+        where = f"images.{slot}"
+        image = r.problems.attempt(lambda: r.relative_path(PHOTO.read(r, file, where), where))
+        if image is not None:
+            loaded[slot] = image
+    return loaded
+
+
+def _load_slots(r: YamlReader, slots: dict[str, Any]) -> tuple[dict[str, tuple[Paragraph, ...]], list[Path]]:
+    """Each slot's paragraphs, and the files that slots read their words from."""
+    loaded: dict[str, tuple[Paragraph, ...]] = {}
+    files: list[Path] = []
+    for name, value in slots.items():
+        result = r.problems.attempt(lambda: _load_slot(r, name, value))
+        if result is not None:
+            loaded[name], file = result
+            if file is not None:
+                files.append(file)
+    return loaded, files
+
+
+def _load_slot(r: YamlReader, name: str, value: Any) -> tuple[tuple[Paragraph, ...], Path | None]:
+    where = f"slots.{name}"
+    words = SLOT.read(r, value, where)
+    file = None
+    if isinstance(value, dict):
+        file = r.relative_path(FILE_SLOT.read(r, value, where)["file"], f"{where}.file")
+        try:
+            words = file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise r.error(f"{where}.file", f"file not found: {file}") from None
+        except UnicodeDecodeError:
+            raise InputError(file, None, "not UTF-8 text", "save the file as UTF-8") from None
+    _check_placeholders(r, where, words)
+    return markup.parse_markdown(words), file
+
+
+def _check_placeholders(r: YamlReader, where: str, text: str) -> None:
+    bad = markup.malformed_placeholders(text)
+    if bad:
+        raise r.error(where, f"'{bad[0]}' is not a placeholder", "write {ward.column} for a ward's value, or {{ and }} for braces")
+
+
+def _check_references(r: YamlReader, campaign: Campaign) -> None:
+    for page in campaign.layout.pages:
+        for frame in page.frames:
+            words, photos = frame_slots(frame, campaign.layout.flows)
+            for slot in words:
+                if slot not in campaign.slots:
+                    raise r.error(f"slots.{slot}", f"missing: layout frame '{frame.name}' takes it", f"add '{slot}' under slots")
+            for slot in photos:
+                if slot not in campaign.images:
+                    raise r.error(f"images.{slot}", f"missing: layout frame '{frame.name}' takes it", f"add '{slot}' under images")
