@@ -136,7 +136,7 @@ class Timer:
 
 def write(path: Path, data: bytes) -> tuple[Path, int]:
     """How the peers' bytes (and the floor's) are written: as leaflet writes its own
-    (``leaflet.build.write_preallocated``, not imported here so the peers' processes stay free
+    (``leaflet.runs.files.FileWriter.reserve``, not imported here so the peers' processes stay free
     of leaflet), space reserved first, so no tool gains from how its file is written."""
     handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
@@ -156,7 +156,8 @@ def write(path: Path, data: bytes) -> tuple[Path, int]:
 def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
     sys.path.insert(0, str(REPO))
     w0 = time.perf_counter()
-    from leaflet.build import load, output_name, prepare_run
+    from leaflet.runs.names import output_name
+    from leaflet.runs.prepare import load, prepare_run
 
     import_s = time.perf_counter() - w0
     w0 = time.perf_counter()
@@ -186,8 +187,13 @@ def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None
         warned = sum(1 for ward in wards[:14] if run.lay_out(ward).findings)
         sample.write_bytes(run.draw(leaflet))
     return timer.result(
-        setup_s=load_s + prepare_s, load_s=load_s, prepare_s=prepare_s, import_s=import_s,
-        peak_mb_after_prepare=rss_after_prepare, failed=len(failed), failed_codes=failed[:5],
+        setup_s=load_s + prepare_s,
+        load_s=load_s,
+        prepare_s=prepare_s,
+        import_s=import_s,
+        peak_mb_after_prepare=rss_after_prepare,
+        failed=len(failed),
+        failed_codes=failed[:5],
         warned_of_first_14=warned,
     )
 
@@ -210,8 +216,13 @@ def work_typst(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) 
     story = "/" + (CAMPAIGN / "story.md").relative_to(REPO).as_posix()
 
     def inputs(ward):
-        return {"name": ward["name"], "organiser": ward["organiser"], "local_priority": ward["local_priority"],
-                "qr": qr_svg(url(ward)), "story": story}
+        return {
+            "name": ward["name"],
+            "organiser": ward["organiser"],
+            "local_priority": ward["local_priority"],
+            "qr": qr_svg(url(ward)),
+            "story": story,
+        }
 
     def compile_(ward):
         return compiler.compile(sys_inputs=inputs(ward), pdf_tags=False, timestamp=0)
@@ -219,8 +230,12 @@ def work_typst(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) 
     w0 = time.perf_counter()
     # One compiler for the run: fonts are indexed once, and Typst's memoisation keeps the photos,
     # the story's layout and everything else that does not change between compiles.
-    compiler = typst.Compiler(str(PEERS / "leaflet.typ"), root=str(REPO), font_paths=[str(REPO / "fonts" / "NotoSans")],
-                              ignore_system_fonts=True)
+    compiler = typst.Compiler(
+        str(PEERS / "leaflet.typ"),
+        root=str(REPO),
+        font_paths=[str(REPO / "fonts" / "NotoSans")],
+        ignore_system_fonts=True,
+    )
     compile_(wards[0])  # warm-up: loads the fonts and photos
     setup_s = time.perf_counter() - w0
 
@@ -253,12 +268,17 @@ def work_weasyprint(wards_csv: Path, count: int, out_dir: Path, sample: Path | N
 
     def document(ward):
         return template.substitute(
-            name=html.escape(ward["name"]), organiser=html.escape(ward["organiser"]),
-            local_priority=html.escape(ward["local_priority"]), qr_svg=qr_svg(url(ward)), story=story)
+            name=html.escape(ward["name"]),
+            organiser=html.escape(ward["organiser"]),
+            local_priority=html.escape(ward["local_priority"]),
+            qr_svg=qr_svg(url(ward)),
+            story=story,
+        )
 
     def render(ward):
         return weasyprint.HTML(string=document(ward), base_url=base_url).write_pdf(
-            stylesheets=[css], font_config=fonts, cache=cache)
+            stylesheets=[css], font_config=fonts, cache=cache
+        )
 
     w0 = time.perf_counter()
     # Parsed once for the run: the fonts (@font-face), the stylesheet, the template, the story's
@@ -286,9 +306,8 @@ def work_combined(wards_csv: Path, count: int, out_dir: Path, sample: Path | Non
     """``leaflet build --combined``'s one print file for ``count`` wards, against one ward's file."""
     sys.path.insert(0, str(REPO))
     import pypdf
-
-    from leaflet.build import load, prepare_run
-    from leaflet.draw import CombinedFile, draw_pages
+    from leaflet.runs.prepare import load, prepare_run
+    from leaflet.write.draw import CombinedFile, draw_pages
 
     campaigns, wards = load(CAMPAIGN, wards_csv)
     wards = wards[:count]
@@ -303,13 +322,24 @@ def work_combined(wards_csv: Path, count: int, out_dir: Path, sample: Path | Non
     seconds = time.perf_counter() - w0
     data = path.read_bytes()
     return {
-        "files": len(wards), "wards": len(wards), "seconds": seconds, "combined_bytes": len(data), "peak_mb": peak_rss_mb(),
-        "one_ward_bytes": len(run.draw(run.lay_out(wards[0]))), "pages": len(pypdf.PdfReader(path).pages),
+        "files": len(wards),
+        "wards": len(wards),
+        "seconds": seconds,
+        "combined_bytes": len(data),
+        "peak_mb": peak_rss_mb(),
+        "one_ward_bytes": len(run.draw(run.lay_out(wards[0]))),
+        "pages": len(pypdf.PdfReader(path).pages),
         "image_objects": len(re.findall(rb"/Subtype\s*/Image\b", data)),
     }
 
 
-WORKERS = {"leaflet": work_leaflet, "typst": work_typst, "weasyprint": work_weasyprint, "floor": work_floor, "combined": work_combined}
+WORKERS = {
+    "leaflet": work_leaflet,
+    "typst": work_typst,
+    "weasyprint": work_weasyprint,
+    "floor": work_floor,
+    "combined": work_combined,
+}
 
 
 def worker_main(args) -> None:
@@ -328,8 +358,18 @@ def worker_main(args) -> None:
 
 
 def run_worker(tool: str, input_path: Path, count: int, tmp: Path, sample: Path | None = None) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", tool, "--input", str(input_path),
-               "--count", str(count), "--tmp", str(tmp)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        tool,
+        "--input",
+        str(input_path),
+        "--count",
+        str(count),
+        "--tmp",
+        str(tmp),
+    ]
     if sample:
         command += ["--sample", str(sample)]
     if hasattr(os, "sync"):
@@ -372,14 +412,18 @@ def check_pdf(path: Path, url: str, render_to: Path | None) -> str:
     reader = pypdf.PdfReader(path)
     page = reader.pages[0]
     to_mm = 25.4 / 72
-    facts = [f"{len(reader.pages)} pages",
-             f"{float(page.mediabox.width) * to_mm:.0f}x{float(page.mediabox.height) * to_mm:.0f} mm",
-             f"TrimBox {'yes' if '/TrimBox' in page else 'no'}"]
+    facts = [
+        f"{len(reader.pages)} pages",
+        f"{float(page.mediabox.width) * to_mm:.0f}x{float(page.mediabox.height) * to_mm:.0f} mm",
+        f"TrimBox {'yes' if '/TrimBox' in page else 'no'}",
+    ]
     try:
         import pikepdf
 
         with pikepdf.open(path) as pdf:
-            photos = sum(1 for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image")
+            photos = sum(
+                1 for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
+            )
         facts.append(f"{photos} image objects")
     except ImportError:
         pass
@@ -408,8 +452,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--wards", type=int, help="wards for leaflet, Typst and the floor (default 1000; quick 50)")
     parser.add_argument("--weasyprint-wards", type=int, help="wards for WeasyPrint (default 10; quick 3)")
     parser.add_argument("--scale", help="leaflet ward counts for the scaling runs (default 1000,9000; quick 100,900)")
-    parser.add_argument("--repeat", type=int, help="runs of leaflet and Typst at --wards, alternating; the median is "
-                        "reported (default 3; quick 1)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help="runs of leaflet and Typst at --wards, alternating; the median is reported (default 3; quick 1)",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run in well under a minute")
     parser.add_argument("--samples", type=Path, help="keep each tool's first PDF and PNGs of its pages here")
     parser.add_argument("--tmp", type=Path, help="where the PDFs are written (default: the system's temp folder)")
@@ -427,17 +474,19 @@ def main(argv: list[str] | None = None) -> None:
     repeat = args.repeat or (1 if args.quick else 3)
     leaflet_sizes = sorted(set(scale) | {wards})
 
-    with tempfile.TemporaryDirectory(prefix="leaflet-bench-", dir=args.tmp) as scratch:
-        scratch = Path(scratch)
-        tmp = args.tmp or scratch
-        samples = args.samples or scratch / "samples"
+    with tempfile.TemporaryDirectory(prefix="leaflet-bench-", dir=args.tmp) as scratch_name:
+        scratch = Path(scratch_name)
+        tmp: Path = args.tmp or scratch
+        samples: Path = args.samples or scratch / "samples"
         samples.mkdir(parents=True, exist_ok=True)
         csvs = {}
         for n in sorted(set(leaflet_sizes) | {wards, weasy_wards}):
             csvs[n] = scratch / f"wards-{n}.csv"
             synthetic_wards(csvs[n], n)
 
-        print(f"Measuring on one CPU (each tool in its own process, pinned); {os.cpu_count()} CPUs here.", file=sys.stderr)
+        print(
+            f"Measuring on one CPU (each tool in its own process, pinned); {os.cpu_count()} CPUs here.", file=sys.stderr
+        )
         results: dict[tuple[str, int], dict] = {}
         runs: dict[str, list[dict]] = {"leaflet": [], "typst": []}
         source_before = leaflet_source_digest()
@@ -448,7 +497,9 @@ def main(argv: list[str] | None = None) -> None:
         results["leaflet", wards] = median_run(runs["leaflet"])
         results["typst", wards] = median_run(runs["typst"])
         shutil.copyfile(results["leaflet", wards]["sample"], samples / "leaflet.pdf")  # the floor writes these bytes
-        results["weasyprint", weasy_wards] = run_worker("weasyprint", csvs[weasy_wards], weasy_wards, tmp, samples / "weasyprint.pdf")
+        results["weasyprint", weasy_wards] = run_worker(
+            "weasyprint", csvs[weasy_wards], weasy_wards, tmp, samples / "weasyprint.pdf"
+        )
         results["floor", wards] = run_worker("floor", samples / "leaflet.pdf", wards, tmp)
         results["combined", wards] = run_worker("combined", csvs[wards], wards, tmp)
         for n in leaflet_sizes:
@@ -458,8 +509,10 @@ def main(argv: list[str] | None = None) -> None:
         if leaflet_source_digest() != source_before:
             print("\nWARNING: leaflet/ changed while the benchmark ran; its numbers mix versions.", file=sys.stderr)
         first_url = url_maker()(read_wards(csvs[wards])[0])
-        checks = {tool: check_pdf(samples / f"{tool}.pdf", first_url, samples if args.samples else None)
-                  for tool in ("leaflet", "typst", "weasyprint")}
+        checks = {
+            tool: check_pdf(samples / f"{tool}.pdf", first_url, samples if args.samples else None)
+            for tool in ("leaflet", "typst", "weasyprint")
+        }
         report(results, wards, weasy_wards, scale, checks)
         if args.samples:
             print(f"\nSample PDFs and page images: {args.samples}")
@@ -476,51 +529,108 @@ def report(results, wards, weasy_wards, scale, checks) -> None:
     print("Ward PDFs per second per core: every tool runs alone in one process pinned to one CPU;")
     print("seconds = sum of per-ward times (lay out + render + write the file), one-time setup excluded.")
     print()
-    header = ("tool", "wards", "seconds", "files/s/core", "vs Typst", "vs WeasyPrint", "file size", "peak MB", "setup s")
+    header = (
+        "tool",
+        "wards",
+        "seconds",
+        "files/s/core",
+        "vs Typst",
+        "vs WeasyPrint",
+        "file size",
+        "peak MB",
+        "setup s",
+    )
     rows = []
-    order = [("leaflet", n) for n in sorted({wards, *scale})] + [("typst", wards), ("weasyprint", weasy_wards), ("floor", wards)]
+    order = [("leaflet", n) for n in sorted({wards, *scale})] + [
+        ("typst", wards),
+        ("weasyprint", weasy_wards),
+        ("floor", wards),
+    ]
     for key in order:
         result = results[key]
         r = rate(result)
-        name = {"floor": "floor (write only)", "typst": f"typst {result.get('version', '')}",
-                "weasyprint": f"weasyprint {result.get('version', '')}"}.get(key[0], key[0])
-        rows.append((name, f"{result['files']}", f"{result['seconds']:.2f}", f"{r:,.1f}", f"{r / typst:.2f}x",
-                     f"{r / weasy:,.0f}x", f"{result['file_bytes'] / 1e6:.2f} MB", f"{result['peak_mb']:.0f}",
-                     f"{result['setup_s']:.2f}"))
+        name = {
+            "floor": "floor (write only)",
+            "typst": f"typst {result.get('version', '')}",
+            "weasyprint": f"weasyprint {result.get('version', '')}",
+        }.get(key[0], key[0])
+        rows.append(
+            (
+                name,
+                f"{result['files']}",
+                f"{result['seconds']:.2f}",
+                f"{r:,.1f}",
+                f"{r / typst:.2f}x",
+                f"{r / weasy:,.0f}x",
+                f"{result['file_bytes'] / 1e6:.2f} MB",
+                f"{result['peak_mb']:.0f}",
+                f"{result['setup_s']:.2f}",
+            )
+        )
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, None, *rows]:
         if row is None:
             print("  ".join("-" * w for w in widths))
             continue
-        print("  ".join(str(cell).ljust(w) if i == 0 else str(cell).rjust(w) for i, (cell, w) in enumerate(zip(row, widths))))
+        print(
+            "  ".join(
+                str(cell).ljust(w) if i == 0 else str(cell).rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
 
     print()
     print(f"leaflet / typst = {rate(leaflet) / typst:.1f}x (target >= 5x)")
     print(f"leaflet / weasyprint = {rate(leaflet) / weasy:.0f}x (target >= 100x)")
     floor = rate(results["floor", wards])
-    print(f"leaflet / floor = {rate(leaflet) / floor:.2f} (the floor writes {results['floor', wards]['file_bytes'] / 1e6:.2f} MB files: "
-          f"{floor:,.0f} files/s, {floor * results['floor', wards]['file_bytes'] / 1e6:,.0f} MB/s)")
+    print(
+        f"leaflet / floor = {rate(leaflet) / floor:.2f} (the floor writes "
+        f"{results['floor', wards]['file_bytes'] / 1e6:.2f} MB files: "
+        f"{floor:,.0f} files/s, {floor * results['floor', wards]['file_bytes'] / 1e6:,.0f} MB/s)"
+    )
     combined = results["combined", wards]
-    print(f"combined file (--combined): {combined['wards']:,} wards, {combined['pages']:,} pages, {combined['combined_bytes'] / 1e6:.1f} MB "
-          f"= {combined['combined_bytes'] / combined['one_ward_bytes']:.1f}x one ward's file ({combined['one_ward_bytes'] / 1e6:.2f} MB); "
-          f"{combined['image_objects']} image objects; written in {combined['seconds']:.1f} s, peak {combined['peak_mb']:.0f} MB")
+    print(
+        f"combined file (--combined): {combined['wards']:,} wards, {combined['pages']:,} pages, "
+        f"{combined['combined_bytes'] / 1e6:.1f} MB "
+        f"= {combined['combined_bytes'] / combined['one_ward_bytes']:.1f}x one ward's file "
+        f"({combined['one_ward_bytes'] / 1e6:.2f} MB); "
+        f"{combined['image_objects']} image objects; written in {combined['seconds']:.1f} s, peak "
+        f"{combined['peak_mb']:.0f} MB"
+    )
     print()
-    print(f"leaflet setup: load {leaflet['load_s']:.2f} s + prepare_run {leaflet['prepare_s']:.2f} s (once per run); "
-          f"import {leaflet['import_s']:.2f} s; peak {leaflet['peak_mb_after_prepare']:.0f} MB after prepare")
+    print(
+        f"leaflet setup: load {leaflet['load_s']:.2f} s + prepare_run {leaflet['prepare_s']:.2f} s (once per run); "
+        f"import {leaflet['import_s']:.2f} s; peak {leaflet['peak_mb_after_prepare']:.0f} MB after prepare"
+    )
     if len(scale) >= 2:
         small, large = results["leaflet", min(scale)], results["leaflet", max(scale)]
         per_small = small["seconds"] / small["files"] * 1000
         per_large = large["seconds"] / large["files"] * 1000
-        print(f"leaflet scaling: {min(scale)} wards {per_small:.2f} ms/ward (median {small['median_ms']:.2f}, p95 {small['p95_ms']:.2f}), "
-              f"peak {small['peak_mb']:.0f} MB; {max(scale)} wards {per_large:.2f} ms/ward (median {large['median_ms']:.2f}, "
-              f"p95 {large['p95_ms']:.2f}), peak {large['peak_mb']:.0f} MB; ratio {per_large / per_small:.2f} (1.00 = linear)")
+        print(
+            f"leaflet scaling: {min(scale)} wards {per_small:.2f} ms/ward (median {small['median_ms']:.2f}, p95 "
+            f"{small['p95_ms']:.2f}), "
+            f"peak {small['peak_mb']:.0f} MB; {max(scale)} wards {per_large:.2f} ms/ward (median "
+            f"{large['median_ms']:.2f}, "
+            f"p95 {large['p95_ms']:.2f}), peak {large['peak_mb']:.0f} MB; ratio {per_large / per_small:.2f} (1.00 = "
+            "linear)"
+        )
     for key in [("leaflet", n) for n in sorted({wards, *scale})]:
         if results[key]["failed"]:
-            print(f"leaflet {key[1]} wards: {results[key]['failed']} wards failed (e.g. {', '.join(results[key]['failed_codes'])})")
-    cpu = {key: results[key]["cpu_seconds"] / results[key]["seconds"] for key in results if "cpu_seconds" in results[key] and results[key]["seconds"]}
+            print(
+                f"leaflet {key[1]} wards: {results[key]['failed']} wards failed (e.g. "
+                f"{', '.join(results[key]['failed_codes'])})"
+            )
+    cpu = {
+        key: results[key]["cpu_seconds"] / results[key]["seconds"]
+        for key in results
+        if "cpu_seconds" in results[key] and results[key]["seconds"]
+    }
     for tool in ("leaflet", "typst"):
         if len(results[tool, wards].get("rates", [])) > 1:
-            print(f"{tool} at {wards} wards, files/s of each run: " + ", ".join(f"{r:.1f}" for r in results[tool, wards]["rates"]))
+            print(
+                f"{tool} at {wards} wards, files/s of each run: "
+                + ", ".join(f"{r:.1f}" for r in results[tool, wards]["rates"])
+            )
     print("CPU time / wall time: " + ", ".join(f"{tool} {n}: {value:.2f}" for (tool, n), value in cpu.items()))
     print()
     print("Sample output (first ward):")

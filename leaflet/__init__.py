@@ -11,4 +11,14 @@ from leaflet.commands.check import CheckReport, check_campaign
 from leaflet.commands.proof import ProofReport, proof
 from leaflet.version import __version__
 
-__all__ = ["BuildReport", "CheckReport", "ProofReport", "WardResult", "__version__", "approve", "build", "check_campaign", "proof"]
+__all__ = [
+    "BuildReport",
+    "CheckReport",
+    "ProofReport",
+    "WardResult",
+    "__version__",
+    "approve",
+    "build",
+    "check_campaign",
+    "proof",
+]

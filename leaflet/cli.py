@@ -26,7 +26,14 @@ def _ward_arguments(parser: argparse.ArgumentParser, verb: str, jobs: bool = Tru
     parser.add_argument("--wards", type=Path, metavar="CSV", help="wards spreadsheet (default: the campaign's)")
     parser.add_argument("--ward", action="append", metavar="CODE", help=f"{verb} only this ward (repeatable)")
     if jobs:
-        parser.add_argument("--jobs", "-j", type=int, default=default_jobs(), metavar="N", help="processes working in parallel (default: all cores, here %(default)s)")
+        parser.add_argument(
+            "--jobs",
+            "-j",
+            type=int,
+            default=default_jobs(),
+            metavar="N",
+            help="processes working in parallel (default: all cores, here %(default)s)",
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,10 +53,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     _ward_arguments(build_parser, "build")
     build_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>)")
-    build_parser.add_argument("--combined", action="store_true", help="also write one PDF with every ward's pages in order, shared parts stored once")
-    build_parser.add_argument("--force", action="store_true", help="write print files even for wards with preflight errors")
-    build_parser.add_argument("--approved-only", action="store_true", help="build only wards whose inputs still match their approval (leaflet approve)")
-    build_parser.add_argument("--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)")
+    build_parser.add_argument(
+        "--combined",
+        action="store_true",
+        help="also write one PDF with every ward's pages in order, shared parts stored once",
+    )
+    build_parser.add_argument(
+        "--force", action="store_true", help="write print files even for wards with preflight errors"
+    )
+    build_parser.add_argument(
+        "--approved-only",
+        action="store_true",
+        help="build only wards whose inputs still match their approval (leaflet approve)",
+    )
+    build_parser.add_argument(
+        "--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)"
+    )
     build_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
     check_parser = commands.add_parser(
@@ -74,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _ward_arguments(proof_parser, "proof")
     proof_parser.add_argument("--out", type=Path, metavar="DIR", help="proof folder (default: out/<campaign>/proof)")
-    proof_parser.add_argument("--since", type=Path, metavar="DIR", help="an earlier proof folder: mark and show what changed")
+    proof_parser.add_argument(
+        "--since", type=Path, metavar="DIR", help="an earlier proof folder: mark and show what changed"
+    )
     proof_parser.add_argument("--frames", action="store_true", help="outline every frame and name it")
     proof_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
@@ -95,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
         "Name one at the top of a YAML file (# yaml-language-server: $schema=PATH) and editors complete "
         "and check it as you type.",
     )
-    schema_parser.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR", help="folder to write them in (default: schemas)")
+    schema_parser.add_argument(
+        "--out", type=Path, default=Path("schemas"), metavar="DIR", help="folder to write them in (default: schemas)"
+    )
     return parser
 
 
@@ -127,8 +150,15 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     _check_jobs(args.jobs)
     report = build(
-        args.campaign, args.out, args.wards, args.ward, _progress(args.quiet),
-        crop_marks=args.marks, jobs=args.jobs, combined=args.combined, force=args.force,
+        args.campaign,
+        args.out,
+        args.wards,
+        args.ward,
+        _progress(args.quiet),
+        crop_marks=args.marks,
+        jobs=args.jobs,
+        combined=args.combined,
+        force=args.force,
         approved_only=args.approved_only,
     )
     for code, reason in report.unapproved.items():
@@ -142,21 +172,35 @@ def _build(args: argparse.Namespace) -> int:
         print(findings_table(warnings, len(report.results)), file=sys.stderr)
     if not args.quiet:
         kept = f" ({len(report.kept)} more up to date, kept)" if report.kept else ""
-        print(f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to {report.out_dir}{kept}")
+        print(
+            f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to "
+            f"{report.out_dir}{kept}"
+        )
         households = sum(row.households for row in report.manifest)
         quantity = sum(row.quantity for row in report.manifest)
         print(f"print order: {quantity} copies for {households} households, in {report.out_dir / 'manifest.csv'}")
         if report.combined:
             print(f"combined print file: {report.combined}")
     if report.failed:
-        print(f"{len(report.failed)} ward(s) not built: {', '.join(r.ward.code for r in report.failed)}", file=sys.stderr)
+        print(
+            f"{len(report.failed)} ward(s) not built: {', '.join(r.ward.code for r in report.failed)}", file=sys.stderr
+        )
         return 1
     return 1 if report.unapproved else 0
 
 
 def _proof(args: argparse.Namespace) -> int:
     _check_jobs(args.jobs)
-    report = proof(args.campaign, args.out, args.ward, args.since, _progress(args.quiet), wards_csv=args.wards, frame_outlines=args.frames, jobs=args.jobs)
+    report = proof(
+        args.campaign,
+        args.out,
+        args.ward,
+        args.since,
+        _progress(args.quiet),
+        wards_csv=args.wards,
+        frame_outlines=args.frames,
+        jobs=args.jobs,
+    )
     for ward in report.wards:
         for finding in ward.findings:
             if finding.severity == "error":

@@ -72,6 +72,6 @@ class DoesNotFit(LeafletError):
         who = f"ward {self.ward}: " if self.ward else ""
         return (
             f"{who}text does not fit frame '{self.frame}' even at its minimum size: "
-            f"{self.overflow_words} word(s) left over, starting \"{self.first_words}\" "
+            f'{self.overflow_words} word(s) left over, starting "{self.first_words}" '
             "(shorten the text, enlarge the frame or lower the style's min_size_pt)"
         )

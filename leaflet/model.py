@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union, assert_never
+from typing import Literal, assert_never
 
 PT_PER_MM = 72 / 25.4
 
@@ -153,7 +153,7 @@ class ImprintFrame:
     style: str
 
 
-Frame = Union[ShapeFrame, TextFrame, FlowFrame, ImageFrame, QrFrame, ImprintFrame]
+Frame = ShapeFrame | TextFrame | FlowFrame | ImageFrame | QrFrame | ImprintFrame
 FrameType = Literal["shape", "text", "flow", "image", "qr", "imprint"]  # a frame's ``type`` in a layout file
 
 
@@ -234,9 +234,12 @@ class Run:
     italic: bool = False
 
 
+ParagraphKind = Literal["body", "heading", "bullet"]
+
+
 @dataclass(frozen=True)
 class Paragraph:
-    kind: Literal["body", "heading", "bullet"]
+    kind: ParagraphKind
     runs: tuple[Run, ...]
 
 
@@ -357,7 +360,7 @@ class PlacedQr:
         return self.module_pt * (len(self.modules) + 2 * self.quiet_modules)
 
 
-Item = Union[TextLine, FilledBox, PlacedImage, PlacedQr]
+Item = TextLine | FilledBox | PlacedImage | PlacedQr
 
 
 @dataclass(frozen=True)
@@ -377,9 +380,12 @@ class LaidOutPage:
     frames: tuple[LaidOutFrame, ...]
 
 
+Severity = Literal["error", "warning"]
+
+
 @dataclass(frozen=True)
 class Finding:
-    severity: Literal["error", "warning"]
+    severity: Severity
     rule: str
     message: str
     ward: str | None = None

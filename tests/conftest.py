@@ -9,9 +9,8 @@ from urllib.parse import quote
 import pypdfium2
 import pytest
 import zxingcpp
-from PIL import Image
-
 from leaflet import build
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "content" / "pcc-2021"

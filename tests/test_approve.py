@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from leaflet.commands.approve import approve
+from leaflet.errors import InputError
 from leaflet.runs import approvals as approvals_module
 from leaflet.runs.approvals import unapproved
 from leaflet.runs.prepare import load
-from leaflet.errors import InputError
+from PIL import Image
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 APPROVED = ["W05000981", "W05001215"]
 WHEN = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -42,7 +42,16 @@ def test_approval_records_the_inputs_who_and_when(campaign_copy):
     assert approval["approved_at"] == "2024-05-01T12:00:00+00:00"
     assert approval["leaflet"] == approvals_module.__version__
     inputs = approval["inputs"]
-    for label in ("ward row", "campaign file campaign.yaml", "campaign file story.md", "photo hero", "photo second", "font Sans-Regular", "font Sans-Bold", "press profile"):
+    for label in (
+        "ward row",
+        "campaign file campaign.yaml",
+        "campaign file story.md",
+        "photo hero",
+        "photo second",
+        "font Sans-Regular",
+        "font Sans-Bold",
+        "press profile",
+    ):
         assert len(inputs[label]) == 64, label
     assert any(label.startswith("layout ") and label.endswith("a5-two-sided.yaml") for label in inputs)
     reasons = _unapproved(campaign_copy)
@@ -71,10 +80,14 @@ def test_editing_the_content_invalidates_every_ward(campaign_copy):
     story = campaign_copy / "story.md"
     story.write_text(story.read_text(encoding="utf-8").replace("crime", "crimes", 1), encoding="utf-8")
     reasons = _unapproved(campaign_copy)
-    assert {code: reasons[code] for code in APPROVED} == {code: "campaign file story.md changed" for code in APPROVED}
+    assert {code: reasons[code] for code in APPROVED} == dict.fromkeys(APPROVED, "campaign file story.md changed")
     campaign = campaign_copy / "campaign.yaml"
-    campaign.write_text(campaign.read_text(encoding="utf-8").replace("Scan to sign up", "Scan to join"), encoding="utf-8")
-    assert _unapproved(campaign_copy)["W05000981"] == "campaign file campaign.yaml changed; campaign file story.md changed"
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8").replace("Scan to sign up", "Scan to join"), encoding="utf-8"
+    )
+    assert (
+        _unapproved(campaign_copy)["W05000981"] == "campaign file campaign.yaml changed; campaign file story.md changed"
+    )
 
 
 def test_editing_a_photo_invalidates_the_wards_that_show_it(campaign_copy):
@@ -87,7 +100,7 @@ def test_editing_a_photo_invalidates_the_wards_that_show_it(campaign_copy):
     edited.putpixel((10, 10), (255, 0, 0))
     edited.save(photo, quality=90)
     reasons = _unapproved(campaign_copy)
-    assert {code: reasons[code] for code in APPROVED} == {code: "photo hero changed" for code in APPROVED}
+    assert {code: reasons[code] for code in APPROVED} == dict.fromkeys(APPROVED, "photo hero changed")
 
 
 def test_a_wards_own_photo_counts_for_that_ward(campaign_copy):
@@ -106,7 +119,9 @@ def test_an_unusable_input_is_a_reason_not_a_crash(campaign_copy):
     approve(campaign_copy, "Sam Taylor", APPROVED)
     wards = campaign_copy / "wards.csv"
     lines = wards.read_text(encoding="utf-8").splitlines()
-    lines = [lines[0] + ",hero"] + [line + (",../../../../elsewhere.jpg" if line.startswith("W05001215,") else ",") for line in lines[1:]]
+    lines = [lines[0] + ",hero"] + [
+        line + (",../../../../elsewhere.jpg" if line.startswith("W05001215,") else ",") for line in lines[1:]
+    ]
     wards.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert "leads out of the project folder" in _unapproved(campaign_copy)["W05001215"]
 
@@ -134,5 +149,5 @@ def test_approval_needs_a_name(campaign_copy):
 
 def test_an_unreadable_approvals_file_is_named(campaign_copy):
     (campaign_copy / "approvals.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(InputError, match="approvals.json: not an approvals file"):
+    with pytest.raises(InputError, match=re.escape("approvals.json: not an approvals file")):
         _unapproved(campaign_copy)

@@ -8,13 +8,12 @@ import os
 
 import pypdf
 import pytest
-
 from leaflet import build
+from leaflet.model import PT_PER_MM
 from leaflet.runs.files import write_atomically
 from leaflet.runs.names import output_name
-from leaflet.model import PT_PER_MM
 
-from .conftest import DEMO, decode_qr_codes, render_page, ward_url
+from tests.conftest import DEMO, decode_qr_codes, render_page, ward_url
 
 
 def _wards():
@@ -88,16 +87,27 @@ def test_ward_name_and_organiser_come_out_as_text(demo_report):
         assert row["name"] in front, row["name"]
         assert row["organiser"] in front
         assert row["local_priority"] in back.replace("\n", " ")
-        headline = "Troi eich blaenoriaethau yn weithredu" if row["language"] == "cy" else "Turning your priorities into action"
+        headline = (
+            "Troi eich blaenoriaethau yn weithredu"
+            if row["language"] == "cy"
+            else "Turning your priorities into action"
+        )
         assert headline.upper() in front.replace("\n", " ")
         assert "Printed by Riverside Print Ltd" in back
 
 
 def test_accented_names_survive_exactly(demo_report):
-    text = "".join(
-        pypdf.PdfReader(result.path).pages[0].extract_text() for result in demo_report.written
-    )
-    for name in ("Gŵyr", "Tŷ-du", "Pen-y-lân", "Steòrnabhagh a Tuath", "Port Rìgh", "Dún Pádraig", "Łukasz Wiśniewski", "Ayşe Yılmaz"):
+    text = "".join(pypdf.PdfReader(result.path).pages[0].extract_text() for result in demo_report.written)
+    for name in (
+        "Gŵyr",
+        "Tŷ-du",
+        "Pen-y-lân",
+        "Steòrnabhagh a Tuath",
+        "Port Rìgh",
+        "Dún Pádraig",
+        "Łukasz Wiśniewski",
+        "Ayşe Yılmaz",
+    ):
         assert name in text
 
 
@@ -132,7 +142,7 @@ def test_qr_code_is_vector_and_at_least_20_mm(demo_report):
 def test_builds_are_byte_identical(demo_report, tmp_path):
     again = build(DEMO, tmp_path / "again")
     assert [r.path.name for r in again.written] == [r.path.name for r in demo_report.written]
-    for first, second in zip(demo_report.written, again.written):
+    for first, second in zip(demo_report.written, again.written, strict=True):
         assert first.path.read_bytes() == second.path.read_bytes()
 
 
@@ -163,10 +173,9 @@ def test_text_that_does_not_fit_fails_that_ward_only(campaign_copy, tmp_path):
 def test_photos_keep_their_colours(demo_report):
     """A patch of each photo, rendered, is close to the sRGB original: an inverted or RGB-as-CMYK
     JPEG would be far off."""
-    from PIL import Image, ImageStat
-
-    from leaflet.runs.prepare import load, prepare_run
     from leaflet.model import PlacedImage
+    from leaflet.runs.prepare import load, prepare_run
+    from PIL import Image, ImageStat
 
     campaigns, wards = load(DEMO)
     run = prepare_run(campaigns, wards[:1])
@@ -188,10 +197,10 @@ def test_photos_keep_their_colours(demo_report):
                 page_box = (x0 + bleed, render.height - (y1 + bleed), x1 + bleed, render.height - (y0 + bleed))
                 rendered = ImageStat.Stat(render.crop(tuple(round(v) for v in page_box))).mean
                 placed = item.placed
-                sx = lambda x: (x - placed.x) / placed.width * source.width  # noqa: E731
-                sy = lambda y: (placed.top - y) / placed.height * source.height  # noqa: E731
-                original = ImageStat.Stat(source.crop((round(sx(x0)), round(sy(y1)), round(sx(x1)), round(sy(y0))))).mean
-                difference = max(abs(a - b) for a, b in zip(rendered, original))
+                left, right = ((x - placed.x) / placed.width * source.width for x in (x0, x1))
+                top, bottom = ((placed.top - y) / placed.height * source.height for y in (y1, y0))
+                original = ImageStat.Stat(source.crop((round(left), round(top), round(right), round(bottom)))).mean
+                difference = max(abs(a - b) for a, b in zip(rendered, original, strict=True))
                 assert difference < 40, (item.slot, rendered, original)
 
 

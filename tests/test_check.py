@@ -5,12 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from leaflet.rules.catalogue import RULES
-from leaflet.rules.laid_out import LaidOutRules
-from leaflet.rules.print_file import print_file_findings
-from leaflet.runs.prepare import load, prepare_run
-from leaflet.write import pdf
+from leaflet.commands.check import check_campaign, findings_json, findings_table
 from leaflet.model import (
     BoxPt,
     Cmyk,
@@ -24,10 +19,14 @@ from leaflet.model import (
     TextLine,
     mm_to_pt,
 )
-from leaflet.commands.check import check_campaign, findings_json, findings_table
+from leaflet.rules.catalogue import RULES
+from leaflet.rules.laid_out import LaidOutRules
+from leaflet.rules.print_file import print_file_findings
+from leaflet.runs.prepare import load, prepare_run
 from leaflet.ward.qr import qr_modules
+from leaflet.write import pdf
 
-from .conftest import DEMO, INPUTS, ROOT
+from tests.conftest import DEMO, INPUTS, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +61,10 @@ W, H = mm_to_pt(148), mm_to_pt(210)
 
 def test_clean_items_give_no_findings(checker, demo_run):
     _, ward = demo_run
-    assert _rules(checker, ward, _text(100, 100), FilledBox(BoxPt(-BLEED, -BLEED, W + 2 * BLEED, 50), Cmyk(1, 0.5, 0, 0))) == []
+    assert (
+        _rules(checker, ward, _text(100, 100), FilledBox(BoxPt(-BLEED, -BLEED, W + 2 * BLEED, 50), Cmyk(1, 0.5, 0, 0)))
+        == []
+    )
 
 
 def test_text_below_6_pt(checker, demo_run):
@@ -78,19 +80,25 @@ def test_text_outside_the_safe_area(checker, demo_run):
 
 def test_a_panel_that_stops_at_the_trim_instead_of_the_bleed(checker, demo_run):
     _, ward = demo_run
-    assert _rules(checker, ward, FilledBox(BoxPt(0, 100, 100, 50), Cmyk(1, 0, 0, 0))) == [("error", "bleed", "test-frame", ward.code)]
+    assert _rules(checker, ward, FilledBox(BoxPt(0, 100, 100, 50), Cmyk(1, 0, 0, 0))) == [
+        ("error", "bleed", "test-frame", ward.code)
+    ]
     # inside the safe area, a panel need not bleed
     assert _rules(checker, ward, FilledBox(BoxPt(SAFE, 100, 100, 50), Cmyk(1, 0, 0, 0))) == []
 
 
 def test_a_hairline(checker, demo_run):
     _, ward = demo_run
-    assert _rules(checker, ward, FilledBox(BoxPt(100, 100, 50, 50), None, Cmyk(0, 0, 0, 1), 0.1)) == [("error", "thin-line", "test-frame", ward.code)]
+    assert _rules(checker, ward, FilledBox(BoxPt(100, 100, 50, 50), None, Cmyk(0, 0, 0, 1), 0.1)) == [
+        ("error", "thin-line", "test-frame", ward.code)
+    ]
 
 
 def test_total_ink_over_300_percent(checker, demo_run):
     _, ward = demo_run
-    assert _rules(checker, ward, FilledBox(BoxPt(100, 100, 50, 50), Cmyk(1, 1, 1, 0.5))) == [("error", "total-ink", "test-frame", ward.code)]
+    assert _rules(checker, ward, FilledBox(BoxPt(100, 100, 50, 50), Cmyk(1, 1, 1, 0.5))) == [
+        ("error", "total-ink", "test-frame", ward.code)
+    ]
 
 
 def test_low_resolution_photos(checker, demo_run):
@@ -111,7 +119,9 @@ def _qr(module_mm=0.7, quiet=4, x_pt=100.0):
 def test_qr_geometry(checker, demo_run):
     _, ward = demo_run
     assert _rules(checker, ward, _qr()) == []
-    assert _rules(checker, ward, _qr(module_mm=0.35)) == [("error", "qr-geometry", "test-frame", ward.code)] * 2  # small modules, small code
+    assert (
+        _rules(checker, ward, _qr(module_mm=0.35)) == [("error", "qr-geometry", "test-frame", ward.code)] * 2
+    )  # small modules, small code
     assert _rules(checker, ward, _qr(quiet=2)) == [("error", "qr-geometry", "test-frame", ward.code)]
     assert _rules(checker, ward, _qr(x_pt=1)) == [("error", "safe-area", "test-frame", ward.code)]
 
@@ -140,7 +150,19 @@ def _one_page_pdf(content: bytes, resources: dict) -> bytes:
     shared = pdf.SharedPart.from_body(body)
     own = pdf.Body(len(shared.head))
     own.add(2, pdf.indirect(2, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(3)], "Count": 1}))
-    own.add(3, pdf.indirect(3, {"Type": pdf.Name("Page"), "Parent": pdf.Ref(2), "MediaBox": [0, 0, 100, 100], "Resources": resources, "Contents": pdf.Ref(4)}))
+    own.add(
+        3,
+        pdf.indirect(
+            3,
+            {
+                "Type": pdf.Name("Page"),
+                "Parent": pdf.Ref(2),
+                "MediaBox": [0, 0, 100, 100],
+                "Resources": resources,
+                "Contents": pdf.Ref(4),
+            },
+        ),
+    )
     own.add(4, pdf.stream(4, {}, content))
     own.add(5, pdf.indirect(5, {"Title": "t"}))
     return shared.head + pdf.file_tail(shared, own, 1, 5)
@@ -158,7 +180,9 @@ def test_rgb_colour_in_a_content_stream(checker, demo_run):
 
 def test_a_font_that_is_not_embedded(checker, demo_run):
     _, ward = demo_run
-    helvetica = {"Font": {"F1": {"Type": pdf.Name("Font"), "Subtype": pdf.Name("Type1"), "BaseFont": pdf.Name("Helvetica")}}}
+    helvetica = {
+        "Font": {"F1": {"Type": pdf.Name("Font"), "Subtype": pdf.Name("Type1"), "BaseFont": pdf.Name("Helvetica")}}
+    }
     assert _file_rules(checker, ward, _one_page_pdf(b"BT /F1 9 Tf (x) Tj ET", helvetica)) == ["font-embedding"]
 
 
@@ -207,14 +231,18 @@ def test_the_table_groups_by_rule(demo_check):
     assert lines[2] == f"WARNING text-shrunk: 2 finding(s) in 2 ward(s) — {RULES['text-shrunk']}"
     assert lines[3] == "          A1 back 'local-focus': text set at 96% of its style's size to fit"
     assert lines[-1] == "checked 2 ward(s): 1 error(s), 2 warning(s)"
-    assert findings_table(demo_check.findings, len(demo_check.wards)) == f"checked {len(demo_check.wards)} ward(s): 0 error(s), 0 warning(s)"
+    assert (
+        findings_table(demo_check.findings, len(demo_check.wards))
+        == f"checked {len(demo_check.wards)} ward(s): 0 error(s), 0 warning(s)"
+    )
 
 
 def test_a_qr_code_covered_by_a_panel_does_not_decode(campaign_copy, tmp_path):
     layout_path = campaign_copy.parent.parent / "layouts" / "a5-two-sided.yaml"
     layout = layout_path.read_text(encoding="utf-8").replace(
         "    - {type: imprint, name: imprint",
-        "    - {type: shape, name: sticker, box_mm: [118, 163, 12, 12], fill: yellow}\n    - {type: imprint, name: imprint",
+        "    - {type: shape, name: sticker, box_mm: [118, 163, 12, 12], fill: yellow}\n    - {type: imprint, name: "
+        "imprint",
     )
     layout_path.write_text(layout, encoding="utf-8")
     report = check_campaign(campaign_copy, ward_codes=["W05000981"])
@@ -223,7 +251,9 @@ def test_a_qr_code_covered_by_a_panel_does_not_decode(campaign_copy, tmp_path):
 
 def test_a_character_the_font_lacks_fails_that_ward(campaign_copy):
     wards = campaign_copy / "wards.csv"
-    wards.write_text("code,name,organiser,households,local_priority\nA1,Snow ☃ Hill,Ann,10,x\nB2,Glan,Bob,20,y\n", encoding="utf-8")
+    wards.write_text(
+        "code,name,organiser,households,local_priority\nA1,Snow ☃ Hill,Ann,10,x\nB2,Glan,Bob,20,y\n", encoding="utf-8"
+    )
     report = check_campaign(campaign_copy)
     failing = report.failing()
     assert {(f.rule, f.ward) for f in failing} == {("missing-glyph", "A1")}
@@ -273,7 +303,6 @@ def test_a_fallback_font_draws_what_the_family_lacks(campaign_copy):
     layout_path.write_text(layout.replace("fonts:\n", "fallback_fonts: [Sans]\nfonts:\n", 1), encoding="utf-8")
     assert check_campaign(campaign_copy, ward_codes=["W05000981"]).failing() == ()
     import pypdf
-
     from leaflet import build
 
     (result,) = build(campaign_copy, campaign_copy / "out", ward_codes=["W05000981"]).written

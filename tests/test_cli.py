@@ -8,13 +8,22 @@ import subprocess
 import sys
 
 import pytest
-
 from leaflet.cli import main
 
-from .conftest import DEMO
+from tests.conftest import DEMO
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["build", "--help"], ["check", "--help"], ["proof", "--help"], ["approve", "--help"], ["schema", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["build", "--help"],
+        ["check", "--help"],
+        ["proof", "--help"],
+        ["approve", "--help"],
+        ["schema", "--help"],
+    ],
+)
 def test_every_command_has_help(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
@@ -55,7 +64,10 @@ def test_python_m_leaflet_builds_one_ward(tmp_path):
 def test_a_ward_whose_text_does_not_fit_exits_1(campaign_copy, tmp_path, capsys):
     wards = campaign_copy / "wards.csv"
     long_priority = " ".join(["a very long list of local worries"] * 40)
-    wards.write_text(f'code,name,organiser,households,local_priority\nX1,Tŷ Isaf,Ann,10,"{long_priority}"\nX2,Glan,Bob,20,parking\n', encoding="utf-8")
+    wards.write_text(
+        f'code,name,organiser,households,local_priority\nX1,Tŷ Isaf,Ann,10,"{long_priority}"\nX2,Glan,Bob,20,parking\n',
+        encoding="utf-8",
+    )
     assert main(["build", str(campaign_copy), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "error: ward X1 (Tŷ Isaf): text does not fit frame 'local-focus' even at its minimum size" in err

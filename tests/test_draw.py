@@ -46,7 +46,9 @@ def test_no_rgb_anywhere(print_file):
     with pikepdf.open(print_file.path) as document:
         for data in _streams(document):
             operators = {op.operator for op in pikepdf.parse_content_stream(pikepdf.Stream(document, data))}
-            assert not operators & {pikepdf.Operator(o) for o in ("rg", "RG", "sc", "scn", "SC", "SCN", "cs", "CS", "sh")}
+            assert not operators & {
+                pikepdf.Operator(o) for o in ("rg", "RG", "sc", "scn", "SC", "SCN", "cs", "CS", "sh")
+            }
         for page in document.pages:
             for xobject in page.Resources.XObject.values():
                 if xobject.Subtype == "/Image":
@@ -84,7 +86,7 @@ def _build_one(campaign_dir, out, **options):
 def test_crop_marks_sit_outside_the_bleed_and_keep_the_boxes_right(tmp_path):
     from leaflet.model import PT_PER_MM
 
-    from .conftest import DEMO, render_page
+    from tests.conftest import DEMO, render_page
 
     path = _build_one(DEMO, tmp_path, crop_marks=True)
     with pikepdf.open(path) as document:
@@ -109,15 +111,20 @@ def test_crop_marks_sit_outside_the_bleed_and_keep_the_boxes_right(tmp_path):
 def test_without_marks_the_media_box_is_trim_plus_bleed(demo_report):
     with pikepdf.open(demo_report.written[0].path) as document:
         for page in document.pages:
-            assert "/ColorSpace" not in page.Resources or all(cs[1] != "/All" for cs in page.Resources.ColorSpace.values())
+            assert "/ColorSpace" not in page.Resources or all(
+                cs[1] != "/All" for cs in page.Resources.ColorSpace.values()
+            )
 
 
 def test_a_spot_swatch_becomes_a_separation(campaign_copy, tmp_path):
-    from .conftest import render_page
+    from tests.conftest import render_page
 
     layout_path = campaign_copy.parent.parent / "layouts" / "a5-two-sided.yaml"
     layout = layout_path.read_text(encoding="utf-8")
-    layout_path.write_text(layout.replace("navy: [100, 78, 0, 38]", 'navy: {spot: "PANTONE 2747 C", cmyk: [100, 78, 0, 38]}'), encoding="utf-8")
+    layout_path.write_text(
+        layout.replace("navy: [100, 78, 0, 38]", 'navy: {spot: "PANTONE 2747 C", cmyk: [100, 78, 0, 38]}'),
+        encoding="utf-8",
+    )
     path = _build_one(campaign_copy, tmp_path / "out")
     with pikepdf.open(path) as document:
         spaces = list(document.pages[0].Resources.ColorSpace.values())

@@ -6,13 +6,17 @@ import pickle
 from pathlib import Path
 
 import pytest
-
 from leaflet.errors import DoesNotFit, InputError, InputErrors
 
 ERRORS = [
     InputError(Path("wards.csv"), "line 4", "duplicate ward code W1, first on line 2", "give every ward its own code"),
     InputError(None, "signup_url", "the address is too long for a QR code (3000 characters)"),
-    InputErrors([InputError(Path("layout.yaml"), "pages.front[1]", "unknown style 'bdy'"), InputError(Path("layout.yaml"), "fonts", "missing")]),
+    InputErrors(
+        [
+            InputError(Path("layout.yaml"), "pages.front[1]", "unknown style 'bdy'"),
+            InputError(Path("layout.yaml"), "fonts", "missing"),
+        ]
+    ),
     DoesNotFit("story", 12, "Turning your priorities into", ward="W1"),
 ]
 
@@ -22,7 +26,10 @@ def test_an_input_error_names_the_file_the_place_and_what_to_do():
 
 
 def test_several_problems_are_one_line_each():
-    assert str(ERRORS[2]).splitlines() == ["layout.yaml: pages.front[1]: unknown style 'bdy'", "layout.yaml: fonts: missing"]
+    assert str(ERRORS[2]).splitlines() == [
+        "layout.yaml: pages.front[1]: unknown style 'bdy'",
+        "layout.yaml: fonts: missing",
+    ]
 
 
 @pytest.mark.parametrize("error", ERRORS, ids=lambda error: type(error).__name__)

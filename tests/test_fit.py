@@ -5,12 +5,15 @@ Measured with the real Noto Sans metrics, so widths and baselines are the ones a
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
+from leaflet.assets.fonts import load_metrics
+from leaflet.model import BoxPt, Cmyk, FontFace, Paragraph, TextStyle
+from leaflet.read.markup import parse_inline
 from leaflet.ward.fit import (
     BULLET,
     StyledParagraph,
@@ -18,9 +21,6 @@ from leaflet.ward.fit import (
     fit_chain,
     remembering_measurer,
 )
-from leaflet.assets.fonts import load_metrics
-from leaflet.read.markup import parse_inline
-from leaflet.model import BoxPt, Cmyk, FontFace, Paragraph, TextStyle
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts" / "NotoSans"
 NAVY = Cmyk(1, 0.78, 0, 0.38)
@@ -28,7 +28,12 @@ NAVY = Cmyk(1, 0.78, 0, 0.38)
 
 def _load_all():
     metrics = {}
-    for variant, bold, italic in (("Regular", False, False), ("Bold", True, False), ("Italic", False, True), ("BoldItalic", True, True)):
+    for variant, bold, italic in (
+        ("Regular", False, False),
+        ("Bold", True, False),
+        ("Italic", False, True),
+        ("BoldItalic", True, True),
+    ):
         face = FontFace("Sans", bold, italic, FONTS / f"NotoSans-{variant}.ttf")
         metrics[face.key] = load_metrics(face)
     return metrics
@@ -42,10 +47,38 @@ BLACK = Cmyk(0, 0, 0, 1)
 BODY = TextStyle("body", "Sans", 10, 12, BLACK)
 HEADING = TextStyle("heading", "Sans", 12, 14, NAVY, bold=True)
 
-LOREM = (
-    "Since you elected me your Police and Crime Commissioner I have worked hard to turn your "
-    "priorities into action as part of my mission to fight crime and prevent crime"
-).split()
+LOREM = [
+    "Since",
+    "you",
+    "elected",
+    "me",
+    "your",
+    "Police",
+    "and",
+    "Crime",
+    "Commissioner",
+    "I",
+    "have",
+    "worked",
+    "hard",
+    "to",
+    "turn",
+    "your",
+    "priorities",
+    "into",
+    "action",
+    "as",
+    "part",
+    "of",
+    "my",
+    "mission",
+    "to",
+    "fight",
+    "crime",
+    "and",
+    "prevent",
+    "crime",
+]
 
 
 def para(text: str, style: TextStyle = BODY, kind: str = "body") -> StyledParagraph:
@@ -110,7 +143,7 @@ def test_following_lines_are_one_leading_apart():
     baselines = [line.baseline_pt for line in fitted.lines[0]]
     assert len(baselines) > 3
     assert baselines[0] == pytest.approx(200 - first_baseline(BODY))
-    assert [a - b for a, b in zip(baselines, baselines[1:])] == pytest.approx([12] * (len(baselines) - 1))
+    assert [a - b for a, b in itertools.pairwise(baselines)] == pytest.approx([12] * (len(baselines) - 1))
 
 
 def test_space_after_and_space_before_separate_paragraphs():
@@ -132,7 +165,7 @@ def test_lines_break_greedily_within_the_box_width():
     fitted = fit_chain([para(" ".join(LOREM))], [BoxPt(0, 0, width, 500)], METRICS)
     lines = fitted.lines[0]
     assert words_set(fitted) == LOREM
-    for line, following in zip(lines, lines[1:]):
+    for line, following in itertools.pairwise(lines):
         assert line.width_pt <= width + 1e-6
         # greedy: the next line's first word would not have fitted on this line
         next_word = line_text(following).split()[0]
@@ -156,7 +189,12 @@ def test_bold_and_italic_runs_use_their_faces_and_sit_side_by_side():
     (line,) = fitted.lines[0]
     fonts_and_text = [(run.font, run.text) for run in line.runs]
     # a space takes the face of the run it is in
-    assert fonts_and_text == [("Sans-Bold", "Vote"), ("Sans-Regular", " "), ("Sans-Italic", "today"), ("Sans-Regular", " now")]
+    assert fonts_and_text == [
+        ("Sans-Bold", "Vote"),
+        ("Sans-Regular", " "),
+        ("Sans-Italic", "today"),
+        ("Sans-Regular", " now"),
+    ]
     x = 10.0
     for run in line.runs:
         assert run.x_pt == pytest.approx(x)
@@ -232,7 +270,7 @@ def test_justify_across_faces_still_reaches_the_right_edge():
     lines = fitted.lines[0]
     assert len(lines) > 2
     for line in lines[:-1]:
-        for run, following in zip(line.runs, line.runs[1:]):
+        for run, following in itertools.pairwise(line.runs):
             end = run.x_pt + METRICS[run.font].width_pt(run.text, 10) + run.word_space_pt * run.text.count(" ")
             assert following.x_pt == pytest.approx(end)
         assert _line_end(line) == pytest.approx(120, abs=0.01)
@@ -291,7 +329,7 @@ def test_paragraphs_keep_their_order_across_a_chain():
     paragraphs = [para(f"paragraph {n} " + " ".join(LOREM[:8])) for n in range(6)]
     boxes = [BoxPt(0, 0, 90, 60), BoxPt(0, 0, 70, 80), BoxPt(0, 0, 110, 400)]
     fitted = fit_chain(paragraphs, boxes, METRICS)
-    expected = [word for n in range(6) for word in ["paragraph", str(n)] + LOREM[:8]]
+    expected = [word for n in range(6) for word in ["paragraph", str(n), *LOREM[:8]]]
     assert words_set(fitted) == expected
     assert all(fitted.lines)
 
@@ -337,7 +375,9 @@ def test_a_heading_is_never_split_across_frames():
     assert lines_of_heading >= 3
     # frame 1 has room for the body line and about two heading lines, not all of them
     height = first_baseline(BODY) + 14 * 2 + 3
-    fitted = fit_chain([para("line0"), heading, para("after")], [BoxPt(0, 0, width, height), BoxPt(0, 0, width, 500)], METRICS)
+    fitted = fit_chain(
+        [para("line0"), heading, para("after")], [BoxPt(0, 0, width, height), BoxPt(0, 0, width, 500)], METRICS
+    )
     assert [line_text(line) for line in fitted.lines[0]] == ["line0"]
     assert " ".join(line_text(line) for line in fitted.lines[1][:lines_of_heading]) == words
     assert fitted.overflow_words == 0
@@ -347,7 +387,7 @@ def test_a_heading_may_break_in_a_frame_of_its_own_when_it_fits_nowhere_whole():
     heading = para(" ".join(LOREM[:10]), HEADING, "heading")
     boxes = [BoxPt(0, 0, 60, 40), BoxPt(0, 0, 60, 40), BoxPt(0, 0, 60, 400)]
     fitted = fit_chain([heading, para("after")], boxes, METRICS)
-    assert words_set(fitted) == LOREM[:10] + ["after"]
+    assert words_set(fitted) == [*LOREM[:10], "after"]
 
 
 # ---------------------------------------------------------------- copy-fitting and overflow
@@ -374,7 +414,16 @@ def test_text_too_long_at_full_size_is_shrunk_but_not_below_the_minimum():
     assert lines[0].baseline_pt == pytest.approx(60 - first_baseline(BODY, fitted.scale))
     assert lines[0].baseline_pt - lines[1].baseline_pt == pytest.approx(12 * fitted.scale)
     # the largest scale that fits, to the search's one-per-cent step
-    bigger = fit_chain([para(" ".join(LOREM), TextStyle("body", "Sans", 10 * (fitted.scale + 0.011), 12 * (fitted.scale + 0.011), BLACK))], [box], METRICS)
+    bigger = fit_chain(
+        [
+            para(
+                " ".join(LOREM),
+                TextStyle("body", "Sans", 10 * (fitted.scale + 0.011), 12 * (fitted.scale + 0.011), BLACK),
+            )
+        ],
+        [box],
+        METRICS,
+    )
     assert bigger.overflow_words > 0
 
 
@@ -401,7 +450,9 @@ def test_text_that_cannot_fit_even_at_the_minimum_reports_the_exact_words_left_o
 
 def test_overflow_counts_words_of_later_paragraphs_too():
     box = BoxPt(0, 0, 1000, one_line_height(BODY) + 1)
-    fitted = fit_chain([para("one"), para("two three"), para("four five six"), para("- seven", kind="bullet")], [box], METRICS)
+    fitted = fit_chain(
+        [para("one"), para("two three"), para("four five six"), para("- seven", kind="bullet")], [box], METRICS
+    )
     assert fitted.overflow_words == 7
     assert fitted.overflow_start == "two three"
 
@@ -469,7 +520,7 @@ def test_a_chain_places_a_prefix_of_the_words_and_counts_the_rest(paragraphs, si
     assert fitted.overflow_words == len(words) - len(placed)
     if fitted.overflow_words:
         assert " ".join(words[len(placed) :]).startswith(fitted.overflow_start)
-    for frame, box in zip(fitted.lines, boxes):
+    for frame, box in zip(fitted.lines, boxes, strict=True):
         for line in frame:
             assert line.width_pt <= box.width + 1e-6
             assert box.y <= line.baseline_pt <= box.top

@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
+from leaflet.assets.images import ImageSource, prepare_print_image, read_image_source
+from leaflet.errors import InputError
+from leaflet.model import BoxPt
 from PIL import Image, ImageChops
 
-from leaflet.errors import InputError
-from leaflet.assets.images import ImageSource, prepare_print_image, read_image_source
-from leaflet.model import BoxPt
-
-from .conftest import INPUTS
+from tests.conftest import INPUTS
 
 
 def _decode(jpeg: bytes) -> Image.Image:

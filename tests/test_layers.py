@@ -76,13 +76,23 @@ def test_imports_point_down():
 
 def test_only_front_ends_import_commands():
     commands = _layer("leaflet.commands")
-    importers = {module for module, targets in GRAPH.items() for target in targets if _layer(target) == commands and _layer(module) < commands}
+    importers = {
+        module
+        for module, targets in GRAPH.items()
+        for target in targets
+        if _layer(target) == commands and _layer(module) < commands
+    }
     assert not importers
 
 
 def test_nothing_imports_the_web_app():
     """``leaflet serve`` hands uvicorn the app by name: the CLI and the library never import it."""
-    importers = {module for module, targets in GRAPH.items() for target in targets if target.startswith("leaflet.web") and not module.startswith("leaflet.web")}
+    importers = {
+        module
+        for module, targets in GRAPH.items()
+        for target in targets
+        if target.startswith("leaflet.web") and not module.startswith("leaflet.web")
+    }
     assert not importers
 
 
@@ -94,9 +104,13 @@ def test_no_import_cycles():
         state[module] = "open"
         for target in sorted(GRAPH.get(module, ())):
             if state.get(target) == "open":
-                cycles.append(" -> ".join(trail[trail.index(target) :] + [module, target]) if target in trail else f"{module} -> {target}")
+                cycles.append(
+                    " -> ".join([*trail[trail.index(target) :], module, target])
+                    if target in trail
+                    else f"{module} -> {target}"
+                )
             elif target not in state:
-                visit(target, trail + [module])
+                visit(target, [*trail, module])
         state[module] = "done"
 
     for module in sorted(GRAPH):

@@ -1,4 +1,4 @@
-"""leaflet.read (campaigns, layouts, wards): layout YAML, campaign YAML + Markdown, wards CSV -> specs, or one InputError.
+"""leaflet.read: layout YAML, campaign YAML + Markdown, wards CSV -> specs, or one InputError.
 
 Every user error has a fixture in tests/inputs/bad/: YAML files say what they must produce on their
 first line (``# expect: <place>: <message>``, and ``# file: <path>`` when the error names another
@@ -16,10 +16,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from leaflet.errors import InputError
-from leaflet.read.campaigns import find_campaign_file, load_campaign
-from leaflet.read.layouts import load_layout
 from leaflet.model import (
     BoxMm,
     FlowFrame,
@@ -29,6 +26,8 @@ from leaflet.model import (
     Run,
     TextFrame,
 )
+from leaflet.read.campaigns import find_campaign_file, load_campaign
+from leaflet.read.layouts import load_layout
 from leaflet.read.wards import load_wards, select_wards
 from leaflet.ward.variant import ward_fields_used
 
@@ -70,7 +69,13 @@ def test_example_layout_fonts_resolve_from_the_layouts_folder(example_layout):
 def test_example_layout_styles_and_swatches(example_layout):
     styles = example_layout.styles
     headline = styles["headline"]
-    assert (headline.size_pt, headline.leading_pt, headline.min_size_pt, headline.bold, headline.uppercase) == (31, 32, 22, True, True)
+    assert (headline.size_pt, headline.leading_pt, headline.min_size_pt, headline.bold, headline.uppercase) == (
+        31,
+        32,
+        22,
+        True,
+        True,
+    )
     assert (headline.colour.c, headline.colour.m, headline.colour.y, headline.colour.k) == (0, 0, 0, 0)
     navy = styles["banner"].colour
     assert (navy.c, navy.m, navy.y, navy.k) == pytest.approx((1.0, 0.78, 0.0, 0.38))
@@ -92,11 +97,19 @@ def test_example_layout_frames_keep_their_options(example_layout):
     frames = {frame.name: frame for page in example_layout.pages for frame in page.frames}
     assert len(frames) == 18
     headline = frames["headline"]
-    assert isinstance(headline, TextFrame) and (headline.slot, headline.style, headline.valign) == ("headline", "headline", "bottom")
+    assert isinstance(headline, TextFrame) and (headline.slot, headline.style, headline.valign) == (
+        "headline",
+        "headline",
+        "bottom",
+    )
     assert frames["local-focus"].padding_mm == 2.5
     assert frames["hero-photo"].focal == (0.5, 0.55) and frames["hero-photo"].fit == "cover"
     qr = frames["signup-qr"]
-    assert isinstance(qr, QrFrame) and (qr.caption_slot, qr.caption_style, qr.caption_gap_mm) == ("qr_caption", "qr_caption", 1.5)
+    assert isinstance(qr, QrFrame) and (qr.caption_slot, qr.caption_style, qr.caption_gap_mm) == (
+        "qr_caption",
+        "qr_caption",
+        1.5,
+    )
     assert isinstance(frames["imprint"], ImprintFrame)
 
 
@@ -118,7 +131,15 @@ def test_example_campaign(example_campaign):
 def test_example_campaign_slots_are_parsed(example_campaign):
     slots = example_campaign.slots
     assert set(slots) == {
-        "kicker", "headline", "hero_credit", "banner", "local_focus", "body", "signup_heading", "signup_text", "qr_caption",
+        "kicker",
+        "headline",
+        "hero_credit",
+        "banner",
+        "local_focus",
+        "body",
+        "signup_heading",
+        "signup_text",
+        "qr_caption",
     }
     assert slots["banner"] == (Paragraph("body", (Run("{ward.name} · your local organiser is {ward.organiser}"),)),)
     assert slots["body"][0] == Paragraph("heading", (Run("My record"),))
@@ -137,7 +158,15 @@ def test_example_wards_keep_their_names_exactly(example_campaign):
     assert len(wards) == len(rows) >= 14
     assert [(ward.code, ward.name) for ward in wards] == [(row["code"], row["name"]) for row in rows]
     names = {ward.name for ward in wards}
-    assert {"Gŵyr", "Tŷ-du", "Pen-y-lân", "Steòrnabhagh a Tuath", "Port Rìgh", "Dún Pádraig", "St Mary's & St Paul's"} <= names
+    assert {
+        "Gŵyr",
+        "Tŷ-du",
+        "Pen-y-lân",
+        "Steòrnabhagh a Tuath",
+        "Port Rìgh",
+        "Dún Pádraig",
+        "St Mary's & St Paul's",
+    } <= names
     assert [ward.line for ward in wards] == list(range(2, 2 + len(rows)))
     gwyr = wards[0]
     assert gwyr.fields == {
@@ -201,9 +230,15 @@ def test_wards_exported_as_windows_1252_are_read(tmp_path):
 
 
 def test_wards_exported_as_utf_16_unicode_text_with_tabs_are_read(tmp_path):
-    path = write(tmp_path, "code\tname\tlocal_priority\r\nS13002921\tSteòrnabhagh a Tuath\tdrugs, harbour\r\n".encode("utf-16"))
+    path = write(
+        tmp_path, "code\tname\tlocal_priority\r\nS13002921\tSteòrnabhagh a Tuath\tdrugs, harbour\r\n".encode("utf-16")
+    )
     (ward,) = load_wards(path)
-    assert (ward.code, ward.name, ward.fields["local_priority"]) == ("S13002921", "Steòrnabhagh a Tuath", "drugs, harbour")
+    assert (ward.code, ward.name, ward.fields["local_priority"]) == (
+        "S13002921",
+        "Steòrnabhagh a Tuath",
+        "drugs, harbour",
+    )
 
 
 def test_wards_separated_by_semicolons_are_read(tmp_path):
@@ -215,7 +250,7 @@ def test_wards_separated_by_semicolons_are_read(tmp_path):
 def test_a_utf_8_file_with_one_bad_byte_is_refused_not_read_as_windows_1252(tmp_path):
     # "Môn" is UTF-8 on line 2; line 3 has a stray Windows-1252 byte.  Decoding the whole file as
     # Windows-1252 would print "MÃ´n" on the leaflet; decode_spreadsheet_text promises it won't.
-    path = write(tmp_path, "code,name\nW05000001,Môn\nW05000002,Caf\xe9\n".encode("utf-8").replace(b"\xc3\xa9", b"\xe9"))
+    path = write(tmp_path, "code,name\nW05000001,Môn\nW05000002,Caf\xe9\n".encode().replace(b"\xc3\xa9", b"\xe9"))
     with pytest.raises(InputError) as caught:
         load_wards(path)
     assert str(caught.value).startswith(f"{path}: line 3: ")
@@ -281,7 +316,10 @@ WARDS_EXPECTED: dict[str, tuple[str, set[str]]] = {
     "wards-duplicate-code.csv": ("line 4: ward code 'W05000981' already used on line 2", set()),
     "wards-missing-name-column.csv": ("line 1: no 'name' column", set()),
     "wards-missing-code-column.csv": ("line 1: no 'code' column", set()),
-    "wards-not-utf8.csv": ("line 3: neither UTF-8 nor Windows-1252 text (export the spreadsheet as 'CSV UTF-8')", set()),
+    "wards-not-utf8.csv": (
+        "line 3: neither UTF-8 nor Windows-1252 text (export the spreadsheet as 'CSV UTF-8')",
+        set(),
+    ),
     "wards-empty.csv": ("the wards file is empty", set()),
     "wards-header-only.csv": ("no wards in the file", set()),
     "wards-duplicate-column.csv": ("line 1: column 'name' appears twice", set()),
@@ -348,7 +386,11 @@ def test_a_bad_yaml_tag_is_an_input_error(tmp_path):
 
 
 def test_a_huge_number_is_an_input_error(tmp_path):
-    text = LAYOUT.read_text(encoding="utf-8").replace("../fonts/", f"{ROOT}/fonts/").replace("size_pt: 31,", "size_pt: 1" + "0" * 400 + ",")
+    text = (
+        LAYOUT.read_text(encoding="utf-8")
+        .replace("../fonts/", f"{ROOT}/fonts/")
+        .replace("size_pt: 31,", "size_pt: 1" + "0" * 400 + ",")
+    )
     error = _refused(load_layout, write(tmp_path, text, "layout.yaml"))
     assert re.fullmatch(r"line \d+: styles\.headline\.size_pt", error.where)
 
@@ -369,7 +411,28 @@ def test_a_wards_header_cell_over_the_csv_field_limit_is_an_input_error(tmp_path
 
 
 CSV_TOKENS = st.sampled_from(
-    ["code", "name", "Code", "NAME", "W1", "W2", "Gŵyr", ",", ",", ",", '"', '""', "\n", "\r\n", "\r", " ", "", "\ufeff", "\x00", "x"]
+    [
+        "code",
+        "name",
+        "Code",
+        "NAME",
+        "W1",
+        "W2",
+        "Gŵyr",
+        ",",
+        ",",
+        ",",
+        '"',
+        '""',
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "",
+        "\ufeff",
+        "\x00",
+        "x",
+    ]
 )
 
 
@@ -411,11 +474,39 @@ def test_load_layout_on_any_text_gives_a_layout_or_an_input_error(tmp_path, text
 
 
 YAML_KEYS = st.sampled_from(
-    ["name", "page", "trim_mm", "fonts", "Sans", "regular", "styles", "body", "font", "size_pt", "flows", "pages", "front",
-     "type", "box_mm", "style", "slot", "flow", "text", "imprint", "swatches", "spot", "cmyk"]
+    [
+        "name",
+        "page",
+        "trim_mm",
+        "fonts",
+        "Sans",
+        "regular",
+        "styles",
+        "body",
+        "font",
+        "size_pt",
+        "flows",
+        "pages",
+        "front",
+        "type",
+        "box_mm",
+        "style",
+        "slot",
+        "flow",
+        "text",
+        "imprint",
+        "swatches",
+        "spot",
+        "cmyk",
+    ]
 )
 YAML_SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-1000, 1000), st.floats(allow_nan=True), st.text(max_size=8), YAML_KEYS,
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.floats(allow_nan=True),
+    st.text(max_size=8),
+    YAML_KEYS,
 )
 YAML_VALUES = st.recursive(
     YAML_SCALARS,
@@ -442,7 +533,7 @@ def _key_paths(node, prefix=()):
     yield prefix
     children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
     for key, child in children:
-        yield from _key_paths(child, prefix + (key,))
+        yield from _key_paths(child, (*prefix, key))
 
 
 EXAMPLE_DATA = _example_layout_data()
@@ -451,7 +542,9 @@ DELETE = object()
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.sampled_from(EXAMPLE_PATHS), st.one_of(st.just(DELETE), YAML_VALUES)), min_size=1, max_size=3))
+@given(
+    st.lists(st.tuples(st.sampled_from(EXAMPLE_PATHS), st.one_of(st.just(DELETE), YAML_VALUES)), min_size=1, max_size=3)
+)
 def test_the_example_layout_with_any_value_changed_gives_a_layout_or_an_input_error(tmp_path, changes):
     data = copy.deepcopy(EXAMPLE_DATA)
     for path, value in changes:
@@ -491,7 +584,11 @@ def test_an_unknown_field_names_its_line_and_suggests_the_near_miss(tmp_path):
 
 
 def test_a_key_given_twice_is_refused(tmp_path):
-    text = LAYOUT.read_text(encoding="utf-8").replace("../fonts/", f"{ROOT}/fonts/").replace("  bleed_mm: 3\n", "  bleed_mm: 3\n  bleed_mm: 5\n")
+    text = (
+        LAYOUT.read_text(encoding="utf-8")
+        .replace("../fonts/", f"{ROOT}/fonts/")
+        .replace("  bleed_mm: 3\n", "  bleed_mm: 3\n  bleed_mm: 5\n")
+    )
     error = _refused(load_layout, write(tmp_path, text, "layout.yaml"))
     assert "page.bleed_mm: this key appears twice here" in str(error)
 
@@ -507,14 +604,17 @@ def test_a_billion_laughs_is_refused_before_it_expands(tmp_path):
 def test_invisible_control_characters_in_a_ward_are_refused(tmp_path, hidden):
     path = write(tmp_path, f"code,name,organiser\nW1,Aber,Ann\nW2,Bryn{hidden}gaer,Bob\n")
     error = _refused(load_wards, path)
-    assert str(error).startswith(f"{path}: line 3: column 'name' holds an invisible control character U+{ord(hidden):04X}")
+    assert str(error).startswith(
+        f"{path}: line 3: column 'name' holds an invisible control character U+{ord(hidden):04X}"
+    )
 
 
 def test_every_problem_in_a_layout_is_reported_at_once_one_line_each():
     path = ROOT / "tests" / "inputs" / "several-problems.yaml"
     error = _refused(load_layout, path)
     assert str(error).splitlines() == [
-        f"{path}: line 6: swatches.navy: expected a swatch name or [C, M, Y, K] percentages 0-100, got [100, 78, 0, 380] (a spot ink is a swatch: {{spot: NAME, cmyk: [C, M, Y, K]}})",
+        f"{path}: line 6: swatches.navy: expected a swatch name or [C, M, Y, K] percentages 0-100, got [100, 78, 0, "
+        f"380] (a spot ink is a swatch: {{spot: NAME, cmyk: [C, M, Y, K]}})",
         f"{path}: line 8: styles.body.lead_pt: unknown field (did you mean 'leading_pt'?)",
         f"{path}: line 10: styles.heading.font: unknown font family 'Sanz' (families in fonts: Sans)",
         f"{path}: line 14: pages.front[1].style: unknown style 'headline' (styles defined: imprint)",
@@ -528,8 +628,14 @@ def test_the_cli_prints_each_problem_on_its_own_line(capsys, tmp_path):
     campaign.mkdir(parents=True)
     (tmp_path / "layouts").mkdir()
     (tmp_path / "fonts").mkdir()
-    (tmp_path / "fonts" / "NotoSans-Regular.ttf").write_bytes((ROOT / "fonts" / "NotoSans" / "NotoSans-Regular.ttf").read_bytes())
-    layout = (ROOT / "tests" / "inputs" / "several-problems.yaml").read_text(encoding="utf-8").replace("../../fonts/NotoSans/", "../fonts/")
+    (tmp_path / "fonts" / "NotoSans-Regular.ttf").write_bytes(
+        (ROOT / "fonts" / "NotoSans" / "NotoSans-Regular.ttf").read_bytes()
+    )
+    layout = (
+        (ROOT / "tests" / "inputs" / "several-problems.yaml")
+        .read_text(encoding="utf-8")
+        .replace("../../fonts/NotoSans/", "../fonts/")
+    )
     (tmp_path / "layouts" / "l.yaml").write_text(layout, encoding="utf-8")
     (campaign / "campaign.yaml").write_text(
         "title: t\nlayout: ../../layouts/l.yaml\nsignup_url: https://example.org/{ward.code}\n"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-
+from leaflet.model import Paragraph, Run
 from leaflet.read.markup import (
     fill,
     fill_paragraphs,
@@ -17,7 +18,6 @@ from leaflet.read.markup import (
     parse_markdown,
     placeholders,
 )
-from leaflet.model import Paragraph, Run
 
 PROPERTY = settings(max_examples=200, deadline=None)
 
@@ -201,7 +201,9 @@ WARD = {"code": "W05000981", "name": "Gŵyr", "organiser": "Siân Ffion Hughes",
 
 
 def test_fill_replaces_placeholders_with_the_ward_values():
-    assert fill("{ward.name} · your organiser is {ward.organiser}", WARD) == "Gŵyr · your organiser is Siân Ffion Hughes"
+    assert (
+        fill("{ward.name} · your organiser is {ward.organiser}", WARD) == "Gŵyr · your organiser is Siân Ffion Hughes"
+    )
 
 
 def test_fill_matches_field_names_case_insensitively_and_ignores_padding():
@@ -256,7 +258,7 @@ _NO_BREAK_SPACES = "\u00a0\u2007\u202f"
 def test_parse_inline_never_raises_and_gives_well_formed_runs(text):
     runs = parse_inline(text)
     assert all(run.text for run in runs)
-    for before, after in zip(runs, runs[1:]):
+    for before, after in itertools.pairwise(runs):
         assert (before.bold, before.italic) != (after.bold, after.italic)
 
 
@@ -276,7 +278,7 @@ def test_styled_text_keeps_every_non_marker_character(words, styled):
 
 
 @PROPERTY
-@given(st.lists(st.sampled_from(list("#-•* \n\r\t\\ab{}.") + ["ward.", "\n\n", "- ", "## "])).map("".join))
+@given(st.lists(st.sampled_from([*list("#-•* \n\r\t\\ab{}."), "ward.", "\n\n", "- ", "## "])).map("".join))
 @example("- \n#\n-\n\n")
 def test_parse_markdown_never_raises_and_makes_no_empty_paragraphs(text):
     for paragraph in parse_markdown(text):

@@ -8,7 +8,7 @@ import sys
 from leaflet.model import Ward
 from leaflet.runs.parallel import map_wards
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 WARDS = [Ward(code, code, {"code": code, "name": code}, line) for line, code in enumerate("ABCDEFGH", start=2)]
 
@@ -31,7 +31,10 @@ def test_results_come_back_in_ward_order():
 
 
 def test_an_error_the_parent_cannot_rebuild_still_reaches_it_instead_of_hanging():
-    script = "from tests.test_parallel import WARDS, code_or_fail; from leaflet.runs.parallel import map_wards; list(map_wards(code_or_fail, WARDS, 2))"
+    script = (
+        "from tests.test_parallel import WARDS, code_or_fail; from leaflet.runs.parallel import map_wards; "
+        "list(map_wards(code_or_fail, WARDS, 2))"
+    )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "RuntimeError: Unrebuildable: ward F: broken" in done.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pikepdf
-
 from leaflet.write import pdf
 
 
@@ -28,7 +27,19 @@ def test_a_minimal_file_opens_in_qpdf(tmp_path):
     shared = pdf.SharedPart.from_body(body)
     own = pdf.Body(len(shared.head))
     own.add(2, pdf.indirect(2, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(3)], "Count": 1}))
-    own.add(3, pdf.indirect(3, {"Type": pdf.Name("Page"), "Parent": pdf.Ref(2), "MediaBox": [0, 0, 100, 100], "Resources": {}, "Contents": pdf.Ref(4)}))
+    own.add(
+        3,
+        pdf.indirect(
+            3,
+            {
+                "Type": pdf.Name("Page"),
+                "Parent": pdf.Ref(2),
+                "MediaBox": [0, 0, 100, 100],
+                "Resources": {},
+                "Contents": pdf.Ref(4),
+            },
+        ),
+    )
     own.add(4, pdf.stream(4, {}, b"0 0 0 1 k 10 10 20 20 re f"))
     own.add(5, pdf.indirect(5, {"Title": "Tŷ-du"}))
     path = tmp_path / "minimal.pdf"

@@ -6,10 +6,9 @@ import pytest
 import zxingcpp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
-
 from leaflet.errors import InputError
 from leaflet.ward.qr import QUIET_MODULES, longest_url, qr_modules
+from PIL import Image
 
 FINDER = ("1111111", "1000001", "1011101", "1011101", "1011101", "1000001", "1111111")
 
@@ -22,7 +21,9 @@ def _decode(modules: tuple[str, ...], scale: int = 4) -> str:
         for x, module in enumerate(row):
             if module == "1":
                 image.putpixel((x + QUIET_MODULES, y + QUIET_MODULES), 0)
-    found = zxingcpp.read_barcodes(image.resize((size * scale, size * scale), Image.NEAREST), formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(
+        image.resize((size * scale, size * scale), Image.NEAREST), formats=zxingcpp.BarcodeFormat.QRCode
+    )
     assert len(found) == 1
     assert found[0].ec_level == "M"
     return found[0].text

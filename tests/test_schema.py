@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import jsonschema
 import pytest
 import yaml
-
 from leaflet.commands.schema import SCHEMAS, write_schemas
 from leaflet.errors import InputError
+from leaflet.model import FrameType
+from leaflet.read.formats import FRAME_TYPES
 from leaflet.read.layouts import load_layout
 
-from .conftest import DEMO, ROOT
+from tests.conftest import DEMO, ROOT
 
 BAD = Path(__file__).resolve().parent / "inputs" / "bad"
 
@@ -55,7 +57,9 @@ BEYOND_A_SCHEMA = {
 
 def test_the_shipped_schemas_are_current(tmp_path):
     for path in write_schemas(tmp_path):
-        assert (ROOT / "schemas" / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), "run: leaflet schema"
+        assert (ROOT / "schemas" / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
+            "run: leaflet schema"
+        )
 
 
 @pytest.mark.parametrize(
@@ -94,14 +98,28 @@ def test_every_fixture_beyond_a_schema_is_still_a_fixture():
 def test_the_schema_carries_bounds_and_defaults():
     style = SCHEMAS["layout.schema.json"]["properties"]["styles"]["additionalProperties"]["properties"]
     assert style["size_pt"]["minimum"] == 1
-    assert style["align"] == {"enum": ["left", "center", "right", "justify"], "description": style["align"]["description"], "default": "left"}
+    assert style["align"] == {
+        "enum": ["left", "center", "right", "justify"],
+        "description": style["align"]["description"],
+        "default": "left",
+    }
     page = SCHEMAS["layout.schema.json"]["properties"]["page"]["properties"]
-    assert (page["bleed_mm"]["minimum"], page["bleed_mm"]["default"], page["trim_mm"]["default"]) == (0, 3.0, [148.0, 210.0])
+    assert (page["bleed_mm"]["minimum"], page["bleed_mm"]["default"], page["trim_mm"]["default"]) == (
+        0,
+        3.0,
+        [148.0, 210.0],
+    )
     order = SCHEMAS["campaign.schema.json"]["properties"]["print_order"]["properties"]
-    assert (order["pack_size"]["type"], order["pack_size"]["minimum"], order["pack_size"]["default"]) == ("integer", 1, 50)
+    assert (order["pack_size"]["type"], order["pack_size"]["minimum"], order["pack_size"]["default"]) == (
+        "integer",
+        1,
+        50,
+    )
 
 
-@pytest.mark.parametrize(("change", "value"), [("size_pt", 0.5), ("align", "centre"), ("leadng_pt", 10), ("bold", "yes")])
+@pytest.mark.parametrize(
+    ("change", "value"), [("size_pt", 0.5), ("align", "centre"), ("leadng_pt", 10), ("bold", "yes")]
+)
 def test_a_style_the_loader_refuses_the_schema_refuses(campaign_copy, change, value):
     path = campaign_copy.parent.parent / "layouts" / "a5-two-sided.yaml"
     layout = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -116,3 +134,7 @@ def test_a_style_the_loader_refuses_the_schema_refuses(campaign_copy, change, va
 def test_the_schemas_are_valid_json_schema():
     for schema in SCHEMAS.values():
         jsonschema.Draft202012Validator.check_schema(json.loads(json.dumps(schema)))
+
+
+def test_every_frame_type_has_its_keys_and_a_loader():
+    assert set(FRAME_TYPES) == set(get_args(FrameType))

@@ -8,19 +8,19 @@ import dataclasses
 import hashlib
 import io
 import json
+import re
 from urllib.parse import unquote
 
 import pikepdf
 import pypdf
 import pytest
-
 from leaflet import build
-from leaflet.read.campaigns import load_campaign
-from leaflet.ward import variant
 from leaflet.errors import InputError
 from leaflet.model import Ward
+from leaflet.read.campaigns import load_campaign
+from leaflet.ward import variant
 
-from .conftest import DEMO
+from tests.conftest import DEMO
 
 HEADER = "code,name,organiser,households,local_priority"
 
@@ -47,14 +47,20 @@ def test_a_column_named_like_a_slot_overrides_it_for_that_ward(campaign_copy, tm
 
 
 def test_a_column_named_like_an_image_slot_swaps_that_wards_photo(campaign_copy, tmp_path):
-    _write_wards(campaign_copy, ["A1,Aber,Ann,100,parking,", "B2,Bryn,Bob,200,litter,../../images/meadow.jpg"], header=HEADER + ",hero")
+    _write_wards(
+        campaign_copy,
+        ["A1,Aber,Ann,100,parking,", "B2,Bryn,Bob,200,litter,../../images/meadow.jpg"],
+        header=HEADER + ",hero",
+    )
     report = build(campaign_copy, tmp_path / "out")
     sizes = {}
     for result in report.written:
         with pikepdf.open(result.path) as document:
             resources = document.pages[0].Resources.XObject
             sizes[result.ward.code] = sorted(
-                (int(x.Width), int(x.Height)) for name, x in resources.items() if x.Subtype == "/Image" and name.startswith("/Iw")
+                (int(x.Width), int(x.Height))
+                for name, x in resources.items()
+                if x.Subtype == "/Image" and name.startswith("/Iw")
             )
     assert sizes["A1"] == []  # the campaign's photo, shared
     assert len(sizes["B2"]) == 1  # its own photo, embedded in its file
@@ -63,10 +69,14 @@ def test_a_column_named_like_an_image_slot_swaps_that_wards_photo(campaign_copy,
 def test_a_language_column_picks_the_translated_words(campaign_copy, tmp_path):
     (campaign_copy / "campaign.cy.yaml").write_text(
         "title: Troi eich blaenoriaethau yn weithredu\nslots:\n  headline: Troi eich blaenoriaethau yn weithredu\n"
-        "  banner: \"{ward.name} · eich trefnydd lleol yw {ward.organiser}\"\n",
+        '  banner: "{ward.name} · eich trefnydd lleol yw {ward.organiser}"\n',
         encoding="utf-8",
     )
-    _write_wards(campaign_copy, ["A1,Aber,Ann,100,parking,cy", "B2,Bryn,Bob,200,litter,en", "C3,Cwm,Cai,300,noise,"], header=HEADER + ",language")
+    _write_wards(
+        campaign_copy,
+        ["A1,Aber,Ann,100,parking,cy", "B2,Bryn,Bob,200,litter,en", "C3,Cwm,Cai,300,noise,"],
+        header=HEADER + ",language",
+    )
     report = build(campaign_copy, tmp_path / "out")
     welsh, english, plain = (_text(r.path, 0) for r in report.written)
     assert "TROI EICH BLAENORIAETHAU YN WEITHREDU" in welsh
@@ -114,7 +124,7 @@ def test_another_campaigns_folder_is_never_overwritten(campaign_copy, tmp_path):
 
 def test_files_leaflet_did_not_write_are_never_overwritten(tmp_path):
     (tmp_path / "W05000981-gwyr.pdf").write_bytes(b"someone's own file")
-    with pytest.raises(InputError, match="already has W05000981-gwyr.pdf"):
+    with pytest.raises(InputError, match=re.escape("already has W05000981-gwyr.pdf")):
         build(DEMO, tmp_path, ward_codes=["W05000981"])
     assert (tmp_path / "W05000981-gwyr.pdf").read_bytes() == b"someone's own file"
 
@@ -150,11 +160,14 @@ def test_the_gwyr_order_is_households_plus_overs_in_whole_packs(demo_report):
 
 
 def test_spreadsheet_formulas_come_out_as_text(campaign_copy, tmp_path):
-    _write_wards(campaign_copy, ['A1,"=HYPERLINK(""http://x"",""y"")",Ann,100,x', "B2,+44 ward,Bob,200,y", "C3,@SUM(1),Cai,300,z"])
+    _write_wards(
+        campaign_copy,
+        ['A1,"=HYPERLINK(""http://x"",""y"")",Ann,100,x', "B2,+44 ward,Bob,200,y", "C3,@SUM(1),Cai,300,z"],
+    )
     build(campaign_copy, tmp_path / "out")
     rows = list(csv.reader(io.StringIO((tmp_path / "out" / "manifest.csv").read_text(encoding="utf-8-sig"))))
     names = [row[1] for row in rows[1:-1]]
-    assert names == ["'=HYPERLINK(\"http://x\",\"y\")", "'+44 ward", "'@SUM(1)"]
+    assert names == ['\'=HYPERLINK("http://x","y")', "'+44 ward", "'@SUM(1)"]
 
 
 def test_the_combined_file_stores_each_photo_once(tmp_path):
@@ -179,18 +192,29 @@ def test_parallel_builds_write_the_same_bytes(tmp_path):
 
 
 def test_a_wards_photo_may_not_come_from_outside_the_project(campaign_copy, tmp_path):
-    _write_wards(campaign_copy, ["A1,Aber,Ann,100,parking,", "B2,Bryn,Bob,200,litter,../../../../etc/passwd"], header=HEADER + ",hero")
+    _write_wards(
+        campaign_copy,
+        ["A1,Aber,Ann,100,parking,", "B2,Bryn,Bob,200,litter,../../../../etc/passwd"],
+        header=HEADER + ",hero",
+    )
     report = build(campaign_copy, tmp_path / "out")
     (failed,) = report.failed
     assert failed.ward.code == "B2"
     (error,) = failed.errors
-    assert "line 3" in error.message and "column 'hero'" in error.message and "leads out of the project folder" in error.message
+    assert (
+        "line 3" in error.message
+        and "column 'hero'" in error.message
+        and "leads out of the project folder" in error.message
+    )
     assert [r.ward.code for r in report.written] == ["A1"]
 
 
 def test_campaign_paths_may_not_leave_the_project(campaign_copy, tmp_path):
     campaign = campaign_copy / "campaign.yaml"
-    campaign.write_text(campaign.read_text(encoding="utf-8").replace("hero: ../../images/hillside.jpg", "hero: ../../../elsewhere.jpg"), encoding="utf-8")
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8").replace("hero: ../../images/hillside.jpg", "hero: ../../../elsewhere.jpg"),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as error:
         build(campaign_copy, tmp_path / "out")
     assert "images.hero: '../../../elsewhere.jpg' leads out of the project folder" in str(error.value)
@@ -206,7 +230,18 @@ def _start_build(campaign_dir, out, jobs):
     import sys
 
     return subprocess.Popen(
-        [sys.executable, "-m", "leaflet", "build", str(campaign_dir), "--out", str(out), "--jobs", str(jobs), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "leaflet",
+            "build",
+            str(campaign_dir),
+            "--out",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--quiet",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -277,7 +312,9 @@ def test_a_rebuild_writes_only_what_is_stale(campaign_copy, tmp_path):
     assert "Siân Hughes" in _text(out / "W05000981-gwyr.pdf", 0)
 
     story = campaign_copy / "story.md"
-    story.write_text(story.read_text(encoding="utf-8").replace("60 new detectives", "70 new detectives"), encoding="utf-8")
+    story.write_text(
+        story.read_text(encoding="utf-8").replace("60 new detectives", "70 new detectives"), encoding="utf-8"
+    )
     assert build(campaign_copy, out).kept == ()
 
 

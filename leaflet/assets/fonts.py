@@ -39,7 +39,7 @@ def open_font(path: Path) -> TTFont:
     """Open a TrueType font or say clearly why it cannot be used."""
     try:
         font = TTFont(path, lazy=True)
-        font["head"], font["hmtx"], font["cmap"]  # noqa: B018 - touch the tables we need
+        font["head"], font["hmtx"], font["cmap"]
     except FileNotFoundError:
         raise InputError(path, None, "font file not found", "check the path in the layout's fonts section") from None
     except (TTLibError, KeyError, OSError, AssertionError, ValueError) as error:
@@ -55,7 +55,7 @@ def load_metrics(face: FontFace) -> FontMetrics:
     hmtx = font["hmtx"].metrics
     advances = {chr(code): hmtx[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
     # The typographic metrics a layout program uses for the first baseline and line fitting.
-    os2 = font["OS/2"] if "OS/2" in font else None
+    os2 = font.get("OS/2")
     hhea = font["hhea"]
     ascent = (os2.sTypoAscender if os2 and os2.fsSelection & (1 << 7) else hhea.ascent) * scale
     descent = -(os2.sTypoDescender if os2 and os2.fsSelection & (1 << 7) else hhea.descent) * scale

@@ -59,7 +59,12 @@ def _open(path: Path) -> Image.Image:
     try:
         image = Image.open(path)
         if image.width * image.height > _MAX_PIXELS:
-            raise InputError(path, None, f"image is {image.width} x {image.height} pixels, too large to place", "use an image under 120 megapixels")
+            raise InputError(
+                path,
+                None,
+                f"image is {image.width} x {image.height} pixels, too large to place",
+                "use an image under 120 megapixels",
+            )
         return image
     except FileNotFoundError:
         raise InputError(path, None, "image file not found", "check the path under 'images' in campaign.yaml") from None
@@ -74,12 +79,10 @@ def _orientation(image: Image.Image) -> int:
         return 1
 
 
-def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> PrintImage:
-    return _prepare(source, placed, clip)
-
-
 @lru_cache(maxsize=64)
-def _prepare(source: ImageSource, placed: BoxPt, clip: BoxPt) -> PrintImage:
+def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> PrintImage:
+    """The photo cropped to what ``clip`` shows of it ``placed`` there, as press-ready CMYK
+    JPEG; done once per run for a photo every ward shows."""
     opened = _open(source.path)
     try:
         opened.load()
@@ -114,7 +117,9 @@ def _prepare(source: ImageSource, placed: BoxPt, clip: BoxPt) -> PrintImage:
         image = image.crop(box)
     if effective_ppi > DOWNSAMPLE_ABOVE_PPI:
         factor = TARGET_PPI / effective_ppi
-        image = image.resize((max(1, round(image.width * factor)), max(1, round(image.height * factor))), Image.LANCZOS)
+        image = image.resize(
+            (max(1, round(image.width * factor)), max(1, round(image.height * factor))), Image.Resampling.LANCZOS
+        )
     cmyk = _to_press_cmyk(image, icc, source.path)
     # Pillow writes CMYK JPEGs inverted with an Adobe marker; invert first and drop the marker
     # so the file holds plain CMYK that readers take at face value.
@@ -148,9 +153,11 @@ def _to_press_cmyk(image: Image.Image, icc: bytes | None, path: Path) -> Image.I
         image = flat
     image = image.convert("RGB")
     try:
-        return ImageCms.applyTransform(image, _transform(icc if icc and _is_rgb_profile(icc) else None))
+        converted = ImageCms.applyTransform(image, _transform(icc if icc and _is_rgb_profile(icc) else None))
     except ImageCms.PyCMSError as error:
         raise InputError(path, None, f"its colour profile cannot be used ({error})", "save the photo as sRGB") from None
+    assert converted is not None  # None only when transforming in place
+    return converted
 
 
 def _is_plain_cmyk_jpeg(image: Image.Image) -> bool:

@@ -23,7 +23,13 @@ class ApprovalReport:
     wards: tuple[Ward, ...]  # the wards approved just now
 
 
-def approve(campaign_dir: Path, by: str, ward_codes: Iterable[str] | None = None, wards_csv: Path | None = None, at: datetime | None = None) -> ApprovalReport:
+def approve(
+    campaign_dir: Path,
+    by: str,
+    ward_codes: Iterable[str] | None = None,
+    wards_csv: Path | None = None,
+    at: datetime | None = None,
+) -> ApprovalReport:
     """Record that ``by`` approved the (chosen) wards as their inputs are now; other wards'
     approvals are kept.  ``at`` defaults to now."""
     by = by.strip()

@@ -141,15 +141,26 @@ def build(
         unapproved_wards = unapproved(campaigns, wards)
         wards = [ward for ward in wards if ward.code not in unapproved_wards]
         if not wards:
-            raise InputError(campaign.root / "approvals.json", None, "no ward's inputs match an approval", "review the proofs, then run leaflet approve")
+            raise InputError(
+                campaign.root / "approvals.json",
+                None,
+                "no ward's inputs match an approval",
+                "review the proofs, then run leaflet approve",
+            )
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
     names = output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
     combined_path = out_dir / f"{slug(campaign.name)}-all-wards.pdf" if combined else None
-    claim_output_folder(out_dir, campaign, [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])])
+    claim_output_folder(
+        out_dir,
+        campaign,
+        [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])],
+    )
     remove_partial_files(out_dir)  # a run that was killed outright could not clean up
     run = prepare_run(campaigns, wards, crop_marks)
     run_key = b"|".join((run.document.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
-    builder = _WardBuilder(run, Preflight(run, wards), out_dir, names, combined, force, read_manifest_rows(out_dir), run_key)
+    builder = _WardBuilder(
+        run, Preflight(run, wards), out_dir, names, combined, force, read_manifest_rows(out_dir), run_key
+    )
     results: list[WardResult] = []
     rows: list[ManifestRow] = []
     with ExitStack() as files:

@@ -41,7 +41,9 @@ class _WardChecker:
         if leaflet is None:
             return findings
         pages = draw_pages(leaflet, self.run.document)
-        return findings + self.preflight.read_back(file_from_pages(pages, self.run.document), pages, leaflet, render_qr=True)
+        return findings + self.preflight.read_back(
+            file_from_pages(pages, self.run.document), pages, leaflet, render_qr=True
+        )
 
 
 def check_campaign(
@@ -55,7 +57,12 @@ def check_campaign(
     run = prepare_run(campaigns, wards)
     findings: list[Finding] = []
     for index, ward_findings in enumerate(map_wards(_WardChecker(run, Preflight(run, wards)), wards, jobs)):
-        findings.extend(sorted(ward_findings, key=lambda f: (f.page or "", f.frame or "", SEVERITY_ORDER[f.severity], f.rule, f.message)))
+        findings.extend(
+            sorted(
+                ward_findings,
+                key=lambda f: (f.page or "", f.frame or "", SEVERITY_ORDER[f.severity], f.rule, f.message),
+            )
+        )
         if progress:
             progress(index + 1, len(wards))
     return CheckReport(campaigns[""], tuple(wards), tuple(findings))
@@ -84,7 +91,9 @@ def findings_table(findings: Iterable[Finding], ward_count: int) -> str:
         wards = len({f.ward for f in group})
         lines.append(f"{severity.upper():7} {rule}: {len(group)} finding(s) in {wards} ward(s) — {RULES.get(rule, '')}")
         for finding in group[:5]:
-            place = " ".join(part for part in (finding.ward, finding.page, f"'{finding.frame}'" if finding.frame else None) if part)
+            place = " ".join(
+                part for part in (finding.ward, finding.page, f"'{finding.frame}'" if finding.frame else None) if part
+            )
             lines.append(f"          {place}: {finding.message}")
         if len(group) > 5:
             lines.append(f"          ... and {len(group) - 5} more (--json lists them all)")

@@ -51,7 +51,9 @@ def _read_proof_record(folder: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(folder, None, f"not a proof folder (no {PROOF_RECORD})", "pass the --out folder of an earlier leaflet proof") from None
+        raise InputError(
+            folder, None, f"not a proof folder (no {PROOF_RECORD})", "pass the --out folder of an earlier leaflet proof"
+        ) from None
     except (ValueError, OSError) as error:
         raise InputError(path, None, f"cannot be read ({error})", "proof again without --since") from None
 
@@ -60,9 +62,17 @@ def _earlier_pages(since: Path) -> dict[str, tuple[_EarlierPage, ...]]:
     """By ward code, the pages of the earlier proof set."""
     record = _read_proof_record(since)
     try:
-        return {ward["code"]: tuple(_EarlierPage(page["name"], since / page["image"]) for page in ward["pages"]) for ward in record["wards"]}
+        return {
+            ward["code"]: tuple(_EarlierPage(page["name"], since / page["image"]) for page in ward["pages"])
+            for ward in record["wards"]
+        }
     except (KeyError, TypeError) as error:
-        raise InputError(since / PROOF_RECORD, None, f"not a proof record leaflet can read (no {error})", "proof again without --since") from None
+        raise InputError(
+            since / PROOF_RECORD,
+            None,
+            f"not a proof record leaflet can read (no {error})",
+            "proof again without --since",
+        ) from None
 
 
 def _claim_proof_folder(out_dir: Path, campaign: Campaign) -> None:
@@ -74,9 +84,13 @@ def _claim_proof_folder(out_dir: Path, campaign: Campaign) -> None:
     if (out_dir / PROOF_RECORD).exists():
         owner = _read_proof_record(out_dir).get("campaign")
         if owner != str(campaign.path):
-            raise InputError(out_dir, None, f"holds the proofs of another campaign ({owner})", "choose another --out folder")
+            raise InputError(
+                out_dir, None, f"holds the proofs of another campaign ({owner})", "choose another --out folder"
+            )
     elif (out_dir / INDEX).exists():
-        raise InputError(out_dir, None, f"already has an {INDEX} not written by leaflet proof", "choose another --out folder")
+        raise InputError(
+            out_dir, None, f"already has an {INDEX} not written by leaflet proof", "choose another --out folder"
+        )
     for folder in ("pages", "thumbnails", "changes"):
         (out_dir / folder).mkdir(exist_ok=True)
 
@@ -101,7 +115,9 @@ def changed_regions(before: Image.Image, after: Image.Image) -> tuple[tuple[int,
     connected group of grid cells; the whole page when the sizes differ."""
     if before.size != after.size:
         return ((0, 0, *after.size),)
-    difference = ImageChops.difference(before, after).convert("L").point(lambda value: 255 if value >= CHANGE_THRESHOLD else 0)
+    difference = (
+        ImageChops.difference(before, after).convert("L").point(lambda value: 255 if value >= CHANGE_THRESHOLD else 0)
+    )
     if difference.getbbox() is None:
         return ()
     columns, rows = -(-after.width // CHANGE_CELL_PX), -(-after.height // CHANGE_CELL_PX)
@@ -119,12 +135,14 @@ def changed_regions(before: Image.Image, after: Image.Image) -> tuple[tuple[int,
                     changed.remove(neighbour)
                     pending.append(neighbour)
         margin = CHANGE_MARGIN_PX
-        regions.append((
-            max(0, left * CHANGE_CELL_PX - margin),
-            max(0, top * CHANGE_CELL_PX - margin),
-            min(after.width, (right + 1) * CHANGE_CELL_PX + margin),
-            min(after.height, (bottom + 1) * CHANGE_CELL_PX + margin),
-        ))
+        regions.append(
+            (
+                max(0, left * CHANGE_CELL_PX - margin),
+                max(0, top * CHANGE_CELL_PX - margin),
+                min(after.width, (right + 1) * CHANGE_CELL_PX + margin),
+                min(after.height, (bottom + 1) * CHANGE_CELL_PX + margin),
+            )
+        )
     return tuple(sorted(regions, key=lambda box: (box[1], box[0])))
 
 
@@ -184,10 +202,16 @@ class _WardProofer:
                 return None
         return images
 
-    def _write_page(self, name: str, page_name: str, image: Image.Image, earlier: dict[str, Image.Image] | None) -> ProofPage:
-        image_path, thumbnail_path, difference_path = (self.out_dir / folder / name for folder in ("pages", "thumbnails", "changes"))
+    def _write_page(
+        self, name: str, page_name: str, image: Image.Image, earlier: dict[str, Image.Image] | None
+    ) -> ProofPage:
+        image_path, thumbnail_path, difference_path = (
+            self.out_dir / folder / name for folder in ("pages", "thumbnails", "changes")
+        )
         write_atomically(image_path, _png(image))
-        thumbnail = image.resize((THUMBNAIL_WIDTH_PX, round(image.height * THUMBNAIL_WIDTH_PX / image.width)), Image.Resampling.LANCZOS)
+        thumbnail = image.resize(
+            (THUMBNAIL_WIDTH_PX, round(image.height * THUMBNAIL_WIDTH_PX / image.width)), Image.Resampling.LANCZOS
+        )
         write_atomically(thumbnail_path, _png(thumbnail))
         proofed = ProofPage(page_name, image_path, thumbnail_path, thumbnail.size)
         before = earlier.get(page_name) if earlier is not None else None
@@ -231,7 +255,9 @@ def proof(
     approvals = read_approvals(campaign)
     proofed: list[ProofedWard] = []
     for index, result in enumerate(map_wards(proofer, wards, jobs)):
-        proofed.append(replace(result, approval=approvals.get(result.ward.code), unapproved_because=reasons.get(result.ward.code)))
+        proofed.append(
+            replace(result, approval=approvals.get(result.ward.code), unapproved_because=reasons.get(result.ward.code))
+        )
         if progress:
             progress(index + 1, len(wards))
     report = ProofReport(campaign, out_dir, out_dir / INDEX, tuple(proofed), Path(since) if since else None)
@@ -249,7 +275,10 @@ def _proof_record(report: ProofReport) -> bytes:
             "code": result.ward.code,
             "name": result.ward.name,
             "proof": relative(result.proof) if result.proof else None,
-            "pages": [{"name": page.name, "image": relative(page.image), "thumbnail": relative(page.thumbnail)} for page in result.pages],
+            "pages": [
+                {"name": page.name, "image": relative(page.image), "thumbnail": relative(page.thumbnail)}
+                for page in result.pages
+            ],
         }
         for result in report.wards
     ]

@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import unicodedata
-from html import escape
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
 from leaflet.model import Campaign, Finding, Ward
 from leaflet.runs.approvals import Approval
+
 
 @dataclass(frozen=True)
 class ProofPage:
@@ -63,8 +64,10 @@ h1 { font-size: 20px; margin: 0 0 6px; }
 .filters { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; }
 .filters input[type=search] { font: inherit; padding: 4px 8px; min-width: 260px; }
 .legend { color: #556; font-size: 12px; margin: 6px 0 0; }
-main { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 16px; padding: 16px 20px; }
-.card { background: #fff; border: 1px solid #ccd; border-radius: 6px; padding: 12px; content-visibility: auto; contain-intrinsic-size: 340px 560px; }
+main { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 16px;
+  padding: 16px 20px; }
+.card { background: #fff; border: 1px solid #ccd; border-radius: 6px; padding: 12px;
+  content-visibility: auto; contain-intrinsic-size: 340px 560px; }
 .card[hidden] { display: none; }
 .card h2 { font-size: 16px; margin: 0; overflow-wrap: anywhere; }
 .code { color: #556; font-family: ui-monospace, monospace; }
@@ -116,7 +119,10 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-_POLICY = f"default-src 'none'; img-src 'self' file:; style-src {_csp_hash(_STYLE)}; script-src {_csp_hash(_SCRIPT)}; base-uri 'none'; form-action 'none'"
+_POLICY = (
+    f"default-src 'none'; img-src 'self' file:; style-src {_csp_hash(_STYLE)}; script-src {_csp_hash(_SCRIPT)}; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 def _fold(text: str) -> str:
@@ -152,14 +158,15 @@ def review_page(report: ProofReport) -> bytes:
 <label><input type="checkbox" id="changed"> changed</label>
 <span id="count" aria-live="polite">{total} of {total} wards shown</span>
 </div>
-<p class="legend">Magenta guides: trim (solid line), bleed (long dashes), safe area (short dashes). Click a page to see it full size.</p>
+<p class="legend">Magenta guides: trim (solid line), bleed (long dashes), safe area (short dashes).
+Click a page to see it full size.</p>
 </header>
 <main>
 {cards}</main>
 <script>{_SCRIPT}</script>
 </body>
 </html>
-""".encode("utf-8")
+""".encode()
 
 
 def _link(path: Path, report: ProofReport) -> str:
@@ -169,18 +176,26 @@ def _link(path: Path, report: ProofReport) -> str:
 def _card(result: ProofedWard, report: ProofReport) -> str:
     ward = result.ward
     name = escape(ward.name)
-    searchable = escape(" ".join(dict.fromkeys((_fold(ward.name), _fold(ward.code), ward.name.lower(), ward.code.lower()))))
+    searchable = escape(
+        " ".join(dict.fromkeys((_fold(ward.name), _fold(ward.code), ward.name.lower(), ward.code.lower())))
+    )
     parts = [
-        f'<article class="card" data-search="{searchable}" data-findings="{int(bool(result.findings))}" data-changed="{int(result.changed)}">',
+        f'<article class="card" data-search="{searchable}" data-findings="{int(bool(result.findings))}" '
+        f'data-changed="{int(result.changed)}">',
         f'<h2>{name} <span class="code">{escape(ward.code)}</span></h2>',
     ]
     if result.pages:
         parts.append('<div class="pages">')
         for page in result.pages:
             width, height = page.thumbnail_size
-            difference = f' · <a class="changed" href="{_link(page.difference, report)}">what changed</a>' if page.difference else ""
+            difference = (
+                f' · <a class="changed" href="{_link(page.difference, report)}">what changed</a>'
+                if page.difference
+                else ""
+            )
             parts.append(
-                f'<figure><a href="{_link(page.image, report)}"><img src="{_link(page.thumbnail, report)}" loading="lazy" '
+                f'<figure><a href="{_link(page.image, report)}"><img src="{_link(page.thumbnail, report)}" '
+                'loading="lazy" '
                 f'width="{width}" height="{height}" alt="{escape(page.name)} of {name}"></a>'
                 f"<figcaption>{escape(page.name)}{difference}</figcaption></figure>"
             )
@@ -192,7 +207,11 @@ def _card(result: ProofedWard, report: ProofReport) -> str:
     parts.append(_findings(result))
     if result.proof:
         parts.append(f'<p><a href="{_link(result.proof, report)}">Proof PDF</a></p>')
-    fields = "".join(f"<dt>{escape(column)}</dt><dd>{escape(value)}</dd>" for column, value in ward.fields.items() if column not in ("code", "name"))
+    fields = "".join(
+        f"<dt>{escape(column)}</dt><dd>{escape(value)}</dd>"
+        for column, value in ward.fields.items()
+        if column not in ("code", "name")
+    )
     if fields:
         parts.append(f'<dl class="fields">{fields}</dl>')
     parts.append("</article>\n")
@@ -204,7 +223,9 @@ def _status(result: ProofedWard) -> list[str]:
     if result.pages_changed is not None:
         changed_pages = [page.name for page in result.pages if page.changed_regions]
         if changed_pages:
-            lines.append(f'<p class="status changed">Changed since the earlier proof: {escape(", ".join(changed_pages))}</p>')
+            lines.append(
+                f'<p class="status changed">Changed since the earlier proof: {escape(", ".join(changed_pages))}</p>'
+            )
         elif result.pages_changed:
             lines.append('<p class="status changed">New since the earlier proof</p>')
         else:
@@ -213,9 +234,15 @@ def _status(result: ProofedWard) -> list[str]:
     if approval is None:
         lines.append('<p class="status">Not approved yet</p>')
     elif result.unapproved_because is None:
-        lines.append(f'<p class="status approved">Approved by {escape(approval.approved_by)} at {escape(approval.approved_at)}</p>')
+        lines.append(
+            f'<p class="status approved">Approved by {escape(approval.approved_by)} at '
+            f"{escape(approval.approved_at)}</p>"
+        )
     else:
-        lines.append(f'<p class="status changed">Changed since approved by {escape(approval.approved_by)} at {escape(approval.approved_at)}: {escape(result.unapproved_because)}</p>')
+        lines.append(
+            f'<p class="status changed">Changed since approved by {escape(approval.approved_by)} at '
+            f"{escape(approval.approved_at)}: {escape(result.unapproved_because)}</p>"
+        )
     return lines
 
 
@@ -226,5 +253,7 @@ def _findings(result: ProofedWard) -> str:
     for finding in result.findings:
         place = " · ".join(escape(part) for part in (finding.page, finding.frame) if part)
         where = f" ({place})" if place else ""
-        items.append(f'<li class="{escape(finding.severity)}">{escape(finding.severity)}{where}: {escape(finding.message)}</li>')
+        items.append(
+            f'<li class="{escape(finding.severity)}">{escape(finding.severity)}{where}: {escape(finding.message)}</li>'
+        )
     return f'<ul class="findings">{"".join(items)}</ul>'

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import InputError
-from leaflet.model import Campaign, Imprint, Paragraph, frame_slots
+from leaflet.model import Campaign, Imprint, Layout, Paragraph, frame_slots
 from leaflet.read import markup
 from leaflet.read.formats import CAMPAIGN, FILE_SLOT, LANGUAGE, PHOTO, SLOT
 from leaflet.read.layouts import load_layout
@@ -39,9 +39,9 @@ def load_campaign(campaign: Path) -> Campaign:
     problems = r.problems
     top, errors = CAMPAIGN.read_each(r, data, "")
     problems.errors.extend(errors)
-    layout = problems.attempt(lambda: load_layout(r.relative_path(top["layout"], "layout"), r.project)) if "layout" in top else None
+    layout = problems.attempt(_load_layout, r, top["layout"]) if "layout" in top else None
     if "signup_url" in top:
-        problems.attempt(lambda: _check_placeholders(r, "signup_url", top["signup_url"]))
+        problems.attempt(_check_placeholders, r, "signup_url", top["signup_url"])
     images = _load_images(r, top.get("images") or {})
     slots, slot_files = _load_slots(r, top.get("slots") or {})
     problems.raise_any()  # the layout's and the campaign's problems, all of them
@@ -55,7 +55,9 @@ def load_campaign(campaign: Path) -> Campaign:
         layout=layout,
         wards_path=r.relative_path(top["wards"], "wards"),
         signup_url=top["signup_url"],
-        imprint=Imprint(imprint["printer"].strip(), imprint["promoter"].strip(), (imprint["on_behalf_of"] or "").strip() or None),
+        imprint=Imprint(
+            imprint["printer"].strip(), imprint["promoter"].strip(), (imprint["on_behalf_of"] or "").strip() or None
+        ),
         slots=slots,
         images=images,
         language=top["language"].strip().lower(),
@@ -72,7 +74,12 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
     replaces the title, words and photos it names; everything else is the campaign's."""
     path = campaign.root / f"campaign.{language}.yaml"
     if not is_file(path):
-        raise InputError(wards_path, f"line {line}", f"language '{language}' has no {path.name} in {campaign.root}", "add the translated words there, or clear the language cell")
+        raise InputError(
+            wards_path,
+            f"line {line}",
+            f"language '{language}' has no {path.name} in {campaign.root}",
+            "add the translated words there, or clear the language cell",
+        )
     data, lines = read_yaml_with_lines(path)
     r = YamlReader(path, lines, project_folder(campaign.root))
     problems = r.problems
@@ -81,10 +88,18 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
     slots, slot_files = _load_slots(r, top.get("slots") or {})
     for name in slots:
         if name not in campaign.slots:
-            problems.errors.append(r.error(f"slots.{name}", "no such slot in campaign.yaml", f"slots there: {', '.join(sorted(campaign.slots))}"))
+            problems.errors.append(
+                r.error(
+                    f"slots.{name}",
+                    "no such slot in campaign.yaml",
+                    f"slots there: {', '.join(sorted(campaign.slots))}",
+                )
+            )
     for slot in top.get("images") or {}:
         if slot not in campaign.images:
-            problems.errors.append(r.error(f"images.{slot}", "expected the path of a photo for an image slot of campaign.yaml"))
+            problems.errors.append(
+                r.error(f"images.{slot}", "expected the path of a photo for an image slot of campaign.yaml")
+            )
     images = _load_images(r, top.get("images") or {})
     problems.raise_any()
     return replace(
@@ -101,10 +116,18 @@ def _load_images(r: YamlReader, images: dict[str, Any]) -> dict[str, Path]:
     loaded = {}
     for slot, file in images.items():
         where = f"images.{slot}"
-        image = r.problems.attempt(lambda: r.relative_path(PHOTO.read(r, file, where), where))
+        image = r.problems.attempt(_load_photo, r, file, where)
         if image is not None:
             loaded[slot] = image
     return loaded
+
+
+def _load_layout(r: YamlReader, file: str) -> Layout:
+    return load_layout(r.relative_path(file, "layout"), r.project)
+
+
+def _load_photo(r: YamlReader, file: Any, where: str) -> Path:
+    return r.relative_path(PHOTO.read(r, file, where), where)
 
 
 def _load_slots(r: YamlReader, slots: dict[str, Any]) -> tuple[dict[str, tuple[Paragraph, ...]], list[Path]]:
@@ -112,7 +135,7 @@ def _load_slots(r: YamlReader, slots: dict[str, Any]) -> tuple[dict[str, tuple[P
     loaded: dict[str, tuple[Paragraph, ...]] = {}
     files: list[Path] = []
     for name, value in slots.items():
-        result = r.problems.attempt(lambda: _load_slot(r, name, value))
+        result = r.problems.attempt(_load_slot, r, name, value)
         if result is not None:
             loaded[name], file = result
             if file is not None:
@@ -139,7 +162,9 @@ def _load_slot(r: YamlReader, name: str, value: Any) -> tuple[tuple[Paragraph, .
 def _check_placeholders(r: YamlReader, where: str, text: str) -> None:
     bad = markup.malformed_placeholders(text)
     if bad:
-        raise r.error(where, f"'{bad[0]}' is not a placeholder", "write {ward.column} for a ward's value, or {{ and }} for braces")
+        raise r.error(
+            where, f"'{bad[0]}' is not a placeholder", "write {ward.column} for a ward's value, or {{ and }} for braces"
+        )
 
 
 def _check_references(r: YamlReader, campaign: Campaign) -> None:
@@ -148,7 +173,11 @@ def _check_references(r: YamlReader, campaign: Campaign) -> None:
             words, photos = frame_slots(frame, campaign.layout.flows)
             for slot in words:
                 if slot not in campaign.slots:
-                    raise r.error(f"slots.{slot}", f"missing: layout frame '{frame.name}' takes it", f"add '{slot}' under slots")
+                    raise r.error(
+                        f"slots.{slot}", f"missing: layout frame '{frame.name}' takes it", f"add '{slot}' under slots"
+                    )
             for slot in photos:
                 if slot not in campaign.images:
-                    raise r.error(f"images.{slot}", f"missing: layout frame '{frame.name}' takes it", f"add '{slot}' under images")
+                    raise r.error(
+                        f"images.{slot}", f"missing: layout frame '{frame.name}' takes it", f"add '{slot}' under images"
+                    )

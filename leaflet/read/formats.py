@@ -13,12 +13,12 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 from leaflet.errors import InputError, InputErrors
-from leaflet.model import FrameType, Thresholds
+from leaflet.model import Thresholds
 
 
 class Reader(Protocol):
@@ -159,7 +159,7 @@ class Numbers(Kind):
         if not isinstance(value, list) or len(value) != len(self.items) or not all(map(_is_number, value)):
             raise r.error(where, f"expected a list of {len(self.items)} numbers, got {value!r}")
         numbers = tuple(float(v) for v in value)
-        if any(item.out_of_bounds(number) for number, item in zip(numbers, self.items)):
+        if any(item.out_of_bounds(number) for number, item in zip(numbers, self.items, strict=True)):
             raise r.error(where, self.message)
         return numbers
 
@@ -167,7 +167,12 @@ class Numbers(Kind):
         count = len(self.items)
         if len(set(self.items)) == 1:
             return {"type": "array", "items": self.items[0].schema(), "minItems": count, "maxItems": count}
-        return {"type": "array", "prefixItems": [item.schema() for item in self.items], "items": False, "minItems": count}
+        return {
+            "type": "array",
+            "prefixItems": [item.schema() for item in self.items],
+            "items": False,
+            "minItems": count,
+        }
 
 
 @dataclass(frozen=True)
@@ -205,7 +210,13 @@ class Colour(Kind):
         raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {value!r}", CMYK_HINT)
 
     def schema(self) -> dict[str, Any]:
-        cmyk = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 100}, "minItems": 4, "maxItems": 4, "description": "C, M, Y, K in percent"}
+        cmyk = {
+            "type": "array",
+            "items": {"type": "number", "minimum": 0, "maximum": 100},
+            "minItems": 4,
+            "maxItems": 4,
+            "description": "C, M, Y, K in percent",
+        }
         if not self.names:
             return cmyk
         return {"oneOf": [{"type": "string", "description": "a swatch name (white and black are built in)"}, cmyk]}
@@ -357,7 +368,7 @@ class Tagged(Kind):
     """A mapping whose ``tag`` key says which section it is (a frame's ``type``)."""
 
     tag: str
-    sections: dict[str, Section]
+    sections: Mapping[str, Section]
     label: str
 
     def section(self, r: Reader, value: Any, where: str) -> tuple[str, Section]:
@@ -391,25 +402,40 @@ class Tagged(Kind):
 
 # ---------------------------------------------------------------- layouts
 
-MM = "millimetres"
 FONT_VARIANTS = {"regular": (False, False), "bold": (True, False), "italic": (False, True), "bold_italic": (True, True)}
 
-PAGE = Section((
-    Field("trim_mm", Numbers((Number(above=0), Number(above=0)), "trim width and height must be positive"), "the trimmed page's width and height in mm", (148.0, 210.0)),
-    Field("bleed_mm", Number(minimum=0), "how far artwork that bleeds runs past the trim, in mm", 3.0),
-    Field("safe_mm", Number(minimum=0), "text and codes keep this far inside the trim, in mm", 5.0),
-))
+PAGE = Section(
+    (
+        Field(
+            "trim_mm",
+            Numbers((Number(above=0), Number(above=0)), "trim width and height must be positive"),
+            "the trimmed page's width and height in mm",
+            (148.0, 210.0),
+        ),
+        Field("bleed_mm", Number(minimum=0), "how far artwork that bleeds runs past the trim, in mm", 3.0),
+        Field("safe_mm", Number(minimum=0), "text and codes keep this far inside the trim, in mm", 5.0),
+    )
+)
 
-FONT_FAMILY = Section(tuple(
-    Field(variant, Text(), f"the {variant.replace('_', ' ')} face's TrueType file, from the layout's folder", REQUIRED if variant == "regular" else None,
-          missing_hint="every family needs a regular face" if variant == "regular" else None)
-    for variant in FONT_VARIANTS
-))
+FONT_FAMILY = Section(
+    tuple(
+        Field(
+            variant,
+            Text(),
+            f"the {variant.replace('_', ' ')} face's TrueType file, from the layout's folder",
+            REQUIRED if variant == "regular" else None,
+            missing_hint="every family needs a regular face" if variant == "regular" else None,
+        )
+        for variant in FONT_VARIANTS
+    )
+)
 
-SPOT = Section((
-    Field("spot", Text(), "the spot ink's name, e.g. PANTONE 485 C"),
-    Field("cmyk", Colour(names=False), "the ink's look in process colours, for proofs and screens"),
-))
+SPOT = Section(
+    (
+        Field("spot", Text(), "the spot ink's name, e.g. PANTONE 485 C"),
+        Field("cmyk", Colour(names=False), "the ink's look in process colours, for proofs and screens"),
+    )
+)
 
 SWATCH = OneOf(
     (Colour(names=False), SPOT),
@@ -418,26 +444,35 @@ SWATCH = OneOf(
 )
 
 ALIGNMENTS = ("left", "center", "right", "justify")
-STYLE = Section((
-    Field("font", Text(), "a font family named under fonts"),
-    Field("size_pt", Number(minimum=1), "the type size in points"),
-    Field("leading_pt", Number(minimum=1), "baseline to baseline, in points (default: 1.2 x size_pt)", None),
-    Field("colour", Colour(), "a swatch name or [C, M, Y, K]", "black"),
-    Field("align", Text(ALIGNMENTS, "alignment"), "how lines sit in the frame (justify: both edges)", "left"),
-    Field("min_size_pt", Number(minimum=1), "copy-fitting may shrink the text down to this (default: it may not shrink)", None),
-    Field("bold", Flag(), "set in the family's bold face", False),
-    Field("italic", Flag(), "set in the family's italic face", False),
-    Field("uppercase", Flag(), "set in capitals", False),
-    Field("space_before_pt", Number(minimum=0), "room above each paragraph, in points", 0.0),
-    Field("space_after_pt", Number(minimum=0), "room below each paragraph, in points", 0.0),
-))
+STYLE = Section(
+    (
+        Field("font", Text(), "a font family named under fonts"),
+        Field("size_pt", Number(minimum=1), "the type size in points"),
+        Field("leading_pt", Number(minimum=1), "baseline to baseline, in points (default: 1.2 x size_pt)", None),
+        Field("colour", Colour(), "a swatch name or [C, M, Y, K]", "black"),
+        Field("align", Text(ALIGNMENTS, "alignment"), "how lines sit in the frame (justify: both edges)", "left"),
+        Field(
+            "min_size_pt",
+            Number(minimum=1),
+            "copy-fitting may shrink the text down to this (default: it may not shrink)",
+            None,
+        ),
+        Field("bold", Flag(), "set in the family's bold face", False),
+        Field("italic", Flag(), "set in the family's italic face", False),
+        Field("uppercase", Flag(), "set in capitals", False),
+        Field("space_before_pt", Number(minimum=0), "room above each paragraph, in points", 0.0),
+        Field("space_after_pt", Number(minimum=0), "room below each paragraph, in points", 0.0),
+    )
+)
 
-FLOW = Section((
-    Field("slot", Text(), "the campaign slot whose words flow through the chain"),
-    Field("body", Text(), "the style of plain paragraphs"),
-    Field("heading", Text(), "the style of headings (default: body)", None),
-    Field("bullet", Text(), "the style of bullet points (default: body)", None),
-))
+FLOW = Section(
+    (
+        Field("slot", Text(), "the campaign slot whose words flow through the chain"),
+        Field("body", Text(), "the style of plain paragraphs"),
+        Field("heading", Text(), "the style of headings (default: body)", None),
+        Field("bullet", Text(), "the style of bullet points (default: body)", None),
+    )
+)
 
 BOX = Numbers((Number(), Number(), Number(above=0), Number(above=0)), "width and height must be positive")
 FRAME_COMMON = (
@@ -445,42 +480,77 @@ FRAME_COMMON = (
     Field("box_mm", BOX, "x, y, width, height in mm from the trim's top-left corner; -3 starts in the bleed"),
 )
 
-FRAME_TYPES: dict[FrameType, Section] = {
-    "shape": Section((
-        *FRAME_COMMON,
-        Field("fill", Colour(), "the panel's colour", None),
-        Field("stroke", Colour(), "the outline's colour", None),
-        Field("stroke_pt", Number(minimum=0), "the outline's width in points", 0.0),
-    ), "a colour panel or rule; may run into the bleed"),
-    "text": Section((
-        *FRAME_COMMON,
-        Field("slot", Text(), "the campaign slot whose words it sets"),
-        Field("style", Text(), "a style named under styles"),
-        Field("valign", Text(("top", "middle", "bottom"), "vertical alignment"), "where the text sits in the frame", "top"),
-        Field("fill", Colour(), "a background colour behind the text", None),
-        Field("padding_mm", Number(minimum=0), "room between the frame's edge and its text, in mm", 0.0),
-    ), "one block of words: a headline, a caption, the ward banner"),
-    "flow": Section((
-        *FRAME_COMMON,
-        Field("flow", Text(), "the flow (under flows) this frame is a link of"),
-    ), "one link of a chain the long text flows through, front to back"),
-    "image": Section((
-        *FRAME_COMMON,
-        Field("slot", Text(), "the campaign image slot whose photo it shows"),
-        Field("fit", Text(("cover", "contain"), "fit"), "cover: fill the frame, cropping; contain: show it whole", "cover"),
-        Field("focal", Numbers((Number(minimum=0, maximum=1), Number(minimum=0, maximum=1)), "focal point is a fraction of width and height, each 0 to 1"),
-              "the point of the photo kept in view when cropping, as fractions of its width and height", (0.5, 0.5)),
-    ), "a photo, cropped to the frame, never distorted"),
-    "qr": Section((
-        *FRAME_COMMON,
-        Field("caption_slot", Text(), "a slot whose words go under the code", None),
-        Field("caption_style", Text(), "the caption's style (needed with caption_slot)", None),
-        Field("caption_gap_mm", Number(minimum=0), "room between the code and its caption, in mm", 2.0),
-    ), "the ward's sign-up QR code (vector, 4-module quiet zone) and a caption"),
-    "imprint": Section((
-        *FRAME_COMMON,
-        Field("style", Text(), "a style named under styles, 6 pt or more"),
-    ), "the legal imprint composed from the campaign's parts"),
+FRAME_TYPES: dict[str, Section] = {  # by FrameType
+    "shape": Section(
+        (
+            *FRAME_COMMON,
+            Field("fill", Colour(), "the panel's colour", None),
+            Field("stroke", Colour(), "the outline's colour", None),
+            Field("stroke_pt", Number(minimum=0), "the outline's width in points", 0.0),
+        ),
+        "a colour panel or rule; may run into the bleed",
+    ),
+    "text": Section(
+        (
+            *FRAME_COMMON,
+            Field("slot", Text(), "the campaign slot whose words it sets"),
+            Field("style", Text(), "a style named under styles"),
+            Field(
+                "valign",
+                Text(("top", "middle", "bottom"), "vertical alignment"),
+                "where the text sits in the frame",
+                "top",
+            ),
+            Field("fill", Colour(), "a background colour behind the text", None),
+            Field("padding_mm", Number(minimum=0), "room between the frame's edge and its text, in mm", 0.0),
+        ),
+        "one block of words: a headline, a caption, the ward banner",
+    ),
+    "flow": Section(
+        (
+            *FRAME_COMMON,
+            Field("flow", Text(), "the flow (under flows) this frame is a link of"),
+        ),
+        "one link of a chain the long text flows through, front to back",
+    ),
+    "image": Section(
+        (
+            *FRAME_COMMON,
+            Field("slot", Text(), "the campaign image slot whose photo it shows"),
+            Field(
+                "fit",
+                Text(("cover", "contain"), "fit"),
+                "cover: fill the frame, cropping; contain: show it whole",
+                "cover",
+            ),
+            Field(
+                "focal",
+                Numbers(
+                    (Number(minimum=0, maximum=1), Number(minimum=0, maximum=1)),
+                    "focal point is a fraction of width and height, each 0 to 1",
+                ),
+                "the point of the photo kept in view when cropping, as fractions of its width and height",
+                (0.5, 0.5),
+            ),
+        ),
+        "a photo, cropped to the frame, never distorted",
+    ),
+    "qr": Section(
+        (
+            *FRAME_COMMON,
+            Field("caption_slot", Text(), "a slot whose words go under the code", None),
+            Field("caption_style", Text(), "the caption's style (needed with caption_slot)", None),
+            Field("caption_gap_mm", Number(minimum=0), "room between the code and its caption, in mm", 2.0),
+        ),
+        "the ward's sign-up QR code (vector, 4-module quiet zone) and a caption",
+    ),
+    "imprint": Section(
+        (
+            *FRAME_COMMON,
+            Field("style", Text(), "a style named under styles, 6 pt or more"),
+        ),
+        "the legal imprint composed from the campaign's parts",
+    ),
 }
 FRAME = Tagged("type", FRAME_TYPES, "frame type")
 FRAMES = ListOf(FRAME, "expected a list of frames")
@@ -495,22 +565,34 @@ _THRESHOLD_HELP = {
     "min_qr_size_mm": "a QR code narrower than this is an error",
     "min_quiet_modules": "a quiet zone narrower than this many modules is an error",
 }
-PREFLIGHT = Section(tuple(
-    Field(threshold.name, Whole(minimum=0) if threshold.type in (int, "int") else Number(minimum=0), _THRESHOLD_HELP[threshold.name], threshold.default)
-    for threshold in fields(Thresholds)
-), "limits of the preflight rules (leaflet check)")
+PREFLIGHT = Section(
+    tuple(
+        Field(
+            threshold.name,
+            Whole(minimum=0) if threshold.type in (int, "int") else Number(minimum=0),
+            _THRESHOLD_HELP[threshold.name],
+            threshold.default,
+        )
+        for threshold in fields(Thresholds)
+    ),
+    "limits of the preflight rules (leaflet check)",
+)
 
-LAYOUT = Section((
-    Field("name", Text(), "the layout's name (default: the file's name)", None),
-    Field("page", PAGE, "page geometry"),
-    Field("fonts", MapOf(FONT_FAMILY), "font families by name, each its faces' files"),
-    Field("fallback_fonts", ListOf(Text()), "families that draw the characters a style's family lacks, in order", ()),
-    Field("swatches", MapOf(SWATCH), "named colours: [C, M, Y, K] percentages, or a spot ink", None),
-    Field("styles", MapOf(STYLE), "named text styles that frames refer to"),
-    Field("flows", MapOf(FLOW), "chains of frames a long text flows through", None),
-    Field("pages", MapOf(FRAMES), "each page's frames, in drawing order"),
-    Field("preflight", PREFLIGHT, "limits of the preflight rules", None),
-))
+LAYOUT = Section(
+    (
+        Field("name", Text(), "the layout's name (default: the file's name)", None),
+        Field("page", PAGE, "page geometry"),
+        Field("fonts", MapOf(FONT_FAMILY), "font families by name, each its faces' files"),
+        Field(
+            "fallback_fonts", ListOf(Text()), "families that draw the characters a style's family lacks, in order", ()
+        ),
+        Field("swatches", MapOf(SWATCH), "named colours: [C, M, Y, K] percentages, or a spot ink", None),
+        Field("styles", MapOf(STYLE), "named text styles that frames refer to"),
+        Field("flows", MapOf(FLOW), "chains of frames a long text flows through", None),
+        Field("pages", MapOf(FRAMES), "each page's frames, in drawing order"),
+        Field("preflight", PREFLIGHT, "limits of the preflight rules", None),
+    )
+)
 
 # ---------------------------------------------------------------- campaigns and their languages
 
@@ -522,34 +604,58 @@ SLOT = OneOf(
 )
 PHOTO = FilePath("an image file")
 IMPRINT_PART = "missing: printed election material must say who printed and who promoted it"
-IMPRINT = Section((
-    *(
-        Field(part, Text(pattern=r"\S", message=IMPRINT_PART, hint=f"give the {part}'s name and address"), f"the {part}'s name and address",
-              missing=IMPRINT_PART, missing_hint=f"give the {part}'s name and address")
-        for part in ("printer", "promoter")
-    ),
-    Field("on_behalf_of", Text(), "for whom, when not the promoter: name and address", None),
-))
-PRINT_ORDER = Section((
-    Field("overs_percent", Number(minimum=0), "extra copies on top of the households, in percent", 5.0),
-    Field("pack_size", Whole(minimum=1), "the printer's pack: quantities are rounded up to whole packs", 50),
-))
+IMPRINT = Section(
+    (
+        *(
+            Field(
+                part,
+                Text(pattern=r"\S", message=IMPRINT_PART, hint=f"give the {part}'s name and address"),
+                f"the {part}'s name and address",
+                missing=IMPRINT_PART,
+                missing_hint=f"give the {part}'s name and address",
+            )
+            for part in ("printer", "promoter")
+        ),
+        Field("on_behalf_of", Text(), "for whom, when not the promoter: name and address", None),
+    )
+)
+PRINT_ORDER = Section(
+    (
+        Field("overs_percent", Number(minimum=0), "extra copies on top of the households, in percent", 5.0),
+        Field("pack_size", Whole(minimum=1), "the printer's pack: quantities are rounded up to whole packs", 50),
+    )
+)
 
-CAMPAIGN = Section((
-    Field("title", Text(), "the campaign's title, in every print file's metadata"),
-    Field("layout", Text(), "the layout file, from the campaign's folder"),
-    Field("wards", Text(), "the wards spreadsheet, from the campaign's folder", "wards.csv"),
-    Field("signup_url", Text(pattern=r"^https?://", message="expected an http(s) address, got {value!r}"), "the sign-up address the QR code holds; {ward.code} and other ward fields are filled in"),
-    Field("imprint", IMPRINT, "the legal imprint: who printed and who promoted the leaflet",
-          missing="missing: printed election material must carry an imprint", missing_hint="add imprint: with printer and promoter (names and addresses)"),
-    Field("images", MapOf(PHOTO), "photos by image slot, from the campaign's folder", None),
-    Field("slots", MapOf(SLOT), "the words by slot: text (inline **bold** and *italic*) or {file: words.md}"),
-    Field("print_order", PRINT_ORDER, "for manifest.csv: what to order from the printer", None),
-    Field("language", Text(), "the language of this file's words; wards in others use campaign.<language>.yaml", "en"),
-))
+CAMPAIGN = Section(
+    (
+        Field("title", Text(), "the campaign's title, in every print file's metadata"),
+        Field("layout", Text(), "the layout file, from the campaign's folder"),
+        Field("wards", Text(), "the wards spreadsheet, from the campaign's folder", "wards.csv"),
+        Field(
+            "signup_url",
+            Text(pattern=r"^https?://", message="expected an http(s) address, got {value!r}"),
+            "the sign-up address the QR code holds; {ward.code} and other ward fields are filled in",
+        ),
+        Field(
+            "imprint",
+            IMPRINT,
+            "the legal imprint: who printed and who promoted the leaflet",
+            missing="missing: printed election material must carry an imprint",
+            missing_hint="add imprint: with printer and promoter (names and addresses)",
+        ),
+        Field("images", MapOf(PHOTO), "photos by image slot, from the campaign's folder", None),
+        Field("slots", MapOf(SLOT), "the words by slot: text (inline **bold** and *italic*) or {file: words.md}"),
+        Field("print_order", PRINT_ORDER, "for manifest.csv: what to order from the printer", None),
+        Field(
+            "language", Text(), "the language of this file's words; wards in others use campaign.<language>.yaml", "en"
+        ),
+    )
+)
 
-LANGUAGE = Section((
-    Field("title", Text(), "the title in this language (default: campaign.yaml's)", None),
-    Field("slots", MapOf(SLOT), "words that replace campaign.yaml's, slot by slot", None),
-    Field("images", MapOf(PHOTO), "photos that replace campaign.yaml's, slot by slot", None),
-))
+LANGUAGE = Section(
+    (
+        Field("title", Text(), "the title in this language (default: campaign.yaml's)", None),
+        Field("slots", MapOf(SLOT), "words that replace campaign.yaml's, slot by slot", None),
+        Field("images", MapOf(PHOTO), "photos that replace campaign.yaml's, slot by slot", None),
+    )
+)

@@ -54,29 +54,32 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
 
     fonts: dict[str, FontFace] = {}
     for family, files in (top.get("fonts") or {}).items():
-        problems.attempt(lambda: _load_family(r, family, files, fonts), family)
+        problems.attempt(_load_family, r, family, files, fonts, name=family)
     families = {face.family for face in fonts.values()}
-    fallback_fonts = tuple(problems.attempt(lambda: _load_fallbacks(r, top.get("fallback_fonts") or (), families)) or ())
+    fallback_fonts = tuple(problems.attempt(_load_fallbacks, r, top.get("fallback_fonts") or (), families) or ())
     swatches = dict(BUILT_IN_SWATCHES)
     for name, value in (top.get("swatches") or {}).items():
-        swatch = problems.attempt(lambda: _load_swatch(r, f"swatches.{name}", value), name)
+        swatch = problems.attempt(_load_swatch, r, f"swatches.{name}", value, name=name)
         if swatch is not None:
             swatches[name] = swatch
     styles: dict[str, TextStyle] = {}
     for name, spec in (top.get("styles") or {}).items():
-        style = problems.attempt(lambda: _load_style(r, name, spec, swatches, families), name)
+        style = problems.attempt(_load_style, r, name, spec, swatches, families, name=name)
         if style is not None:
             styles[name] = style
     flows: dict[str, Flow] = {}
     for name, spec in (top.get("flows") or {}).items():
-        flow = problems.attempt(lambda: _load_flow(r, name, spec, styles), name)
+        flow = problems.attempt(_load_flow, r, name, spec, styles, name=name)
         if flow is not None:
             flows[name] = flow
     pages = []
     for name, frames in (top.get("pages") or {}).items():
         where = f"pages.{name}"
-        if problems.attempt(lambda: FRAMES.read(r, frames, where)) is not None:
-            loaded = (problems.attempt(lambda: _load_frame(r, f"{where}[{i}]", spec, swatches, styles, flows)) for i, spec in enumerate(frames))
+        if problems.attempt(FRAMES.read, r, frames, where) is not None:
+            loaded = (
+                problems.attempt(_load_frame, r, f"{where}[{i}]", spec, swatches, styles, flows)
+                for i, spec in enumerate(frames)
+            )
             pages.append(PageSpec(name, tuple(frame for frame in loaded if frame is not None)))
     preflight = Thresholds(**(top.get("preflight") or PREFLIGHT.read(r, {}, "preflight")))
     problems.raise_any()  # all the file's problems so far, one line each
@@ -113,21 +116,38 @@ def _check_frame_names(r: YamlReader, pages: list[PageSpec]) -> None:
             names[frame.name] = where
 
 
-def _check_imprint_frame(r: YamlReader, pages: list[PageSpec], styles: dict[str, TextStyle], trim: tuple[float, ...], safe: float) -> None:
+def _check_imprint_frame(
+    r: YamlReader, pages: list[PageSpec], styles: dict[str, TextStyle], trim: tuple[float, ...], safe: float
+) -> None:
     """Printed election material must carry an imprint: legible, on the first or last page, safe."""
-    found = [(index, page, frame) for index, page in enumerate(pages) for frame in page.frames if isinstance(frame, ImprintFrame)]
+    found = [
+        (index, page, frame)
+        for index, page in enumerate(pages)
+        for frame in page.frames
+        if isinstance(frame, ImprintFrame)
+    ]
     if not found:
-        raise r.error("pages", "no imprint frame", "election material must carry the imprint: add a frame with 'type: imprint' on the first or last page")
+        raise r.error(
+            "pages",
+            "no imprint frame",
+            "election material must carry the imprint: add a frame with 'type: imprint' on the first or last page",
+        )
     for index, page, frame in found:
         where = f"pages.{page.name}[{page.frames.index(frame)}]"
         if index not in (0, len(pages) - 1):
             raise r.error(where, f"the imprint is on page '{page.name}'", "put it on the first or last page")
         style = styles[frame.style]
         if style.smallest_size_pt < MIN_IMPRINT_PT:
-            raise r.error(f"styles.{style.name}", f"the imprint's style may go down to {style.smallest_size_pt} pt", f"keep imprint text at {MIN_IMPRINT_PT:g} pt or more (size_pt and min_size_pt)")
+            raise r.error(
+                f"styles.{style.name}",
+                f"the imprint's style may go down to {style.smallest_size_pt} pt",
+                f"keep imprint text at {MIN_IMPRINT_PT:g} pt or more (size_pt and min_size_pt)",
+            )
         box = frame.box
         if box.x < safe or box.y < safe or box.x + box.width > trim[0] - safe or box.y + box.height > trim[1] - safe:
-            raise r.error(f"{where}.box_mm", "the imprint reaches outside the safe area", f"keep it {safe:g} mm inside the trim")
+            raise r.error(
+                f"{where}.box_mm", "the imprint reaches outside the safe area", f"keep it {safe:g} mm inside the trim"
+            )
 
 
 def _load_fallbacks(r: YamlReader, fallbacks: Any, families: set[str]) -> list[str]:
@@ -135,7 +155,11 @@ def _load_fallbacks(r: YamlReader, fallbacks: Any, families: set[str]) -> list[s
         if not isinstance(family, str):
             raise r.error(f"fallback_fonts[{index}]", f"expected the name of a font family, got {family!r}")
         if family not in families:
-            raise r.error(f"fallback_fonts[{index}]", f"unknown font family {family!r}", f"families in fonts: {', '.join(sorted(families))}")
+            raise r.error(
+                f"fallback_fonts[{index}]",
+                f"unknown font family {family!r}",
+                f"families in fonts: {', '.join(sorted(families))}",
+            )
     return list(fallbacks)
 
 
@@ -158,13 +182,15 @@ def _load_swatch(r: YamlReader, where: str, value: Any) -> Cmyk:
             raise r.error(f"{where}.spot", f"'{ink}' cannot name a spot ink", "use the ink's name, e.g. PANTONE 485 C")
         c, m, y, k = (v / 100 for v in swatch["cmyk"])
         return Cmyk(c, m, y, k, ink)
-    return Cmyk(*(v / 100 for v in swatch))
+    c, m, y, k = (v / 100 for v in swatch)
+    return Cmyk(c, m, y, k)
 
 
 def _colour(r: YamlReader, value: str | tuple[float, ...], where: str, swatches: dict[str, Cmyk]) -> Cmyk:
     """A colour as ``formats.Colour`` reads it -> the swatch it names, or its CMYK."""
     if not isinstance(value, str):
-        return Cmyk(*(v / 100 for v in value))
+        c, m, y, k = (v / 100 for v in value)
+        return Cmyk(c, m, y, k)
     if value in r.problems.failed or "swatches" in r.problems.failed_sections:
         raise AlreadyReported(value)
     if value not in swatches:
@@ -179,7 +205,9 @@ def _load_style(r: YamlReader, name: str, data: Any, swatches: dict[str, Cmyk], 
     if family in r.problems.failed or "fonts" in r.problems.failed_sections:
         raise AlreadyReported(family)
     if family not in families:
-        raise r.error(f"{where}.font", f"unknown font family '{family}'", f"families in fonts: {', '.join(sorted(families))}")
+        raise r.error(
+            f"{where}.font", f"unknown font family '{family}'", f"families in fonts: {', '.join(sorted(families))}"
+        )
     size, min_size = spec["size_pt"], spec["min_size_pt"]
     if min_size is not None and min_size > size:
         raise r.error(f"{where}.min_size_pt", f"{min_size} is larger than size_pt {size}")
@@ -215,14 +243,26 @@ def _check_style(r: YamlReader, style: str, where: str, styles: dict[str, TextSt
         raise r.error(where, f"unknown style '{style}'", f"styles defined: {', '.join(sorted(styles))}")
 
 
-def _load_frame(r: YamlReader, where: str, data: Any, swatches: dict[str, Cmyk], styles: dict[str, TextStyle], flows: dict[str, Flow]) -> Frame:
+def _load_frame(
+    r: YamlReader,
+    where: str,
+    data: Any,
+    swatches: dict[str, Cmyk],
+    styles: dict[str, TextStyle],
+    flows: dict[str, Flow],
+) -> Frame:
     spec = FRAME.read(r, data, where)
     name = spec["name"]
     x, y, width, height = spec["box_mm"]
     box = BoxMm(x, y, width, height)
     left, top, right, bottom = r.bleed_box_mm
     if x < left - 1e-6 or y < top - 1e-6 or x + width > right + 1e-6 or y + height > bottom + 1e-6:
-        raise r.error(f"{where}.box_mm", f"[{x:g}, {y:g}, {width:g}, {height:g}] reaches past the bleed ({left:g} to {right:g} across, {top:g} to {bottom:g} down)", "keep frames on the page: the bleed is the furthest a frame may go")
+        raise r.error(
+            f"{where}.box_mm",
+            f"[{x:g}, {y:g}, {width:g}, {height:g}] reaches past the bleed ({left:g} to {right:g} across, {top:g} to "
+            f"{bottom:g} down)",
+            "keep frames on the page: the bleed is the furthest a frame may go",
+        )
 
     def colour(key: str) -> Cmyk | None:
         return _colour(r, spec[key], f"{where}.{key}", swatches) if spec[key] is not None else None
@@ -236,13 +276,17 @@ def _load_frame(r: YamlReader, where: str, data: Any, swatches: dict[str, Cmyk],
         case "shape":
             return ShapeFrame(name, box, colour("fill"), colour("stroke"), spec["stroke_pt"])
         case "text":
-            return TextFrame(name, box, spec["slot"], style("style"), spec["valign"], colour("fill"), spec["padding_mm"])
+            return TextFrame(
+                name, box, spec["slot"], style("style"), spec["valign"], colour("fill"), spec["padding_mm"]
+            )
         case "flow":
             flow = spec["flow"]
             if flow in r.problems.failed or "flows" in r.problems.failed_sections:
                 raise AlreadyReported(flow)
             if flow not in flows:
-                raise r.error(f"{where}.flow", f"unknown flow '{flow}'", f"flows defined: {', '.join(sorted(flows)) or 'none'}")
+                raise r.error(
+                    f"{where}.flow", f"unknown flow '{flow}'", f"flows defined: {', '.join(sorted(flows)) or 'none'}"
+                )
             return FlowFrame(name, box, flow)
         case "image":
             return ImageFrame(name, box, spec["slot"], spec["fit"], spec["focal"])

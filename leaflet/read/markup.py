@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from leaflet.model import Paragraph, Run
+from leaflet.model import Paragraph, ParagraphKind, Run
 
 _SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")  # runs of white space, but not no-break spaces
 _INLINE_MARKER = re.compile(r"\\[\\*]|\*\*|\*")
@@ -20,7 +20,7 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{ward\.([A-Za-z0-9_ -]+)\}|\{[^{}]*\}")
 def parse_markdown(text: str) -> tuple[Paragraph, ...]:
     paragraphs: list[Paragraph] = []
     lines: list[str] = []
-    kind = "body"
+    kind: ParagraphKind = "body"
 
     def finish() -> None:
         nonlocal lines, kind
@@ -58,7 +58,7 @@ def parse_inline(text: str) -> tuple[Run, ...]:
     runs: list[Run] = []
     bold = italic = False
     buffer = tokens[0]
-    for marker, token in zip(markers, tokens[1:]):
+    for marker, token in zip(markers, tokens[1:], strict=True):
         if marker.startswith("\\"):
             buffer += marker[1] + token
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from leaflet.errors import InputError
@@ -42,10 +43,12 @@ def decode_spreadsheet_text(raw: bytes, path: Path) -> str:
             raise UnicodeDecodeError("utf-8", raw, utf8_error.start, utf8_error.end, "damaged")
         return raw.decode("cp1252")
     except UnicodeDecodeError:
-        raise InputError(path, f"line {line}", "neither UTF-8 nor Windows-1252 text", "export the spreadsheet as 'CSV UTF-8'") from None
+        raise InputError(
+            path, f"line {line}", "neither UTF-8 nor Windows-1252 text", "export the spreadsheet as 'CSV UTF-8'"
+        ) from None
 
 
-def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward]:
+def load_wards(path: Path, required_fields: AbstractSet[str] = frozenset()) -> list[Ward]:
     """Read a wards spreadsheet export.  ``required_fields`` are the columns content refers to."""
     path = Path(path)
     try:
@@ -61,13 +64,17 @@ def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError(path, None, "the wards file is empty", "the first row names the columns: code,name,...") from None
+        raise InputError(
+            path, None, "the wards file is empty", "the first row names the columns: code,name,..."
+        ) from None
     except csv.Error as error:
         raise InputError(path, "line 1", f"malformed CSV ({error})") from None
     columns = [column.strip().lower() for column in header]
     for required in ("code", "name"):
         if required not in columns:
-            raise InputError(path, "line 1", f"no '{required}' column", "the first row must name the columns code and name")
+            raise InputError(
+                path, "line 1", f"no '{required}' column", "the first row must name the columns code and name"
+            )
     seen_columns: set[str] = set()
     for column in columns:
         if column and column in seen_columns:
@@ -75,7 +82,12 @@ def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward
         seen_columns.add(column)
     for field in sorted(required_fields):
         if field not in columns:
-            raise InputError(path, "line 1", f"no '{field}' column, but the campaign's words use {{ward.{field}}}", "add the column or remove the placeholder")
+            raise InputError(
+                path,
+                "line 1",
+                f"no '{field}' column, but the campaign's words use {{ward.{field}}}",
+                "add the column or remove the placeholder",
+            )
     wards: list[Ward] = []
     codes: dict[str, int] = {}
     try:
@@ -87,18 +99,35 @@ def load_wards(path: Path, required_fields: set[str] = frozenset()) -> list[Ward
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(columns):
-                raise InputError(path, f"line {line}", f"{len(row)} cells but {len(columns)} columns", "check for a stray comma or quote")
+                raise InputError(
+                    path,
+                    f"line {line}",
+                    f"{len(row)} cells but {len(columns)} columns",
+                    "check for a stray comma or quote",
+                )
             fields = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(columns) if column}
             for column, value in fields.items():
                 hidden = _HIDDEN_CHARACTERS.search(value)
                 if hidden:
-                    raise InputError(path, f"line {line}", f"column '{column}' holds an invisible control character U+{ord(hidden.group()):04X}", "retype the cell: such characters reorder or hide text on the leaflet")
+                    raise InputError(
+                        path,
+                        f"line {line}",
+                        f"column '{column}' holds an invisible control character U+{ord(hidden.group()):04X}",
+                        "retype the cell: such characters reorder or hide text on the leaflet",
+                    )
             for required in ("code", "name"):
                 if not fields[required]:
-                    raise InputError(path, f"line {line}", f"the ward has no {required}", f"fill in the {required} column")
+                    raise InputError(
+                        path, f"line {line}", f"the ward has no {required}", f"fill in the {required} column"
+                    )
             code = fields["code"]
             if code in codes:
-                raise InputError(path, f"line {line}", f"ward code '{code}' already used on line {codes[code]}", "ward codes must be unique")
+                raise InputError(
+                    path,
+                    f"line {line}",
+                    f"ward code '{code}' already used on line {codes[code]}",
+                    "ward codes must be unique",
+                )
             codes[code] = line
             wards.append(Ward(code=code, name=fields["name"], fields=fields, line=line))
     except csv.Error as error:

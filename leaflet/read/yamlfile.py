@@ -6,13 +6,15 @@ Loaded safely: no tags that run code, a bound on aliases, duplicate keys refused
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from leaflet.errors import InputError, InputErrors
 
+T = TypeVar("T")
 MAX_YAML_ALIASES = 20  # enough for sharing a style; too few for a "billion laughs" expansion
 
 
@@ -29,7 +31,12 @@ def read_yaml_with_lines(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     try:
         aliases = sum(1 for event in yaml.parse(text, Loader=yaml.SafeLoader) if isinstance(event, yaml.AliasEvent))
         if aliases > MAX_YAML_ALIASES:
-            raise InputError(path, None, f"{aliases} YAML aliases (*name), more than {MAX_YAML_ALIASES}", "write the values out instead")
+            raise InputError(
+                path,
+                None,
+                f"{aliases} YAML aliases (*name), more than {MAX_YAML_ALIASES}",
+                "write the values out instead",
+            )
         lines: dict[str, int] = {}
         _key_lines(yaml.compose(text, Loader=yaml.SafeLoader), "", lines, path)
         data = yaml.safe_load(text)
@@ -52,7 +59,12 @@ def _key_lines(node, where: str, lines: dict[str, int], path: Path) -> None:
             key = str(key_node.value)
             place = f"{where}.{key}" if where else key
             if key in seen:
-                raise InputError(path, f"line {key_node.start_mark.line + 1}: {place}", "this key appears twice here", "keep one of them")
+                raise InputError(
+                    path,
+                    f"line {key_node.start_mark.line + 1}: {place}",
+                    "this key appears twice here",
+                    "keep one of them",
+                )
             seen.add(key)
             lines[place] = key_node.start_mark.line + 1
             _key_lines(value_node, place, lines, path)
@@ -75,9 +87,11 @@ class Problems:
         self.failed: set[str] = set()  # names of swatches, styles and flows that were refused
         self.failed_sections: set[str] = set()  # top-level sections that were refused or left out
 
-    def attempt(self, load, name: str | None = None):
+    def attempt(self, load: Callable[..., T], *args: Any, name: str | None = None) -> T | None:
+        """``load(*args)``, or None with its problems kept when it fails; a failed ``name`` is
+        remembered, so that what refers to it is not reported again."""
         try:
-            return load()
+            return load(*args)
         except AlreadyReported:
             pass  # what this depends on was refused: it fails too, unreported
         except InputErrors as error:
@@ -116,5 +130,9 @@ class YamlReader:
     def relative_path(self, value: str, where: str) -> Path:
         path = (self.path.parent / value).resolve()
         if self.project is not None and not path.is_relative_to(self.project):
-            raise self.error(where, f"'{value}' leads out of the project folder {self.project}", "keep layouts, words and photos inside it")
+            raise self.error(
+                where,
+                f"'{value}' leads out of the project folder {self.project}",
+                "keep layouts, words and photos inside it",
+            )
         return path

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 from functools import lru_cache
+from typing import Any
 
 import pypdfium2
 import zxingcpp
@@ -34,11 +35,23 @@ def qr_decode_findings(data: bytes, leaflet: LaidOutLeaflet, trim_width_pt: floa
                     pad = 6.0
                     left, bottom = margin + item.x_pt - pad, margin + item.y_pt - pad
                     right, top = left + item.size_pt + 2 * pad, bottom + item.size_pt + 2 * pad
-                    image = pdf_page.render(scale=QR_RENDER_DPI / 72, crop=(left, bottom, width - right, height - top), grayscale=True).to_pil()
+                    image = pdf_page.render(
+                        scale=QR_RENDER_DPI / 72, crop=(left, bottom, width - right, height - top), grayscale=True
+                    ).to_pil()
                     decoded = [result.text for result in zxingcpp.read_barcodes(image)]
                     if decoded != [item.url]:
                         found = decoded[0] if decoded else "nothing"
-                        findings.append(Finding("error", "qr-decode", f"the QR code decodes to {found!r}, not {item.url!r}: check its frame, colours and what overlaps it", leaflet.ward.code, page.name, frame.name))
+                        findings.append(
+                            Finding(
+                                "error",
+                                "qr-decode",
+                                f"the QR code decodes to {found!r}, not {item.url!r}: check its frame, colours and "
+                                "what overlaps it",
+                                leaflet.ward.code,
+                                page.name,
+                                frame.name,
+                            )
+                        )
     finally:
         document.close()
     return findings
@@ -54,27 +67,36 @@ def print_file_findings(data: bytes, ward: str | None = None) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[int] = set()
     for number, page in enumerate(reader.pages, start=1):
-        page_name = f"page {number}"
-        streams = [page.get_contents().get_data()] if page.get_contents() is not None else []
-        pending = [page["/Resources"]]
+
+        def add(rule: str, message: str, page_name: str = f"page {number}") -> None:
+            findings.append(Finding("error", rule, message, ward, page=page_name))
+
+        contents = page.get_contents()
+        streams = [contents.get_data()] if contents is not None else []
+        pending: list[Any] = [page["/Resources"]]
         while pending:
             resources = pending.pop().get_object()
             for space in resources.get("/ColorSpace", {}).values():
                 space = space.get_object()
                 family = space[0] if isinstance(space, list) else space
                 alternate = space[2] if isinstance(space, list) and family == "/Separation" else None
-                if family in _BAD_SPACES or alternate in _BAD_SPACES or (family == "/ICCBased" and space[1].get_object().get("/N") == 3):
-                    findings.append(Finding("error", "rgb-colour", f"colour space {family} is not CMYK: use CMYK swatches", ward, page=page_name))
+                if family in _BAD_SPACES or alternate in _BAD_SPACES or _is_rgb_icc(family, space):
+                    add("rgb-colour", f"colour space {family} is not CMYK: use CMYK swatches")
             for font in resources.get("/Font", {}).values():
                 font = font.get_object()
-                if not _first_sight(font, seen):
-                    continue
-                if not _font_embedded(font):
-                    findings.append(Finding("error", "font-embedding", f"font {font.get('/BaseFont')} is not embedded: use a font file the layout names", ward, page=page_name))
+                if _first_sight(font, seen) and not _font_embedded(font):
+                    add(
+                        "font-embedding",
+                        f"font {font.get('/BaseFont')} is not embedded: use a font file the layout names",
+                    )
             for state in resources.get("/ExtGState", {}).values():
                 state = state.get_object()
-                if state.get("/SMask", "/None") != "/None" or float(state.get("/CA", 1)) < 1 or float(state.get("/ca", 1)) < 1:
-                    findings.append(Finding("error", "transparency", "transparency is not allowed in PDF/X-1a: flatten it", ward, page=page_name))
+                if (
+                    state.get("/SMask", "/None") != "/None"
+                    or float(state.get("/CA", 1)) < 1
+                    or float(state.get("/ca", 1)) < 1
+                ):
+                    add("transparency", "transparency is not allowed in PDF/X-1a: flatten it")
             for xobject in resources.get("/XObject", {}).values():
                 xobject = xobject.get_object()
                 if not _first_sight(xobject, seen):
@@ -83,22 +105,24 @@ def print_file_findings(data: bytes, ward: str | None = None) -> list[Finding]:
                     space = xobject.get("/ColorSpace")
                     space = space.get_object() if space is not None else None
                     family = space[0] if isinstance(space, list) else space
-                    if family in _BAD_SPACES or (family == "/ICCBased" and space[1].get_object().get("/N") == 3):
-                        findings.append(Finding("error", "rgb-colour", "a photo is stored in RGB: leaflet converts photos to CMYK", ward, page=page_name))
+                    if family in _BAD_SPACES or _is_rgb_icc(family, space):
+                        add("rgb-colour", "a photo is stored in RGB: leaflet converts photos to CMYK")
                     if "/SMask" in xobject or "/Mask" in xobject:
-                        findings.append(Finding("error", "transparency", "a photo has a transparency mask: flatten it", ward, page=page_name))
+                        add("transparency", "a photo has a transparency mask: flatten it")
                 elif xobject["/Subtype"] == "/Form":
                     streams.append(xobject.get_data())
                     if "/Resources" in xobject:
                         pending.append(xobject["/Resources"])
                     if xobject.get("/Group", {}).get("/S") == "/Transparency":
-                        findings.append(Finding("error", "transparency", "a transparency group: flatten it", ward, page=page_name))
+                        add("transparency", "a transparency group: flatten it")
         for stream in streams:
-            for operator in _stream_colour_operators(stream):
-                if operator in (b"rg", b"RG"):
-                    findings.append(Finding("error", "rgb-colour", "RGB colour in a content stream: use CMYK swatches", ward, page=page_name))
-                    break
+            if {b"rg", b"RG"} & _stream_colour_operators(stream):
+                add("rgb-colour", "RGB colour in a content stream: use CMYK swatches")
     return findings
+
+
+def _is_rgb_icc(family: Any, space: Any) -> bool:
+    return family == "/ICCBased" and space[1].get_object().get("/N") == 3
 
 
 @lru_cache(maxsize=256)

@@ -43,13 +43,20 @@ def read_approvals(campaign: Campaign) -> dict[str, Approval]:
     except FileNotFoundError:
         return {}
     except (ValueError, TypeError, KeyError, AttributeError, OSError) as error:
-        raise InputError(path, None, f"not an approvals file leaflet can read ({error})", "restore it from a backup, or delete it and approve the wards again") from None
+        raise InputError(
+            path,
+            None,
+            f"not an approvals file leaflet can read ({error})",
+            "restore it from a backup, or delete it and approve the wards again",
+        ) from None
 
 
 def write_approvals(campaign: Campaign, approvals: dict[str, Approval]) -> Path:
     path = approvals_path(campaign)
     records = {code: asdict(approval) for code, approval in sorted(approvals.items())}
-    text = json.dumps({"campaign": campaign.name, "wards": records}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = (
+        json.dumps({"campaign": campaign.name, "wards": records}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
     write_atomically(path, text.encode("utf-8"))
     return path
 

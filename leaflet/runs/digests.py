@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 from leaflet.assets.images import PRESS_PROFILE
-from leaflet.ward.layout import faces_needed
 from leaflet.model import Campaign, Ward, frame_slots
+from leaflet.ward.layout import faces_needed
 from leaflet.ward.variant import make_variant, ward_language, ward_slots
 
 ROW = "ward row"
@@ -70,4 +70,6 @@ class InputDigests:
 
 def _image_slots(campaign: Campaign) -> list[str]:
     layout = campaign.layout
-    return sorted({slot for page in layout.pages for frame in page.frames for slot in frame_slots(frame, layout.flows)[1]})
+    return sorted(
+        {slot for page in layout.pages for frame in page.frames for slot in frame_slots(frame, layout.flows)[1]}
+    )

@@ -94,7 +94,7 @@ def cannot_write(path: Path, error: OSError) -> InputError:
         errno.EPERM: "make the folder writable, or write somewhere else",
         errno.EROFS: "that disk is read-only: write somewhere else",
     }
-    return InputError(path, None, f"cannot write the file ({error.strerror or error})", hints.get(error.errno))
+    return InputError(path, None, f"cannot write the file ({error.strerror or error})", hints.get(error.errno or 0))
 
 
 def remove_partial_files(out_dir: Path) -> None:
@@ -117,9 +117,16 @@ def claim_output_folder(out_dir: Path, campaign: Campaign, names: Iterable[str])
         except (ValueError, OSError, AttributeError):
             owner = None
         if owner != ours:
-            raise InputError(out_dir, None, f"holds the files of another campaign ({owner})", "choose another --out folder")
+            raise InputError(
+                out_dir, None, f"holds the files of another campaign ({owner})", "choose another --out folder"
+            )
         return
     clashes = [name for name in names if (out_dir / name).exists()]
     if clashes:
-        raise InputError(out_dir, None, f"already has {clashes[0]}, not written by leaflet for this campaign", "choose another --out folder, or move those files away")
+        raise InputError(
+            out_dir,
+            None,
+            f"already has {clashes[0]}, not written by leaflet for this campaign",
+            "choose another --out folder, or move those files away",
+        )
     write_atomically(marker, (json.dumps({"campaign": ours}) + "\n").encode("utf-8"))

@@ -70,7 +70,17 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([spreadsheet_safe(getattr(row, column)) for column in COLUMNS])
-    writer.writerow(["TOTAL", f"{len(rows)} wards", "", sum(r.pages for r in rows), "", sum(r.households for r in rows), sum(r.quantity for r in rows)])
+    writer.writerow(
+        [
+            "TOTAL",
+            f"{len(rows)} wards",
+            "",
+            sum(r.pages for r in rows),
+            "",
+            sum(r.households for r in rows),
+            sum(r.quantity for r in rows),
+        ]
+    )
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 

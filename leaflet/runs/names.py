@@ -31,7 +31,12 @@ def output_names(wards: list[Ward], wards_path: Path) -> dict[str, str]:
         name = output_name(ward)
         other = taken.get(name.casefold())
         if other:
-            raise InputError(wards_path, f"line {ward.line}", f"ward {ward.code} would be written to {name}, as ward {other.code} on line {other.line} is", "make the codes differ in more than punctuation or letter case")
+            raise InputError(
+                wards_path,
+                f"line {ward.line}",
+                f"ward {ward.code} would be written to {name}, as ward {other.code} on line {other.line} is",
+                "make the codes differ in more than punctuation or letter case",
+            )
         taken[name.casefold()] = ward
         names[ward.code] = name
     return names

@@ -22,6 +22,7 @@ _TASK: Callable | None = None  # set before forking: workers inherit it, so it n
 
 
 def _run_task(ward: Ward):
+    assert _TASK is not None  # set by map_wards before the pool forks
     try:
         return _TASK(ward)
     except Exception as error:

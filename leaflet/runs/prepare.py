@@ -45,7 +45,7 @@ class PreparedRun:
         return self.campaigns[""]
 
     @cached_property
-    def head_hash(self) -> "hashlib._Hash":
+    def head_hash(self) -> hashlib._Hash:
         return hashlib.sha256(self.document.shared.head)
 
     def lay_out(self, ward: Ward) -> LaidOutLeaflet:
@@ -68,7 +68,9 @@ class PreparedRun:
         return pages, digest.hexdigest()
 
 
-def load(campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None) -> tuple[dict[str, Campaign], list[Ward]]:
+def load(
+    campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None
+) -> tuple[dict[str, Campaign], list[Ward]]:
     """The campaign in each language its wards ask for, and the (chosen) wards."""
     campaign = load_campaign(Path(campaign_dir))
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
@@ -78,11 +80,21 @@ def load(campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable
         language = ward_language(ward, campaign)
         if language not in campaigns:
             if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", language):
-                raise InputError(wards_path, f"line {ward.line}", f"'{language}' is not a language code", "use a code such as cy, gd or ga, or leave it blank")
+                raise InputError(
+                    wards_path,
+                    f"line {ward.line}",
+                    f"'{language}' is not a language code",
+                    "use a code such as cy, gd or ga, or leave it blank",
+                )
             campaigns[language] = load_language(campaign, language, wards_path, ward.line)
             missing = sorted(ward_fields_used(campaigns[language]) - set(ward.fields))
             if missing:
-                raise InputError(wards_path, "line 1", f"no '{missing[0]}' column, but campaign.{language}.yaml uses {{ward.{missing[0]}}}", "add the column or remove the placeholder")
+                raise InputError(
+                    wards_path,
+                    "line 1",
+                    f"no '{missing[0]}' column, but campaign.{language}.yaml uses {{ward.{missing[0]}}}",
+                    "add the column or remove the placeholder",
+                )
     return campaigns, wards
 
 
@@ -102,7 +114,13 @@ def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: b
 
 def characters_needed(campaigns: Iterable[Campaign], wards: Iterable[Ward]) -> set[str]:
     """Every character the run's text can contain, in both cases (styles may set capitals)."""
-    texts = [run.text for campaign in campaigns for paragraphs in campaign.slots.values() for p in paragraphs for run in p.runs]
+    texts = [
+        run.text
+        for campaign in campaigns
+        for paragraphs in campaign.slots.values()
+        for p in paragraphs
+        for run in p.runs
+    ]
     texts.extend(campaign.imprint.text for campaign in campaigns)
     texts.extend(value for ward in wards for value in ward.fields.values())
     characters = set("".join(texts))

@@ -80,7 +80,9 @@ def _pieces(font: str, text: str, fallbacks: list[str], metrics: dict[str, FontM
     return pieces
 
 
-def _words(paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()) -> list[_Word]:
+def _words(
+    paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()
+) -> list[_Word]:
     style = paragraph.style
     words: list[_Word] = []
     current: list[_Piece] = []
@@ -144,7 +146,9 @@ def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:
     return lines
 
 
-def _set_line(line: list[_Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool) -> TextLine:
+def _set_line(
+    line: list[_Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool
+) -> TextLine:
     natural = (sum(w.width for w in line) + sum(w.space_width for w in line[:-1])) * size
     gaps = sum(len(w.space) for w in line[:-1])
     word_space = 0.0
@@ -155,7 +159,7 @@ def _set_line(line: list[_Word], x: float, baseline: float, width: float, style:
     elif style.align == "right":
         x += width - natural
     runs: list[GlyphRun] = []
-    font, text, start = None, "", x
+    font, text, start = line[0].pieces[0].font, "", x
     cursor = x
     for index, word in enumerate(line):
         trailing = word.space if index < len(line) - 1 else ""
@@ -171,7 +175,9 @@ def _set_line(line: list[_Word], x: float, baseline: float, width: float, style:
     return TextLine(baseline, natural + word_space * gaps, tuple(runs))
 
 
-def remembering_measurer(metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...], size: int = 256) -> Callable[[StyledParagraph], list[_Word]]:
+def remembering_measurer(
+    metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...], size: int = 256
+) -> Callable[[StyledParagraph], list[_Word]]:
     """``_words`` for one set of fonts that remembers the paragraphs it measured last: one that
     every ward sets (a static paragraph in a slot with ward fields) is measured once a run.
     The words it returns are shared, so nothing downstream may change them."""
@@ -179,7 +185,10 @@ def remembering_measurer(metrics: dict[str, FontMetrics], fallback_families: tup
 
 
 def fit_chain(
-    paragraphs: list[StyledParagraph], boxes: list[BoxPt], metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = (),
+    paragraphs: list[StyledParagraph],
+    boxes: list[BoxPt],
+    metrics: dict[str, FontMetrics],
+    fallback_families: tuple[str, ...] = (),
     measure: Callable[[StyledParagraph], list[_Word]] | None = None,
 ) -> Fitted:
     """Set ``paragraphs`` into ``boxes`` at full size or, if needed and allowed, smaller;
@@ -208,7 +217,13 @@ def fit_chain(
     return best
 
 
-def _flow(paragraphs: list[StyledParagraph], paragraph_words: list[list[_Word]], boxes: list[BoxPt], metrics: dict[str, FontMetrics], scale: float) -> Fitted:
+def _flow(
+    paragraphs: list[StyledParagraph],
+    paragraph_words: list[list[_Word]],
+    boxes: list[BoxPt],
+    metrics: dict[str, FontMetrics],
+    scale: float,
+) -> Fitted:
     frames: list[list[TextLine]] = [[] for _ in boxes]
     frame = 0
     depth = 0.0  # how far below the current frame's top the last line's baseline sits
@@ -232,15 +247,28 @@ def _flow(paragraphs: list[StyledParagraph], paragraph_words: list[list[_Word]],
                 return _overflow(frames, scale, remaining, paragraphs[index + 1 :])
             box = boxes[frame]
             lines = _break_lines(remaining, (box.width - indent) / size)
-            baselines = _baselines_that_fit(paragraphs, index, len(lines), bool(frames[frame]), first_line_of_paragraph, depth, box.height, scale, ascent, descent)
+            baselines = _baselines_that_fit(
+                paragraphs,
+                index,
+                len(lines),
+                bool(frames[frame]),
+                first_line_of_paragraph,
+                depth,
+                box.height,
+                scale,
+                ascent,
+                descent,
+            )
             if paragraph.paragraph.kind == "heading" and len(baselines) < len(lines) and frames[frame]:
                 baselines = []  # a heading moves to the next frame whole
-            for line_number, (line, baseline) in enumerate(zip(lines, baselines)):
+            for line_number, (line, baseline) in enumerate(zip(lines, baselines, strict=False)):  # the lines that fit
                 last = line_number == len(lines) - 1
                 text_line = _set_line(line, box.x + indent, box.top - baseline, box.width - indent, style, size, last)
                 if indent and first_line_of_paragraph and line_number == 0:
-                    bullet = GlyphRun(face_key(style.family, style.bold, False, metrics), size, style.colour, box.x, BULLET)
-                    text_line = TextLine(text_line.baseline_pt, text_line.width_pt + indent, (bullet,) + text_line.runs)
+                    bullet = GlyphRun(
+                        face_key(style.family, style.bold, False, metrics), size, style.colour, box.x, BULLET
+                    )
+                    text_line = TextLine(text_line.baseline_pt, text_line.width_pt + indent, (bullet, *text_line.runs))
                 frames[frame].append(text_line)
                 depth = baseline
             placed = len(baselines)
@@ -257,8 +285,16 @@ def _flow(paragraphs: list[StyledParagraph], paragraph_words: list[list[_Word]],
 
 
 def _baselines_that_fit(
-    paragraphs: list[StyledParagraph], index: int, count: int, frame_has_lines: bool, starts_paragraph: bool,
-    depth: float, height: float, scale: float, ascent: float, descent: float,
+    paragraphs: list[StyledParagraph],
+    index: int,
+    count: int,
+    frame_has_lines: bool,
+    starts_paragraph: bool,
+    depth: float,
+    height: float,
+    scale: float,
+    ascent: float,
+    descent: float,
 ) -> list[float]:
     """Baselines (below the frame's top) of the paragraph's next lines, as many as fit."""
     paragraph = paragraphs[index]

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import assert_never
 
-from leaflet.read import markup
-from leaflet.errors import DoesNotFit, InputError
-from leaflet.ward.fit import StyledParagraph, fit_chain, remembering_measurer
 from leaflet.assets.fonts import FontMetrics, load_metrics
 from leaflet.assets.images import ImageSource, read_image_source
+from leaflet.errors import DoesNotFit, InputError
 from leaflet.model import (
     WHITE,
     BoxMm,
@@ -39,6 +38,8 @@ from leaflet.model import (
     TextLine,
     mm_to_pt,
 )
+from leaflet.read import markup
+from leaflet.ward.fit import StyledParagraph, fit_chain, remembering_measurer
 from leaflet.ward.qr import QUIET_MODULES, qr_modules
 from leaflet.ward.variant import Variant
 
@@ -111,58 +112,84 @@ def _unit_inputs(prepared: PreparedLayout, frame: Frame, variant: Variant) -> tu
     A variant passes the campaign's objects on unchanged unless the ward changes them, so an
     input is shared exactly when it ``is`` the campaign's (or its language's) object.
     """
-    if isinstance(frame, ShapeFrame):
-        return frame.name, frame
-    if isinstance(frame, TextFrame):
-        return frame.name, _shared(variant.slots[frame.slot], variant, frame.slot)
-    if isinstance(frame, FlowFrame):
-        slot = prepared.layout.flows[frame.flow].slot
-        return f"flow:{frame.flow}", _shared(variant.slots[slot], variant, slot)
-    if isinstance(frame, ImageFrame):
-        path = variant.images[frame.slot]
-        return frame.name, path if path is variant.campaign.images[frame.slot] else None
-    if isinstance(frame, QrFrame):
-        if prepared.ward_url:
-            return frame.name, None
-        caption = variant.slots[frame.caption_slot] if frame.caption_slot else ()
-        return frame.name, _shared(caption, variant, frame.caption_slot) if frame.caption_slot else frame
-    return frame.name, variant.campaign.imprint  # ImprintFrame
+    match frame:
+        case ShapeFrame():
+            return frame.name, frame
+        case TextFrame():
+            return frame.name, _shared(variant.slots[frame.slot], variant, frame.slot)
+        case FlowFrame():
+            slot = prepared.layout.flows[frame.flow].slot
+            return f"flow:{frame.flow}", _shared(variant.slots[slot], variant, slot)
+        case ImageFrame():
+            path = variant.images[frame.slot]
+            return frame.name, path if path is variant.campaign.images[frame.slot] else None
+        case QrFrame():
+            if prepared.ward_url:
+                return frame.name, None
+            if not frame.caption_slot:
+                return frame.name, frame
+            return frame.name, _shared(variant.slots[frame.caption_slot], variant, frame.caption_slot)
+        case ImprintFrame():
+            return frame.name, variant.campaign.imprint
+        case _:
+            assert_never(frame)
 
 
 def _shared(content, variant: Variant, slot: str):
     return content if content is variant.campaign.slots[slot] else None
 
 
-def _lay_out_unit(prepared: PreparedLayout, page: str, frame: Frame, variant: Variant, static: bool, result: _Result) -> None:
+def _lay_out_unit(
+    prepared: PreparedLayout, page: str, frame: Frame, variant: Variant, static: bool, result: _Result
+) -> None:
     layout = prepared.layout
     box = _box_pt(frame.box, layout.trim_height_mm)
     slots = variant.slots
-    if isinstance(frame, FlowFrame):
-        _lay_out_flow(prepared, frame.flow, slots, static, result)
-    elif isinstance(frame, ShapeFrame):
-        items = (FilledBox(box, frame.fill, frame.stroke, frame.stroke_pt),)
-        result.frames[frame.name] = LaidOutFrame(frame.name, box, items, static)
-    elif isinstance(frame, ImageFrame):
-        source = read_image_source(variant.images[frame.slot])
-        placed = _place_image(box, source, frame.fit, frame.focal)
-        image = PlacedImage(frame.slot, source.path, placed, box)
-        result.frames[frame.name] = LaidOutFrame(frame.name, box, (image,), static)
-    elif isinstance(frame, TextFrame):
-        padding = mm_to_pt(frame.padding_mm)
-        inner = BoxPt(box.x + padding, box.y + padding, box.width - 2 * padding, box.height - 2 * padding)
-        background = (FilledBox(box, frame.fill),) if frame.fill else ()
-        _lay_out_text(prepared, page, frame.name, box, inner, slots[frame.slot], frame.style, frame.valign, background, static, result)
-    elif isinstance(frame, ImprintFrame):
-        paragraphs = (Paragraph("body", (Run(variant.campaign.imprint.text),)),)
-        _lay_out_text(prepared, page, frame.name, box, box, paragraphs, frame.style, "bottom", (), static, result)
-    elif isinstance(frame, QrFrame):
-        caption_is_shared = not frame.caption_slot or slots[frame.caption_slot] is variant.campaign.slots[frame.caption_slot]
-        _lay_out_qr(prepared, page, frame, box, variant.signup_url, slots, static, caption_is_shared, result)
+    match frame:
+        case FlowFrame():
+            _lay_out_flow(prepared, frame.flow, slots, static, result)
+        case ShapeFrame():
+            items = (FilledBox(box, frame.fill, frame.stroke, frame.stroke_pt),)
+            result.frames[frame.name] = LaidOutFrame(frame.name, box, items, static)
+        case ImageFrame():
+            source = read_image_source(variant.images[frame.slot])
+            placed = _place_image(box, source, frame.fit, frame.focal)
+            image = PlacedImage(frame.slot, source.path, placed, box)
+            result.frames[frame.name] = LaidOutFrame(frame.name, box, (image,), static)
+        case TextFrame():
+            padding = mm_to_pt(frame.padding_mm)
+            inner = BoxPt(box.x + padding, box.y + padding, box.width - 2 * padding, box.height - 2 * padding)
+            background = (FilledBox(box, frame.fill),) if frame.fill else ()
+            _lay_out_text(
+                prepared,
+                page,
+                frame.name,
+                box,
+                inner,
+                slots[frame.slot],
+                frame.style,
+                frame.valign,
+                background,
+                static,
+                result,
+            )
+        case ImprintFrame():
+            paragraphs = (Paragraph("body", (Run(variant.campaign.imprint.text),)),)
+            _lay_out_text(prepared, page, frame.name, box, box, paragraphs, frame.style, "bottom", (), static, result)
+        case QrFrame():
+            caption_is_shared = (
+                not frame.caption_slot or slots[frame.caption_slot] is variant.campaign.slots[frame.caption_slot]
+            )
+            _lay_out_qr(prepared, page, frame, box, variant.signup_url, slots, static, caption_is_shared, result)
+        case _:
+            assert_never(frame)
 
 
 def _box_pt(box: BoxMm, trim_height_mm: float) -> BoxPt:
     """Designer's box (from the trim's top-left, y down) -> PDF trim space (bottom-left, y up)."""
-    return BoxPt(mm_to_pt(box.x), mm_to_pt(trim_height_mm - box.y - box.height), mm_to_pt(box.width), mm_to_pt(box.height))
+    return BoxPt(
+        mm_to_pt(box.x), mm_to_pt(trim_height_mm - box.y - box.height), mm_to_pt(box.width), mm_to_pt(box.height)
+    )
 
 
 def _place_image(box: BoxPt, source: ImageSource, fit: str, focal: tuple[float, float]) -> BoxPt:
@@ -182,7 +209,13 @@ def _styled(prepared: PreparedLayout, paragraphs, style_name: str) -> list[Style
 
 
 def _lay_out_text(prepared, page, name, box, inner, paragraphs, style_name, valign, background, static, result) -> None:
-    fitted = fit_chain(_styled(prepared, paragraphs, style_name), [inner], prepared.metrics, prepared.layout.fallback_fonts, prepared.measure)
+    fitted = fit_chain(
+        _styled(prepared, paragraphs, style_name),
+        [inner],
+        prepared.metrics,
+        prepared.layout.fallback_fonts,
+        prepared.measure,
+    )
     lines = fitted.lines[0]
     if lines and valign != "top":
         style = prepared.layout.styles[style_name]
@@ -201,18 +234,25 @@ def _shift_line(line: TextLine, down_pt: float) -> TextLine:
 def _lay_out_flow(prepared: PreparedLayout, flow_name: str, slots, static: bool, result: _Result) -> None:
     layout = prepared.layout
     flow = layout.flows[flow_name]
-    chain = [(page.name, frame) for page in layout.pages for frame in page.frames if isinstance(frame, FlowFrame) and frame.flow == flow_name]
+    chain = [
+        (page.name, frame)
+        for page in layout.pages
+        for frame in page.frames
+        if isinstance(frame, FlowFrame) and frame.flow == flow_name
+    ]
     boxes = [_box_pt(frame.box, layout.trim_height_mm) for _, frame in chain]
     style_of = {"body": flow.body_style, "heading": flow.heading_style, "bullet": flow.bullet_style}
     paragraphs = [StyledParagraph(p, layout.styles[style_of[p.kind]]) for p in slots[flow.slot]]
     fitted = fit_chain(paragraphs, boxes, prepared.metrics, prepared.layout.fallback_fonts, prepared.measure)
-    for (page, frame), box, lines in zip(chain, boxes, fitted.lines):
+    for (_, frame), box, lines in zip(chain, boxes, fitted.lines, strict=True):
         result.frames[frame.name] = LaidOutFrame(frame.name, box, lines, static, fitted.scale)
     last_page, last_frame = chain[-1]
     _fit_findings(prepared, last_page, last_frame.name, fitted, result, static, first_frame=chain[0][1].name)
 
 
-def _fit_findings(prepared, page: str, frame: str, fitted, result: _Result, static: bool, first_frame: str | None = None) -> None:
+def _fit_findings(
+    prepared, page: str, frame: str, fitted, result: _Result, static: bool, first_frame: str | None = None
+) -> None:
     """Overflow and missing glyphs are errors: raised at once for static text (every ward would
     fail), recorded as the ward's findings otherwise."""
     if fitted.overflow_words:
@@ -222,7 +262,13 @@ def _fit_findings(prepared, page: str, frame: str, fitted, result: _Result, stat
         result.findings.append(Finding("error", "text-overflow", str(error), page=page, frame=frame))
     elif fitted.scale < 1.0:
         result.findings.append(
-            Finding("warning", "text-shrunk", f"text set at {fitted.scale:.0%} of its style's size to fit", page=page, frame=first_frame or frame)
+            Finding(
+                "warning",
+                "text-shrunk",
+                f"text set at {fitted.scale:.0%} of its style's size to fit",
+                page=page,
+                frame=first_frame or frame,
+            )
         )
     for lines in fitted.lines:
         for line in lines:
@@ -233,15 +279,34 @@ def _fit_findings(prepared, page: str, frame: str, fitted, result: _Result, stat
                 missing = sorted({char for char in run.text if not font.covers(char)})
                 if missing:
                     shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
-                    columns = [column for column, value in result.ward_fields.items() if any(c in value for c in missing)]
+                    columns = [
+                        column for column, value in result.ward_fields.items() if any(c in value for c in missing)
+                    ]
                     source = f" from column '{columns[0]}'" if columns else ""
-                    message = f"font {run.font} cannot draw {shown}{source} (frame '{first_frame or frame}'): name a fallback font that has it (fallback_fonts), or use another character"
+                    message = (
+                        f"font {run.font} cannot draw {shown}{source} (frame '{first_frame or frame}'): "
+                        "name a fallback font that has it (fallback_fonts), or use another character"
+                    )
                     if static:
-                        raise InputError(prepared.campaign_path, "slots", message, "use another character or a font that has it")
-                    result.findings.append(Finding("error", "missing-glyph", message, page=page, frame=first_frame or frame))
+                        raise InputError(
+                            prepared.campaign_path, "slots", message, "use another character or a font that has it"
+                        )
+                    result.findings.append(
+                        Finding("error", "missing-glyph", message, page=page, frame=first_frame or frame)
+                    )
 
 
-def _lay_out_qr(prepared, page: str, frame: QrFrame, box: BoxPt, url: str, slots, static: bool, caption_is_shared: bool, result: _Result) -> None:
+def _lay_out_qr(
+    prepared,
+    page: str,
+    frame: QrFrame,
+    box: BoxPt,
+    url: str,
+    slots,
+    static: bool,
+    caption_is_shared: bool,
+    result: _Result,
+) -> None:
     modules = qr_modules(url)
     size = box.width
     module = size / (len(modules) + 2 * QUIET_MODULES)
@@ -255,7 +320,14 @@ def _lay_out_qr(prepared, page: str, frame: QrFrame, box: BoxPt, url: str, slots
         if fitted is None:
             gap = mm_to_pt(frame.caption_gap_mm)
             caption_box = BoxPt(box.x, box.y, box.width, max(0.0, box.height - size - gap))
-            fitted = fit_chain(_styled(prepared, caption, frame.caption_style), [caption_box], prepared.metrics, prepared.layout.fallback_fonts, prepared.measure)
+            assert frame.caption_style is not None  # the loader requires it with a caption
+            fitted = fit_chain(
+                _styled(prepared, caption, frame.caption_style),
+                [caption_box],
+                prepared.metrics,
+                prepared.layout.fallback_fonts,
+                prepared.measure,
+            )
             if caption_is_shared:
                 prepared.cache[key] = (caption, fitted, [])  # the caption kept: its id stays valid
         items.extend(fitted.lines[0])

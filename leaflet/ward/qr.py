@@ -22,8 +22,13 @@ def qr_modules(url: str) -> tuple[str, ...]:
     try:
         image = _encode(url)
     except ValueError:
-        raise InputError(None, "signup_url", f"the address is too long for a QR code ({len(url)} characters)", "use a shorter sign-up address") from None
-    width = image.shape[1]
+        raise InputError(
+            None,
+            "signup_url",
+            f"the address is too long for a QR code ({len(url)} characters)",
+            "use a shorter sign-up address",
+        ) from None
+    width = _columns(image)
     rows = bytes(image).translate(_DARK_TO_ONE).decode("ascii")
     return tuple(rows[start : start + width] for start in range(0, len(rows), width))
 
@@ -46,7 +51,7 @@ def _width(text: str) -> int:
     if not text:
         return 0
     try:
-        return _encode(text).shape[1]
+        return _columns(_encode(text))
     except ValueError:
         return _LARGEST_CODE + 1
 
@@ -54,4 +59,10 @@ def _width(text: str) -> int:
 def _encode(text: str) -> memoryview:
     """One byte a module, 0 dark and 255 light, row after row."""
     code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=ERROR_CORRECTION)
-    return memoryview(code.to_image(scale=1, add_quiet_zones=False))
+    return memoryview(code.to_image(scale=1, add_quiet_zones=False))  # type: ignore[arg-type]  # a buffer
+
+
+def _columns(image: memoryview) -> int:
+    shape = image.shape
+    assert shape is not None and len(shape) == 2  # rows x columns
+    return shape[1]

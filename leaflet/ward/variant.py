@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from leaflet.read import markup
 from leaflet.errors import InputError
-from leaflet.read.project import project_folder
 from leaflet.model import Campaign, Paragraph, Ward
+from leaflet.read import markup
+from leaflet.read.project import project_folder
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,12 @@ def _ward_photo(campaign: Campaign, ward: Ward, column: str, value: str) -> Path
     path = (campaign.root / value).resolve()
     project = project_folder(campaign.root)
     if not path.is_relative_to(project):
-        raise InputError(campaign.wards_path, f"line {ward.line}", f"column '{column}': '{value}' leads out of the project folder {project}", "keep photos inside it")
+        raise InputError(
+            campaign.wards_path,
+            f"line {ward.line}",
+            f"column '{column}': '{value}' leads out of the project folder {project}",
+            "keep photos inside it",
+        )
     return path
 
 

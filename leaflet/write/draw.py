@@ -2,8 +2,9 @@
 
 Drawing never measures.  ``prepare_document`` serialises once per run what every ward's file
 shares (font subsets, photos, the press profile, and each run of static frames as a Form
-XObject); ``draw_leaflet`` then writes only a ward's own objects: its pages, their short content
-streams (the ward's text and QR code), the document info and the cross-reference table.
+XObject); per ward, ``draw_pages`` draws its own frames into two short content streams and
+``file_tail`` writes its own objects: its pages, the document info and the cross-reference table.
+A ward's print file is ``prepared.shared.head + file_tail(...)``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import BinaryIO
+from typing import Protocol, assert_never
 
-from leaflet.version import __version__
-from leaflet.write import pdf
 from leaflet.assets.images import (
     PRESS_CONDITION,
     PRESS_CONDITION_INFO,
@@ -38,6 +37,8 @@ from leaflet.model import (
     TextLine,
     mm_to_pt,
 )
+from leaflet.version import __version__
+from leaflet.write import pdf
 from leaflet.write.pdffont import EmbeddedFont, embed_font
 
 MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
@@ -64,7 +65,7 @@ class PreparedDocument:
     colour_spaces: dict[str, str]  # spot ink name -> its colour space's resource name
     shared: pdf.SharedPart
     next_number: int  # the first object number a ward's own objects take
-    fonts: dict[str, tuple[str, "GlyphCodes"]]  # face key -> (resource name, glyph codes)
+    fonts: dict[str, tuple[str, GlyphCodes]]  # face key -> (resource name, glyph codes)
     images: dict[tuple, tuple[str, int, PrintImage]]  # placement key -> (resource name, object, data)
     forms: dict[tuple[int, ...], str]  # ids of a run of static frames -> resource name
     resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
@@ -85,15 +86,17 @@ class PreparedDocument:
     @cached_property
     def serialised_info_entries(self) -> bytes:
         """The document info every file of the run has; each adds its own Title and Subject."""
-        return pdf.serialise({
-            "Creator": f"leaflet {__version__}",
-            "Producer": f"leaflet {__version__}",
-            "CreationDate": self.date,
-            "ModDate": self.date,
-            "Trapped": pdf.Name("False"),
-            "GTS_PDFXVersion": "PDF/X-1:2001",
-            "GTS_PDFXConformance": "PDF/X-1a:2001",
-        })[2:-2]
+        return pdf.serialise(
+            {
+                "Creator": f"leaflet {__version__}",
+                "Producer": f"leaflet {__version__}",
+                "CreationDate": self.date,
+                "ModDate": self.date,
+                "Trapped": pdf.Name("False"),
+                "GTS_PDFXVersion": "PDF/X-1:2001",
+                "GTS_PDFXConformance": "PDF/X-1a:2001",
+            }
+        )[2:-2]
 
 
 def _image_key(item: PlacedImage) -> tuple:
@@ -122,7 +125,13 @@ def prepare_document(
     colour_spaces: dict[str, str] = {}
     colour_space_refs: dict[str, pdf.Ref] = {}
     for index, (ink, alternate) in enumerate(inks.items()):
-        tint = {"FunctionType": 2, "Domain": [0, 1], "C0": [0, 0, 0, 0], "C1": [alternate.c, alternate.m, alternate.y, alternate.k], "N": 1}
+        tint = {
+            "FunctionType": 2,
+            "Domain": [0, 1],
+            "C0": [0, 0, 0, 0],
+            "C1": [alternate.c, alternate.m, alternate.y, alternate.k],
+            "N": 1,
+        }
         body.add(number, pdf.indirect(number, [pdf.Name("Separation"), pdf.Name(ink), pdf.Name("DeviceCMYK"), tint]))
         colour_spaces[ink] = f"CS{index}"
         colour_space_refs[f"CS{index}"] = pdf.Ref(number)
@@ -135,7 +144,10 @@ def prepare_document(
         for object_number, serialised in embedded.objects:
             body.add(object_number, serialised)
         number += len(embedded.objects)
-        fonts[key] = (f"F{index}", GlyphCodes({ord(char): code.decode("ascii") for char, code in embedded.glyph_codes.items()}))
+        fonts[key] = (
+            f"F{index}",
+            GlyphCodes({ord(char): code.decode("ascii") for char, code in embedded.glyph_codes.items()}),
+        )
         font_refs[f"F{index}"] = pdf.Ref(embedded.font_ref)
 
     images: dict[tuple, tuple[str, int, PrintImage]] = {}
@@ -153,15 +165,21 @@ def prepare_document(
     body.add(number, pdf.stream(number, {"N": 4, "Alternate": pdf.Name("DeviceCMYK")}, icc))
     intent = number
     number += 1
-    body.add(number, pdf.indirect(number, {
-        "Type": pdf.Name("OutputIntent"),
-        "S": pdf.Name("GTS_PDFX"),
-        "OutputConditionIdentifier": PRESS_CONDITION,
-        "OutputCondition": PRESS_CONDITION_INFO,
-        "Info": PRESS_CONDITION_INFO,
-        "RegistryName": "http://www.color.org",
-        "DestOutputProfile": pdf.Ref(intent),
-    }))
+    body.add(
+        number,
+        pdf.indirect(
+            number,
+            {
+                "Type": pdf.Name("OutputIntent"),
+                "S": pdf.Name("GTS_PDFX"),
+                "OutputConditionIdentifier": PRESS_CONDITION,
+                "OutputCondition": PRESS_CONDITION_INFO,
+                "Info": PRESS_CONDITION_INFO,
+                "RegistryName": "http://www.color.org",
+                "DestOutputProfile": pdf.Ref(intent),
+            },
+        ),
+    )
     output_intent = number
     number += 1
 
@@ -199,7 +217,19 @@ def prepare_document(
                 continue
             content = b"".join(_frame_ops(frame, prepared, None) for frame in group)
             name = f"Fx{len(prepared.forms)}"
-            body.add(number, pdf.stream(number, {"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"), "BBox": bbox, "Resources": form_resources_ref}, content))
+            body.add(
+                number,
+                pdf.stream(
+                    number,
+                    {
+                        "Type": pdf.Name("XObject"),
+                        "Subtype": pdf.Name("Form"),
+                        "BBox": bbox,
+                        "Resources": form_resources_ref,
+                    },
+                    content,
+                ),
+            )
             prepared.forms[tuple(id(frame) for frame in group)] = name
             prepared.resources["XObject"][name] = pdf.Ref(number)
             prepared._static_frames.append(group)
@@ -286,15 +316,16 @@ def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf
     page_numbers = []
     for content in pages.contents:
         content_number, page_number = next(numbers), next(numbers)
-        body.add(content_number, pdf.stream(content_number, {"Filter": pdf.Name("FlateDecode")}, content, compress=False))
-        body.add(page_number, b"%d 0 obj\n<</Type /Page /Parent %d 0 R %s/Resources %s/Contents %d 0 R>>\nendobj\n" % (page_number, parent, boxes, resources, content_number))
+        body.add(
+            content_number, pdf.stream(content_number, {"Filter": pdf.Name("FlateDecode")}, content, compress=False)
+        )
+        body.add(
+            page_number,
+            b"%d 0 obj\n<</Type /Page /Parent %d 0 R %s/Resources %s/Contents %d 0 R>>\nendobj\n"
+            % (page_number, parent, boxes, resources, content_number),
+        )
         page_numbers.append(page_number)
     return page_numbers
-
-
-def draw_leaflet(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> bytes:
-    """One ward's print file."""
-    return file_from_pages(draw_pages(leaflet, prepared), prepared)
 
 
 def file_from_pages(pages: WardPages, prepared: PreparedDocument) -> bytes:
@@ -307,26 +338,59 @@ def file_tail(pages: WardPages, prepared: PreparedDocument) -> bytes:
     body = pdf.Body(len(prepared.shared.head))
     catalog, pages_number, info = next(numbers), next(numbers), next(numbers)
     page_numbers = write_pages(pages, prepared, numbers, body, pages_number)
-    _finish_objects(body, prepared, catalog, pages_number, info, page_numbers, pages.title, f"Print file for ward {pages.ward_code}")
+    _finish_objects(
+        body, prepared, catalog, pages_number, info, page_numbers, pages.title, f"Print file for ward {pages.ward_code}"
+    )
     return pdf.file_tail(prepared.shared, body, catalog, info)
 
 
-def _finish_objects(body: pdf.Body, prepared: PreparedDocument, catalog: int, pages_number: int, info: int, page_numbers: list[int], title: str, subject: str) -> None:
-    body.add(catalog, pdf.indirect(catalog, {
-        "Type": pdf.Name("Catalog"),
-        "Pages": pdf.Ref(pages_number),
-        "OutputIntents": [prepared.output_intent],
-    }))
-    body.add(pages_number, pdf.indirect(pages_number, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(n) for n in page_numbers], "Count": len(page_numbers)}))
-    entries = b"/Title %s/Subject %s%s" % (pdf.text_string(title), pdf.text_string(subject), prepared.serialised_info_entries)
+def _finish_objects(
+    body: pdf.Body,
+    prepared: PreparedDocument,
+    catalog: int,
+    pages_number: int,
+    info: int,
+    page_numbers: list[int],
+    title: str,
+    subject: str,
+) -> None:
+    body.add(
+        catalog,
+        pdf.indirect(
+            catalog,
+            {
+                "Type": pdf.Name("Catalog"),
+                "Pages": pdf.Ref(pages_number),
+                "OutputIntents": [prepared.output_intent],
+            },
+        ),
+    )
+    body.add(
+        pages_number,
+        pdf.indirect(
+            pages_number,
+            {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(n) for n in page_numbers], "Count": len(page_numbers)},
+        ),
+    )
+    entries = b"/Title %s/Subject %s%s" % (
+        pdf.text_string(title),
+        pdf.text_string(subject),
+        prepared.serialised_info_entries,
+    )
     body.add(info, b"%d 0 obj\n<<%s>>\nendobj\n" % (info, entries))
+
+
+class ByteSink(Protocol):
+    """Where a combined file's bytes go, as they are made (an open file)."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 class CombinedFile:
     """Every ward's pages, in order, in one print file: shared objects stored once, each ward's
     objects written out as they come so memory stays flat however many wards there are."""
 
-    def __init__(self, stream: BinaryIO, prepared: PreparedDocument, title: str):
+    def __init__(self, stream: ByteSink, prepared: PreparedDocument, title: str):
         self.stream = stream
         self.prepared = prepared
         self.title = title
@@ -344,7 +408,16 @@ class CombinedFile:
     def close(self) -> None:
         catalog, info = next(self.numbers), next(self.numbers)
         wards = len(self.page_numbers)
-        _finish_objects(self.body, self.prepared, catalog, self.pages_number, info, self.page_numbers, self.title, f"Print file, {wards} pages")
+        _finish_objects(
+            self.body,
+            self.prepared,
+            catalog,
+            self.pages_number,
+            info,
+            self.page_numbers,
+            self.title,
+            f"Print file, {wards} pages",
+        )
         self.stream.write(pdf.file_tail(self.prepared.shared, self.body, catalog, info))
 
 
@@ -366,7 +439,13 @@ def _colour_ops(colour: Cmyk, prepared: PreparedDocument, stroke: bool) -> bytes
         return b"/%s CS 1 SCN" % space if stroke else b"/%s cs 1 scn" % space
     n = pdf.number
     operator = b"K" if stroke else b"k"
-    return b"%s %s %s %s %s" % (n(round(colour.c, 4)), n(round(colour.m, 4)), n(round(colour.y, 4)), n(round(colour.k, 4)), operator)
+    return b"%s %s %s %s %s" % (
+        n(round(colour.c, 4)),
+        n(round(colour.m, 4)),
+        n(round(colour.y, 4)),
+        n(round(colour.k, 4)),
+        operator,
+    )
 
 
 def _crop_mark_ops(width: float, height: float, offset: float, registration: str) -> bytes:
@@ -390,14 +469,17 @@ def _rect(box: BoxPt) -> bytes:
 def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _OwnImages | None) -> bytes:
     out: list[bytes] = []
     for item in frame.items:
-        if isinstance(item, TextLine):
-            out.append(_text_ops(item, prepared))
-        elif isinstance(item, FilledBox):
-            out.append(_box_ops(item, prepared))
-        elif isinstance(item, PlacedImage):
-            out.append(_image_ops(item, prepared, ward))
-        elif isinstance(item, PlacedQr):
-            out.append(_qr_ops(item))
+        match item:
+            case TextLine():
+                out.append(_text_ops(item, prepared))
+            case FilledBox():
+                out.append(_box_ops(item, prepared))
+            case PlacedImage():
+                out.append(_image_ops(item, prepared, ward))
+            case PlacedQr():
+                out.append(_qr_ops(item))
+            case _:
+                assert_never(item)
     return b"".join(out)
 
 
@@ -406,7 +488,12 @@ def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     if item.fill is not None:
         ops.append(_colour(item.fill, prepared) + b" " + _rect(item.box) + b" f\n")
     if item.stroke is not None and item.stroke_pt > 0:
-        ops.append(_colour(item.stroke, prepared, stroke=True) + b" %s w " % pdf.number(item.stroke_pt) + _rect(item.box) + b" S\n")
+        ops.append(
+            _colour(item.stroke, prepared, stroke=True)
+            + b" %s w " % pdf.number(item.stroke_pt)
+            + _rect(item.box)
+            + b" S\n"
+        )
     return b"".join(ops)
 
 
@@ -425,7 +512,16 @@ def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
     baseline = n(round(line.baseline_pt, 3))
     for run in line.runs:
         name, codes = prepared.fonts[run.font]
-        ops.append(b"/%s %s Tf %s 1 0 0 1 %s %s Tm " % (name.encode("ascii"), n(round(run.size_pt, 3)), _colour(run.colour, prepared), n(round(run.x_pt, 3)), baseline))
+        ops.append(
+            b"/%s %s Tf %s 1 0 0 1 %s %s Tm "
+            % (
+                name.encode("ascii"),
+                n(round(run.size_pt, 3)),
+                _colour(run.colour, prepared),
+                n(round(run.x_pt, 3)),
+                baseline,
+            )
+        )
         if run.word_space_pt:  # justified: after each space's glyph, move on by the extra space
             adjust = n(round(-run.word_space_pt * 1000 / run.size_pt, 2))
             between = b"<" + codes[32].encode("ascii") + b"> " + adjust + b" "
@@ -442,6 +538,7 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages |
     if key in prepared.images:
         name, _, image = prepared.images[key]
     else:  # a photo of the ward's own: embedded in its file
+        assert ward is not None, "a shared frame shows only the run's shared photos"
         image = _print_image(item)
         name = ward.add_image(image)
     n = pdf.number
@@ -464,7 +561,10 @@ def _qr_ops(qr: PlacedQr) -> bytes:
     count = len(qr.modules)
     left = qr.x_pt + qr.quiet_modules * module
     bottom = qr.y_pt + qr.quiet_modules * module
-    ops = [b"q %s 0 0 %s %s %s cm 0 0 0 1 k\n" % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)))]
+    ops = [
+        b"q %s 0 0 %s %s %s cm 0 0 0 1 k\n"
+        % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)))
+    ]
     for row_index, row in enumerate(qr.modules):
         y = b" %d " % (count - 1 - row_index)
         x = 0

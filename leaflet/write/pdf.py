@@ -32,7 +32,9 @@ def number(value: float) -> bytes:
 def text_string(text: str) -> bytes:
     """A text string: PDFDocEncoding-safe ASCII as a literal, anything else as UTF-16BE hex."""
     if text.isascii():
-        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("\r", "\\r").replace("\n", "\\n")
+        escaped = (
+            text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("\r", "\\r").replace("\n", "\\n")
+        )
         return b"(" + escaped.encode("ascii") + b")"
     return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
@@ -55,7 +57,9 @@ def serialise(value) -> bytes:
     if isinstance(value, (list, tuple)):
         return b"[" + b" ".join(serialise(item) for item in value) + b"]"
     if isinstance(value, dict):
-        return b"<<" + b"".join(b"/" + key.encode("ascii") + b" " + serialise(item) for key, item in value.items()) + b">>"
+        return (
+            b"<<" + b"".join(b"/" + key.encode("ascii") + b" " + serialise(item) for key, item in value.items()) + b">>"
+        )
     if value is None:
         return b"null"
     raise TypeError(f"cannot write {type(value).__name__} to PDF")
@@ -99,7 +103,7 @@ class SharedPart:
     digest: bytes
 
     @classmethod
-    def from_body(cls, body: Body) -> "SharedPart":
+    def from_body(cls, body: Body) -> SharedPart:
         head = HEADER + body.data()
         return cls(head, dict(body.offsets), hashlib.md5(head).digest())
 
@@ -111,7 +115,9 @@ class SharedPart:
 
 
 def _xref_rows(offsets: dict[int, int], start: int, stop: int) -> bytes:
-    return b"".join(b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n" for n in range(start, stop))
+    return b"".join(
+        b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n" for n in range(start, stop)
+    )
 
 
 def file_tail(shared: SharedPart, own: Body, root: int, info: int) -> bytes:
@@ -126,4 +132,14 @@ def file_tail(shared: SharedPart, own: Body, root: int, info: int) -> bytes:
     own_data = own.data()
     document_id = hashlib.md5(shared.digest + own_data + b"%d" % count).hexdigest().upper().encode("ascii")
     trailer = serialise({"Size": count, "Root": Ref(root), "Info": Ref(info), "ID": [b"<" + document_id + b">"] * 2})
-    return b"".join((own_data, b"xref\n0 %d\n" % count, shared_rows, own_rows, b"trailer\n", trailer, b"\nstartxref\n%d\n%%%%EOF\n" % own.position))
+    return b"".join(
+        (
+            own_data,
+            b"xref\n0 %d\n" % count,
+            shared_rows,
+            own_rows,
+            b"trailer\n",
+            trailer,
+            b"\nstartxref\n%d\n%%%%EOF\n" % own.position,
+        )
+    )

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from fontTools import subset
 
-from leaflet.write import pdf
 from leaflet.assets.fonts import open_font
 from leaflet.model import FontFace
+from leaflet.write import pdf
 
 # Every face carries this repertoire whether or not a ward needs it, so that a ward's file does not
 # change when another ward is added to the spreadsheet.
@@ -114,12 +114,16 @@ def _to_unicode_cmap(glyph_codes: dict[str, bytes]) -> bytes:
         b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
         b"1 begincodespacerange <0000> <FFFF> endcodespacerange",
     ]
-    seen: set[bytes] = set()
-    unique = [(code, char) for code, char in entries if not (code in seen or seen.add(code))]
+    first_character: dict[bytes, str] = {}  # a glyph several characters share maps back to the first
+    for code, char in entries:
+        first_character.setdefault(code, char)
+    unique = list(first_character.items())
     for start in range(0, len(unique), 100):
         chunk = unique[start : start + 100]
         lines.append(b"%d beginbfchar" % len(chunk))
-        lines.extend(b"<" + code + b"> <" + char.encode("utf-16-be").hex().upper().encode("ascii") + b">" for code, char in chunk)
+        lines.extend(
+            b"<" + code + b"> <" + char.encode("utf-16-be").hex().upper().encode("ascii") + b">" for code, char in chunk
+        )
         lines.append(b"endbfchar")
     lines.append(b"endcmap CMapName currentdict /CMap defineresource pop end end")
     return b"\n".join(lines)

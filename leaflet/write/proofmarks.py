@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 
 from fontTools.pens.basePen import BasePen
 
-from leaflet.write import pdf
-from leaflet.write.draw import PreparedDocument, WardPages
 from leaflet.assets.fonts import open_font
 from leaflet.model import BoxPt, FontFace, LaidOutLeaflet, Layout, mm_to_pt
+from leaflet.write import pdf
+from leaflet.write.draw import PreparedDocument, WardPages
 
 WATERMARK = "PROOF - NOT FOR PRINT"
 WATERMARK_OF_DIAGONAL = 0.75  # the watermark's length, as a fraction of the trim's diagonal
@@ -64,7 +64,7 @@ class Lettering:
         self.glyph_set = font.getGlyphSet()
         self.cmap = font.getBestCmap()
         self.units_per_em = font["head"].unitsPerEm
-        os2 = font["OS/2"] if "OS/2" in font else None
+        os2 = font.get("OS/2")
         self.cap_height = getattr(os2, "sCapHeight", 0) or 0.7 * self.units_per_em
         self._outlines: dict[str, tuple[bytes, float]] = {}
 
@@ -105,7 +105,9 @@ class ProofMarks:
 def prepare_proof_marks(layout: Layout, document: PreparedDocument, frame_outlines: bool = False) -> ProofMarks:
     lettering = Lettering(lettering_face(layout))
     width, height = mm_to_pt(layout.trim_width_mm), mm_to_pt(layout.trim_height_mm)
-    sheet = _guide_ops(width, height, mm_to_pt(layout.bleed_mm), mm_to_pt(layout.safe_mm)) + _watermark_ops(width, height, lettering)
+    sheet = _guide_ops(width, height, mm_to_pt(layout.bleed_mm), mm_to_pt(layout.safe_mm)) + _watermark_ops(
+        width, height, lettering
+    )
     return ProofMarks(document.margin_pt, height, sheet, lettering if frame_outlines else None)
 
 
@@ -116,7 +118,10 @@ def add_proof_marks(pages: WardPages, leaflet: LaidOutLeaflet, marks: ProofMarks
     for content, page in zip(pages.contents, leaflet.pages, strict=True):
         ops = [zlib.decompress(content), b"q 1 0 0 1 %s %s cm\n" % (n(marks.margin_pt), n(marks.margin_pt))]
         if marks.frame_lettering:
-            ops.extend(_frame_outline_ops(frame.name, frame.box, marks.trim_height_pt, marks.frame_lettering) for frame in page.frames)
+            ops.extend(
+                _frame_outline_ops(frame.name, frame.box, marks.trim_height_pt, marks.frame_lettering)
+                for frame in page.frames
+            )
         ops.append(marks.sheet)
         ops.append(b"Q\n")
         contents.append(zlib.compress(b"".join(ops), 6))
@@ -131,13 +136,20 @@ def _rect(x: float, y: float, width: float, height: float) -> bytes:
 def _guide_ops(width: float, height: float, bleed: float, safe: float) -> bytes:
     """Trim (solid), bleed (long dashes, just inside the bleed edge) and safe area (short dashes)."""
     half = GUIDE_WIDTH_PT / 2
-    return b"".join([
-        b"q %s K %s w 0 J 0 j [] 0 d\n" % (GUIDE_INK, pdf.number(GUIDE_WIDTH_PT)),
-        _rect(0, 0, width, height) + b" S\n",
-        BLEED_DASH + b" " + _rect(-bleed + half, -bleed + half, width + 2 * bleed - GUIDE_WIDTH_PT, height + 2 * bleed - GUIDE_WIDTH_PT) + b" S\n",
-        SAFE_DASH + b" " + _rect(safe, safe, width - 2 * safe, height - 2 * safe) + b" S\n",
-        b"Q\n",
-    ])
+    return b"".join(
+        [
+            b"q %s K %s w 0 J 0 j [] 0 d\n" % (GUIDE_INK, pdf.number(GUIDE_WIDTH_PT)),
+            _rect(0, 0, width, height) + b" S\n",
+            BLEED_DASH
+            + b" "
+            + _rect(
+                -bleed + half, -bleed + half, width + 2 * bleed - GUIDE_WIDTH_PT, height + 2 * bleed - GUIDE_WIDTH_PT
+            )
+            + b" S\n",
+            SAFE_DASH + b" " + _rect(safe, safe, width - 2 * safe, height - 2 * safe) + b" S\n",
+            b"Q\n",
+        ]
+    )
 
 
 def watermark_size_pt(width: float, height: float, lettering: Lettering) -> float:
@@ -153,13 +165,16 @@ def _watermark_ops(width: float, height: float, lettering: Lettering) -> bytes:
     angle = math.atan2(height, width)
     cos, sin = round(math.cos(angle) * scale, 6), round(math.sin(angle) * scale, 6)
     n = pdf.number
-    return b"".join([
-        b"q %s %s %s %s %s %s cm\n" % (n(cos), n(sin), n(-sin), n(cos), n(round(width / 2, 3)), n(round(height / 2, 3))),
-        b"1 0 0 1 %s %s cm\n" % (n(round(-advance / 2, 1)), n(round(-lettering.cap_height / 2, 1))),
-        b"%s K %s w 1 j [] 0 d\n" % (WATERMARK_INK, n(round(WATERMARK_STROKE_PT / scale, 2))),
-        path,
-        b"S Q\n",
-    ])
+    return b"".join(
+        [
+            b"q %s %s %s %s %s %s cm\n"
+            % (n(cos), n(sin), n(-sin), n(cos), n(round(width / 2, 3)), n(round(height / 2, 3))),
+            b"1 0 0 1 %s %s cm\n" % (n(round(-advance / 2, 1)), n(round(-lettering.cap_height / 2, 1))),
+            b"%s K %s w 1 j [] 0 d\n" % (WATERMARK_INK, n(round(WATERMARK_STROKE_PT / scale, 2))),
+            path,
+            b"S Q\n",
+        ]
+    )
 
 
 def _frame_outline_ops(name: str, box: BoxPt, trim_height: float, lettering: Lettering) -> bytes:
@@ -169,10 +184,13 @@ def _frame_outline_ops(name: str, box: BoxPt, trim_height: float, lettering: Let
     path, _ = lettering.outline(name)
     left = max(box.x, 0) + 1.5
     baseline = min(box.top, trim_height) - 1.5 - FRAME_LABEL_SIZE_PT * 0.75
-    return b"".join([
-        b"q %s K %s w [] 0 d " % (FRAME_INK, n(FRAME_WIDTH_PT)),
-        _rect(box.x, box.y, box.width, box.height),
-        b" S %s k %s 0 0 %s %s %s cm\n" % (FRAME_INK, n(round(scale, 6)), n(round(scale, 6)), n(round(left, 3)), n(round(baseline, 3))),
-        path,
-        b"f Q\n",
-    ])
+    return b"".join(
+        [
+            b"q %s K %s w [] 0 d " % (FRAME_INK, n(FRAME_WIDTH_PT)),
+            _rect(box.x, box.y, box.width, box.height),
+            b" S %s k %s 0 0 %s %s %s cm\n"
+            % (FRAME_INK, n(round(scale, 6)), n(round(scale, 6)), n(round(left, 3)), n(round(baseline, 3))),
+            path,
+            b"f Q\n",
+        ]
+    )
