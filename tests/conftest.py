@@ -9,12 +9,32 @@ from urllib.parse import quote
 import pypdfium2
 import pytest
 import zxingcpp
+from hypothesis import HealthCheck, settings
 from leaflet import build
+from leaflet.errors import InputError
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "content" / "pcc-2021"
 INPUTS = Path(__file__).resolve().parent / "inputs"
+
+
+# property tests: enough examples to find the odd input, no deadline on a loaded machine
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def write_file(tmp_path: Path, data: str | bytes, name: str = "wards.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def refused(load, path: Path) -> InputError:
+    """The InputError ``load(path)`` raises, which must name the file."""
+    with pytest.raises(InputError) as caught:
+        load(path)
+    assert path.name in str(caught.value)
+    return caught.value
 
 
 def ward_url(code: str) -> str:

@@ -32,7 +32,7 @@ def test_results_come_back_in_ward_order():
 
 def test_an_error_the_parent_cannot_rebuild_still_reaches_it_instead_of_hanging():
     script = (
-        "from tests.test_parallel import WARDS, code_or_fail; from leaflet.runs.parallel import map_wards; "
+        "from tests.runs.test_parallel import WARDS, code_or_fail; from leaflet.runs.parallel import map_wards; "
         "list(map_wards(code_or_fail, WARDS, 2))"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)

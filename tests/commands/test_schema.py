@@ -4,7 +4,6 @@ named by the YAML files, and refusing what the loaders refuse."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import get_args
 
 import jsonschema
@@ -16,9 +15,9 @@ from leaflet.model import FrameType
 from leaflet.read.formats import FRAME_TYPES
 from leaflet.read.layouts import load_layout
 
-from tests.conftest import DEMO, ROOT
+from tests.conftest import DEMO, INPUTS, ROOT
 
-BAD = Path(__file__).resolve().parent / "inputs" / "bad"
+BAD = INPUTS / "bad"
 
 # Bad fixtures a schema cannot refuse, and why: the rule relates one value to another, or to
 # another file, or the file is not YAML a schema could read at all.

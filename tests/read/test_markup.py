@@ -19,6 +19,8 @@ from leaflet.read.markup import (
     placeholders,
 )
 
+from tests.conftest import DEMO
+
 PROPERTY = settings(max_examples=200, deadline=None)
 
 
@@ -86,9 +88,8 @@ def test_empty_text_and_empty_heading_make_no_paragraphs():
 
 
 def test_the_example_story_parses_into_headings_body_and_no_stray_markers():
-    from pathlib import Path
 
-    story = (Path(__file__).resolve().parent.parent / "content" / "pcc-2021" / "story.md").read_text(encoding="utf-8")
+    story = (DEMO / "story.md").read_text(encoding="utf-8")
     paragraphs = parse_markdown(story)
     assert paragraphs[0] == Paragraph("heading", (Run("My record"),))
     assert {p.kind for p in paragraphs} <= {"heading", "body", "bullet"}

@@ -6,7 +6,6 @@ Measured with the real Noto Sans metrics, so widths and baselines are the ones a
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +21,9 @@ from leaflet.ward.fit import (
     remembering_measurer,
 )
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts" / "NotoSans"
+from tests.conftest import ROOT
+
+FONTS = ROOT / "fonts" / "NotoSans"
 NAVY = Cmyk(1, 0.78, 0, 0.38)
 
 
