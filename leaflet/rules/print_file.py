@@ -10,9 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import pypdfium2
 import zxingcpp
-from pypdf import PdfReader
 
 from leaflet.model import Finding, LaidOutLeaflet, PlacedQr
 
@@ -21,6 +19,8 @@ QR_RENDER_DPI = 300
 
 def qr_decode_findings(data: bytes, leaflet: LaidOutLeaflet, trim_width_pt: float) -> list[Finding]:
     """Each QR code of the leaflet cut from a 300 dpi render of its print file and decoded."""
+    import pypdfium2  # imported when first needed: a build never renders (its peak memory stays lower)
+
     findings = []
     document = pypdfium2.PdfDocument(data)
     try:
@@ -63,6 +63,8 @@ _BAD_SPACES = {"/DeviceRGB", "/CalRGB", "/Lab", "/DeviceN"}
 
 def print_file_findings(data: bytes, ward: str | None = None) -> list[Finding]:
     """Colour spaces, fonts and transparency, as a preflight reads them (pypdf, not our writer)."""
+    from pypdf import PdfReader  # imported when first needed, after a run's photos are prepared
+
     reader = PdfReader(io.BytesIO(data))
     findings: list[Finding] = []
     seen: set[int] = set()
