@@ -45,6 +45,7 @@ WHITE = Cmyk(0, 0, 0, 0)
 
 Align = Literal["left", "center", "right", "justify"]
 VAlign = Literal["top", "middle", "bottom"]
+ImageFit = Literal["cover", "contain"]
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class ImageFrame:
     name: str
     box: BoxMm
     slot: str
-    fit: Literal["cover", "contain"] = "cover"
+    fit: ImageFit = "cover"
     focal: tuple[float, float] = (0.5, 0.5)  # fraction of the image width and height
 
 

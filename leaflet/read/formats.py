@@ -15,10 +15,21 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Protocol
+from typing import Any, Protocol, get_args
 
 from leaflet.errors import InputError, InputErrors
-from leaflet.model import Thresholds
+from leaflet.model import (
+    Align,
+    Campaign,
+    ImageFit,
+    ImageFrame,
+    QrFrame,
+    ShapeFrame,
+    TextFrame,
+    TextStyle,
+    Thresholds,
+    VAlign,
+)
 
 
 class Reader(Protocol):
@@ -28,6 +39,12 @@ class Reader(Protocol):
 
 
 REQUIRED: Any = object()  # a field's default when it has none: leaving it out is an error
+
+
+def default_of(spec: type, name: str) -> Any:
+    """The default a model dataclass gives a field, so that the file format and the code that
+    builds the dataclass never disagree about it."""
+    return next(f.default for f in fields(spec) if f.name == name)
 
 
 def _join_or(words: Iterable[str]) -> str:
@@ -443,25 +460,39 @@ SWATCH = OneOf(
     pick=lambda value: SPOT if isinstance(value, dict) else Colour(names=False),
 )
 
-ALIGNMENTS = ("left", "center", "right", "justify")
 STYLE = Section(
     (
         Field("font", Text(), "a font family named under fonts"),
         Field("size_pt", Number(minimum=1), "the type size in points"),
         Field("leading_pt", Number(minimum=1), "baseline to baseline, in points (default: 1.2 x size_pt)", None),
         Field("colour", Colour(), "a swatch name or [C, M, Y, K]", "black"),
-        Field("align", Text(ALIGNMENTS, "alignment"), "how lines sit in the frame (justify: both edges)", "left"),
+        Field(
+            "align",
+            Text(get_args(Align), "alignment"),
+            "how lines sit in the frame (justify: both edges)",
+            default_of(TextStyle, "align"),
+        ),
         Field(
             "min_size_pt",
             Number(minimum=1),
             "copy-fitting may shrink the text down to this (default: it may not shrink)",
             None,
         ),
-        Field("bold", Flag(), "set in the family's bold face", False),
-        Field("italic", Flag(), "set in the family's italic face", False),
-        Field("uppercase", Flag(), "set in capitals", False),
-        Field("space_before_pt", Number(minimum=0), "room above each paragraph, in points", 0.0),
-        Field("space_after_pt", Number(minimum=0), "room below each paragraph, in points", 0.0),
+        Field("bold", Flag(), "set in the family's bold face", default_of(TextStyle, "bold")),
+        Field("italic", Flag(), "set in the family's italic face", default_of(TextStyle, "italic")),
+        Field("uppercase", Flag(), "set in capitals", default_of(TextStyle, "uppercase")),
+        Field(
+            "space_before_pt",
+            Number(minimum=0),
+            "room above each paragraph, in points",
+            default_of(TextStyle, "space_before_pt"),
+        ),
+        Field(
+            "space_after_pt",
+            Number(minimum=0),
+            "room below each paragraph, in points",
+            default_of(TextStyle, "space_after_pt"),
+        ),
     )
 )
 
@@ -486,7 +517,7 @@ FRAME_TYPES: dict[str, Section] = {  # by FrameType
             *FRAME_COMMON,
             Field("fill", Colour(), "the panel's colour", None),
             Field("stroke", Colour(), "the outline's colour", None),
-            Field("stroke_pt", Number(minimum=0), "the outline's width in points", 0.0),
+            Field("stroke_pt", Number(minimum=0), "the outline's width in points", default_of(ShapeFrame, "stroke_pt")),
         ),
         "a colour panel or rule; may run into the bleed",
     ),
@@ -497,12 +528,17 @@ FRAME_TYPES: dict[str, Section] = {  # by FrameType
             Field("style", Text(), "a style named under styles"),
             Field(
                 "valign",
-                Text(("top", "middle", "bottom"), "vertical alignment"),
+                Text(get_args(VAlign), "vertical alignment"),
                 "where the text sits in the frame",
-                "top",
+                default_of(TextFrame, "valign"),
             ),
             Field("fill", Colour(), "a background colour behind the text", None),
-            Field("padding_mm", Number(minimum=0), "room between the frame's edge and its text, in mm", 0.0),
+            Field(
+                "padding_mm",
+                Number(minimum=0),
+                "room between the frame's edge and its text, in mm",
+                default_of(TextFrame, "padding_mm"),
+            ),
         ),
         "one block of words: a headline, a caption, the ward banner",
     ),
@@ -519,9 +555,9 @@ FRAME_TYPES: dict[str, Section] = {  # by FrameType
             Field("slot", Text(), "the campaign image slot whose photo it shows"),
             Field(
                 "fit",
-                Text(("cover", "contain"), "fit"),
+                Text(get_args(ImageFit), "fit"),
                 "cover: fill the frame, cropping; contain: show it whole",
-                "cover",
+                default_of(ImageFrame, "fit"),
             ),
             Field(
                 "focal",
@@ -530,7 +566,7 @@ FRAME_TYPES: dict[str, Section] = {  # by FrameType
                     "focal point is a fraction of width and height, each 0 to 1",
                 ),
                 "the point of the photo kept in view when cropping, as fractions of its width and height",
-                (0.5, 0.5),
+                default_of(ImageFrame, "focal"),
             ),
         ),
         "a photo, cropped to the frame, never distorted",
@@ -540,7 +576,12 @@ FRAME_TYPES: dict[str, Section] = {  # by FrameType
             *FRAME_COMMON,
             Field("caption_slot", Text(), "a slot whose words go under the code", None),
             Field("caption_style", Text(), "the caption's style (needed with caption_slot)", None),
-            Field("caption_gap_mm", Number(minimum=0), "room between the code and its caption, in mm", 2.0),
+            Field(
+                "caption_gap_mm",
+                Number(minimum=0),
+                "room between the code and its caption, in mm",
+                default_of(QrFrame, "caption_gap_mm"),
+            ),
         ),
         "the ward's sign-up QR code (vector, 4-module quiet zone) and a caption",
     ),
@@ -621,8 +662,18 @@ IMPRINT = Section(
 )
 PRINT_ORDER = Section(
     (
-        Field("overs_percent", Number(minimum=0), "extra copies on top of the households, in percent", 5.0),
-        Field("pack_size", Whole(minimum=1), "the printer's pack: quantities are rounded up to whole packs", 50),
+        Field(
+            "overs_percent",
+            Number(minimum=0),
+            "extra copies on top of the households, in percent",
+            default_of(Campaign, "overs_percent"),
+        ),
+        Field(
+            "pack_size",
+            Whole(minimum=1),
+            "the printer's pack: quantities are rounded up to whole packs",
+            default_of(Campaign, "pack_size"),
+        ),
     )
 )
 
@@ -647,7 +698,10 @@ CAMPAIGN = Section(
         Field("slots", MapOf(SLOT), "the words by slot: text (inline **bold** and *italic*) or {file: words.md}"),
         Field("print_order", PRINT_ORDER, "for manifest.csv: what to order from the printer", None),
         Field(
-            "language", Text(), "the language of this file's words; wards in others use campaign.<language>.yaml", "en"
+            "language",
+            Text(),
+            "the language of this file's words; wards in others use campaign.<language>.yaml",
+            default_of(Campaign, "language"),
         ),
     )
 )
