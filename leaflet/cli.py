@@ -163,6 +163,11 @@ def _build(args: argparse.Namespace) -> int:
     )
     for code, reason in report.unapproved.items():
         print(f"not approved: ward {code}: {reason}", file=sys.stderr)
+    for code, state in report.awaiting_review.items():
+        print(
+            f"awaiting review: ward {code}: its local version is {state}; the last approved words print",
+            file=sys.stderr,
+        )
     for result in report.results:
         for finding in result.errors:
             where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
