@@ -327,15 +327,15 @@ class Storage:
         author_invite: int | None,
         role: str,
         kind: str = "save",
-        allowed: Callable[[str | None], str | None] = lambda state: None,
+        allowed: Callable[[Event | None], str | None] = lambda event: None,
     ) -> Saved:
         """Save a new version.  It becomes the ward's latest only if ``based_on`` is the latest;
         otherwise it is kept, not applied ("changed elsewhere"), and nothing is lost either way.
-        ``allowed`` is asked, inside the transaction, about the ward's workflow state (the last
-        workflow event's kind): a reason it returns refuses the save with a ValueError."""
+        ``allowed`` is asked, inside the transaction, about the ward's last workflow event: a
+        reason it returns refuses the save with a ValueError."""
         encoded = json.dumps(local_values, sort_keys=True, ensure_ascii=False)
         with self._write() as db:
-            reason = allowed(self._workflow_kind(db, ward))
+            reason = allowed(self._workflow_event(db, ward))
             if reason:
                 raise ValueError(reason)
             latest = self._latest(db, ward)
@@ -368,13 +368,13 @@ class Storage:
         actor_invite: int | None,
         role: str,
         detail: dict[str, Any] | None = None,
-        expect: Callable[[str | None, int], str | None] = lambda state, latest: None,
+        expect: Callable[[Event | None, int], str | None] = lambda event, latest: None,
     ) -> Event:
-        """Append an event.  ``expect`` is asked, inside the transaction, about the ward's
-        workflow state and latest version: a reason it returns refuses with a ValueError."""
+        """Append an event.  ``expect`` is asked, inside the transaction, about the ward's last
+        workflow event and latest version number: a reason it returns refuses with a ValueError."""
         with self._write() as db:
             latest = self._latest(db, ward)
-            reason = expect(self._workflow_kind(db, ward), latest.number if latest else 0)
+            reason = expect(self._workflow_event(db, ward), latest.number if latest else 0)
             if reason:
                 raise ValueError(reason)
             return self._event(db, ward, kind, version, actor_invite, actor, role, detail or {})
@@ -389,13 +389,13 @@ class Storage:
         )
         return Event(int(cursor.lastrowid or 0), at, ward, kind, version, actor, role, dict(detail))
 
-    def _workflow_kind(self, db: sqlite3.Connection, ward: str) -> str | None:
+    def _workflow_event(self, db: sqlite3.Connection, ward: str) -> Event | None:
         row = db.execute(
-            f"SELECT kind FROM events WHERE ward = ? AND kind IN ({','.join('?' * len(WORKFLOW_EVENTS))}) "
+            f"SELECT {_EVENT} FROM events WHERE ward = ? AND kind IN ({','.join('?' * len(WORKFLOW_EVENTS))}) "
             "ORDER BY id DESC LIMIT 1",
             (ward, *WORKFLOW_EVENTS),
         ).fetchone()
-        return row[0] if row else None
+        return _event(row) if row else None
 
     def events(self, ward: str | None = None) -> list[Event]:
         """The audit trail, oldest first: of one ward, or of the whole campaign."""

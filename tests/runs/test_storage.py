@@ -103,9 +103,11 @@ def test_workflow_events_are_checked_inside_their_transaction(storage):
     storage.save("W1", {"v": 1}, 0, "Ann", None, "organiser")
     storage.record("W1", "submit", 1, "Ann", None, "organiser")
     with pytest.raises(ValueError, match="already"):
-        storage.record("W1", "submit", 1, "Ann", None, "organiser", expect=lambda state, latest: "already submitted")
+        storage.record(
+            "W1", "submit", 1, "Ann", None, "organiser", expect=lambda event, latest: event and "already submitted"
+        )
     storage.record("W1", "approve", 1, "Rev", None, "reviewer", {"comment": ""})
     assert storage.approved()["W1"].number == 1
     assert storage.last_workflow_events()["W1"].kind == "approve"
-    with pytest.raises(ValueError, match="submitted"):
-        storage.save("W1", {"v": 2}, 1, "Ann", None, "organiser", allowed=lambda state: state and "submitted")
+    with pytest.raises(ValueError, match="approve"):
+        storage.save("W1", {"v": 2}, 1, "Ann", None, "organiser", allowed=lambda event: event and event.kind)
