@@ -7,7 +7,7 @@
   const ward = initial.ward;
   const csrf = form.querySelector("input[name=csrf]").value;
   const basedOnInput = document.getElementById("based-on");
-  const submitButton = document.getElementById("submit");
+  const submitButton = document.getElementById("submit-button");
   const values = initial.values;
   let version = initial.version;
   let sequence = 0;
@@ -77,12 +77,12 @@
     shownSequence = mine;
     if (response.ok) {
       show(await response.json());
-      document.body.dataset.previewed = String(mine);
     } else {
       const answer = await response.json().catch(() => ({ error: response.statusText }));
       list(document.getElementById("elsewhere").querySelector(".problems"), [{ severity: "error", message: answer.error }]);
       submitButton.disabled = true;
     }
+    document.body.dataset.previewed = String(mine);
   }
 
   async function save() {
@@ -178,6 +178,6 @@
     await saveNow();
     if (stopped) return;
     basedOnInput.value = String(version);
-    form.submit();
+    HTMLFormElement.prototype.submit.call(form);
   });
 })();
