@@ -9,8 +9,9 @@ them): once with every page rendered afresh, once as served (a page whose drawin
 is not rendered again).  Part 2 starts ``leaflet serve --workers W`` on a copy of the example
 with enough wards, signs in one organiser per ward and has them all edit at once over loopback:
 each edit (a few words typed, 1 to 2 s apart) asks for a preview, every third one saves it;
-afterwards every ward's stored versions are checked against what was saved.  Bounded: each organiser makes ``rounds`` edits, and the run
-stops after ``--limit-s`` seconds whatever happens.  Not a test; pytest does not collect it.
+afterwards every ward's stored versions are checked against what was saved.  Bounded: each
+organiser makes ``rounds`` edits, and the run stops after ``--limit-s`` seconds whatever happens.
+Not a test; pytest does not collect it.
 """
 
 from __future__ import annotations
