@@ -59,7 +59,8 @@ def serve(
             "reverse proxy that speaks HTTPS (Caddy, nginx), never as plain HTTP over a network"
         )
     os.environ[CAMPAIGN_VARIABLE] = str(campaign.root)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    logging.getLogger("leaflet.serve").setLevel(logging.INFO)  # the app's request log, and only it, at INFO
     uvicorn.run(
         APP,
         factory=True,
