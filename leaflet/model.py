@@ -324,6 +324,7 @@ class Campaign:
     pack_size: int = 50  # quantities are rounded up to whole packs
     source_files: tuple[Path, ...] = ()  # the YAML and Markdown files its words were read from
     local: LocalEdits = LocalEdits()  # what a ward's organiser may change in leaflet serve
+    require_sign_off: bool = False  # leaflet build prints only what the agent signed off
 
     @property
     def root(self) -> Path:

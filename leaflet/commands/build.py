@@ -14,7 +14,8 @@ from pathlib import Path
 
 from leaflet.errors import InputError, LeafletError
 from leaflet.model import Campaign, Finding, Ward
-from leaflet.runs.approvals import unapproved
+from leaflet.runs.approvals import migrate_approvals, print_gate
+from leaflet.runs.audit import record_build
 from leaflet.runs.digests import InputDigests
 from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
 from leaflet.runs.local import pending_reviews
@@ -47,8 +48,10 @@ class BuildReport:
     results: tuple[WardResult, ...]
     manifest: tuple[ManifestRow, ...]
     combined: Path | None = None
-    unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
+    unapproved: dict[str, str] = field(default_factory=dict)  # where sign-off is needed: code -> why not printed
     awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
+    notes: tuple[str, ...] = ()  # approvals.json migrated, say
+    signed_only: bool = False  # only signed-off wards were printed, each exactly as signed
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -75,6 +78,7 @@ class _WardBuilder:
     force: bool
     previous: dict[str, ManifestRow]  # the last build's rows: a ward whose inputs match is kept
     run_key: bytes  # what every file of the run shares: its head, the options, leaflet's version
+    signed: dict[str, str]  # where sign-off is needed: code -> the SHA-256 its print file must have
 
     def _inputs_digest(self, ward: Ward) -> str:
         try:
@@ -101,18 +105,32 @@ class _WardBuilder:
     def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow | None, WardPages | None]:
         inputs = self._inputs_digest(ward)
         kept = None if self.combined else self._kept(ward, inputs)
-        if kept:
+        if kept and kept.sha256 == self.signed.get(ward.code, kept.sha256):
             return WardResult(ward, self.out_dir / kept.file, (), up_to_date=True), kept, None
         leaflet, findings = self.preflight.lay_out(ward)
         if leaflet is None or (not self.force and any(f.severity == "error" for f in findings)):
             return WardResult(ward, None, tuple(findings)), None, None
         path = self.out_dir / self.names[ward.code]
         pages, sha256 = self.run.write(leaflet, path)
+        if sha256 != self.signed.get(ward.code, sha256):  # checked as written: never print what was not signed
+            path.unlink()
+            return WardResult(ward, None, (*findings, _not_as_signed(ward, self.signed[ward.code], sha256))), None, None
         if pages.images:
             findings += self.preflight.read_back(path.read_bytes(), pages, leaflet, render_qr=False)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
         row = manifest_row(campaign, ward, path, len(pages.contents), sha256, inputs)
         return WardResult(ward, path, tuple(findings)), row, pages if self.combined else None
+
+
+def _not_as_signed(ward: Ward, signed: str, built: str) -> Finding:
+    return Finding(
+        "error",
+        "sign-off",
+        f"its print file is not the one signed off (SHA-256 {built[:12]}…, signed {signed[:12]}…): the run's shared "
+        "part differs (another ward's words, fewer wards in the build, --marks, SOURCE_DATE_EPOCH); build every ward "
+        "as when it was signed, or sign it off again",
+        ward.code,
+    )
 
 
 def build(
@@ -126,29 +144,38 @@ def build(
     combined: bool = False,
     force: bool = False,
     approved_only: bool = False,
+    print_unapproved: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
     ``crop_marks`` adds trim marks outside the bleed (most online printers add their own);
     ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards;
-    ``approved_only`` builds only wards whose inputs still match their approval (``approve``).
+    ``approved_only`` builds only wards whose sign-off still holds (``approve``), each exactly as
+    signed; a campaign with ``require_sign_off`` builds only those unless ``print_unapproved``.
     Every ward is preflighted as ``leaflet check`` does, but for decoding its QR code from a
     render; a ward with an error gets no print file unless ``force``, and the others are still
     built.
     """
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
+    note = migrate_approvals(campaign, wards_csv)
     awaiting_review = pending_reviews(campaign, wards)
     unapproved_wards: dict[str, str] = {}
-    if approved_only:
-        unapproved_wards = unapproved(campaigns, wards)
+    signed: dict[str, str] = {}
+    stale: list[str] = []
+    every_ward = wards  # the run is prepared from them all, as it was when they were signed off
+    signed_only = approved_only or (campaign.require_sign_off and not print_unapproved)
+    if signed_only:
+        gate = print_gate(campaigns, wards)
+        unapproved_wards, signed, stale = gate.refused, gate.signed_sha256, gate.stale
         wards = [ward for ward in wards if ward.code not in unapproved_wards]
         if not wards:
             raise InputError(
-                campaign.root / "approvals.json",
-                None,
-                "no ward's inputs match an approval",
-                "review the proofs, then run leaflet approve",
+                campaign.path,
+                "require_sign_off" if campaign.require_sign_off else None,
+                "no ward is signed off as it is now: nothing to print"
+                + (f" ({'; '.join(gate.stale[:3])})" if gate.stale else ""),
+                "sign wards off (leaflet approve, or the agent in leaflet serve); --unapproved prints them unsigned",
             )
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
     names = output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
@@ -159,10 +186,10 @@ def build(
         [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])],
     )
     remove_partial_files(out_dir)  # a run that was killed outright could not clean up
-    run = prepare_run(campaigns, wards, crop_marks)
+    run = prepare_run(campaigns, every_ward, crop_marks)
     run_key = b"|".join((run.document.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
     builder = _WardBuilder(
-        run, Preflight(run, wards), out_dir, names, combined, force, read_manifest_rows(out_dir), run_key
+        run, Preflight(run, wards), out_dir, names, combined, force, read_manifest_rows(out_dir), run_key, signed
     )
     results: list[WardResult] = []
     rows: list[ManifestRow] = []
@@ -187,4 +214,16 @@ def build(
             combined_file.close()
     write_atomically(out_dir / "manifest.csv", manifest_csv(rows))
     write_atomically(out_dir / "manifest.json", manifest_json(campaign, rows))
-    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards, awaiting_review)
+    report = BuildReport(
+        campaign,
+        out_dir,
+        tuple(results),
+        tuple(rows),
+        combined_path,
+        unapproved_wards,
+        awaiting_review,
+        (*([note] if note else []), *stale),
+        signed_only,
+    )
+    record_build(report.campaign, report.out_dir, report.manifest, report.unapproved, signed_only, print_unapproved)
+    return report

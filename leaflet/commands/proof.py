@@ -20,7 +20,7 @@ from PIL import Image
 from leaflet.commands.review import ProofedWard, ProofPage, ProofReport, review_page
 from leaflet.errors import InputError
 from leaflet.model import Campaign, Ward
-from leaflet.runs.approvals import read_approvals, unapproved
+from leaflet.runs.approvals import migrate_approvals, open_storage, sign_off_status
 from leaflet.runs.files import write_atomically
 from leaflet.runs.names import output_names
 from leaflet.runs.parallel import Progress, map_wards
@@ -195,16 +195,17 @@ def proof(
     run = prepare_run(campaigns, wards)
     marks = prepare_proof_marks(campaign.layout, run.document, frame_outlines)
     proofer = _WardProofer(run, Preflight(run, wards), marks, out_dir, stems, earlier)
-    reasons = unapproved(campaigns, wards)
-    approvals = read_approvals(campaign)
+    note = migrate_approvals(campaign, wards_csv)
+    signed = sign_off_status(campaigns, wards, open_storage(campaign))
     proofed: list[ProofedWard] = []
     for index, result in enumerate(map_wards(proofer, wards, jobs)):
-        proofed.append(
-            replace(result, approval=approvals.get(result.ward.code), unapproved_because=reasons.get(result.ward.code))
-        )
+        status = signed[result.ward.code]
+        proofed.append(replace(result, approval=status.signed, unapproved_because=status.stale))
         if progress:
             progress(index + 1, len(wards))
-    report = ProofReport(campaign, out_dir, out_dir / INDEX, tuple(proofed), Path(since) if since else None)
+    report = ProofReport(
+        campaign, out_dir, out_dir / INDEX, tuple(proofed), Path(since) if since else None, (note,) if note else ()
+    )
     write_atomically(out_dir / PROOF_RECORD, _proof_record(report))
     write_atomically(report.index, review_page(report))
     return report

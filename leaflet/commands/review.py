@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from leaflet.model import Campaign, Finding, Ward
-from leaflet.runs.approvals import Approval
+from leaflet.runs.storage import SignOff
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ class ProofedWard:
     pages: tuple[ProofPage, ...]
     findings: tuple[Finding, ...]
     pages_changed: bool | None = None  # since the earlier proof set (True when new in it); None without one
-    approval: Approval | None = None  # the ward's approval, if it ever had one
-    unapproved_because: str | None = None  # None when the inputs match the approval
+    approval: SignOff | None = None  # the ward's sign-off, if it has one
+    unapproved_because: str | None = None  # what changed since its sign-off; None while it holds
 
     @property
     def changed(self) -> bool:
@@ -55,6 +55,7 @@ class ProofReport:
     index: Path
     wards: tuple[ProofedWard, ...]
     since: Path | None
+    notes: tuple[str, ...] = ()  # approvals.json migrated, say
 
 
 _STYLE = """
@@ -232,16 +233,13 @@ def _status(result: ProofedWard) -> list[str]:
             lines.append('<p class="status">Same as the earlier proof</p>')
     approval = result.approval
     if approval is None:
-        lines.append('<p class="status">Not approved yet</p>')
+        lines.append('<p class="status">Not signed off yet</p>')
     elif result.unapproved_because is None:
-        lines.append(
-            f'<p class="status approved">Approved by {escape(approval.approved_by)} at '
-            f"{escape(approval.approved_at)}</p>"
-        )
+        lines.append(f'<p class="status approved">Signed off by {escape(approval.actor)} at {escape(approval.at)}</p>')
     else:
         lines.append(
-            f'<p class="status changed">Changed since approved by {escape(approval.approved_by)} at '
-            f"{escape(approval.approved_at)}: {escape(result.unapproved_because)}</p>"
+            f'<p class="status changed">Changed since signed off by {escape(approval.actor)} at '
+            f"{escape(approval.at)}: {escape(result.unapproved_because)}</p>"
         )
     return lines
 

@@ -77,6 +77,7 @@ def load_campaign(campaign: Path) -> Campaign:
         pack_size=order["pack_size"],
         source_files=(path, *slot_files),
         local=local,
+        require_sign_off=top["require_sign_off"],
     )
     _check_references(r, campaign_spec)
     _check_local(r, campaign_spec)

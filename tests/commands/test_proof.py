@@ -233,7 +233,7 @@ def test_review_page_escapes_every_name(review):
 def test_review_marks_findings_and_changes(review):
     by_code = {result.ward.code: result for result in review.wards}
     assert any(f.rule == "text-overflow" for f in by_code["X2"].findings)
-    assert by_code["X3"].changed and by_code["X3"].unapproved_because == "ward row changed"
+    assert by_code["X3"].changed and by_code["X3"].unapproved_because == "ward row changed: organiser “Bob” → “Bobby”"
     assert not by_code["X1"].changed and by_code["X1"].unapproved_because is None
     assert by_code["X2"].approval is None and not by_code["X2"].changed
 
