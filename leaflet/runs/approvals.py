@@ -86,9 +86,11 @@ def sign_off_status(
     wards: Iterable[Ward],
     storage: Storage | None,
     digests: InputDigests | None = None,
+    inputs: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, WardSignOff]:
     """Each ward's sign-off and whether it holds for the ward as it is now (``wards`` with their
-    approved local versions laid over, as ``runs.prepare.load`` gives them)."""
+    approved local versions laid over, as ``runs.prepare.load`` gives them; ``inputs``: their
+    inputs' digests, when known already)."""
     wards = list(wards)
     signoffs = storage.signoffs() if storage else {}
     if not signoffs:
@@ -104,13 +106,13 @@ def sign_off_status(
             status[ward.code] = WardSignOff(None)
             continue
         try:
-            inputs = digests.ward_inputs(ward)
+            now = inputs[ward.code] if inputs and ward.code in inputs else digests.ward_inputs(ward)
         except LeafletError as error:  # a photo cell leading out of the project, say
             status[ward.code] = WardSignOff(signed, f"an input cannot be used: {error}")
             continue
-        differing = [(label, signed.inputs.get(label), now) for label, now in inputs.items()]
+        differing = [(label, signed.inputs.get(label), digest) for label, digest in now.items()]
         differing = [change for change in differing if change[1] != change[2]]
-        differing += [(label, before, "gone") for label, before in signed.inputs.items() if label not in inputs]
+        differing += [(label, before, "gone") for label, before in signed.inputs.items() if label not in now]
         changes[ward.code] = differing
         version_now = approved.get(ward.code, 0)
         if differing or signed.leaflet != __version__ or signed.version != version_now or not signed.print_sha256:

@@ -159,6 +159,10 @@ class Previews:
     def campaign(self) -> Campaign:
         return self.prepared.campaigns[""]
 
+    @property
+    def campaigns(self) -> dict[str, Campaign]:
+        return self.prepared.campaigns
+
     def wards(self) -> list[Ward]:
         with self.lock:
             return list(self._current().wards.values())
@@ -225,6 +229,22 @@ class Previews:
         while len(self._rendered) > RENDER_CACHE:
             self._rendered.popitem(last=False)
         return tuple(pages)
+
+    def findings(self, code: str, values: LocalValues | None) -> list[Finding]:
+        """The ward's preflight as ``leaflet build`` runs it (no QR render), without rendering a
+        page: for the review queue's "has findings"."""
+        with self.lock:
+            prepared = self._current()
+            base = prepared.campaigns[""]
+            raw = prepared.wards[code]
+            ward = ward_with(raw, base.local, with_photo_files(base, values)) if values is not None else raw
+            leaflet, findings = prepared.preflight.lay_out(ward)
+            if leaflet is not None:
+                pages = draw_pages(leaflet, prepared.run.document)
+                if pages.images:
+                    data = file_from_pages(pages, prepared.run.document)
+                    findings += prepared.preflight.read_back(data, pages, leaflet, render_qr=False)
+            return findings
 
     def page_images(self, code: str, values: LocalValues | None, dpi: float) -> list[Image.Image]:
         """The ward's pages as images at ``dpi`` (for comparing two versions)."""
