@@ -110,7 +110,7 @@ def when(value: str) -> str:
 def signed_line(sign_off: WardSignOff | None) -> str:
     if sign_off is None or sign_off.signed is None:
         return ""
-    return f"signed off by {sign_off.signed.actor}, {when(sign_off.signed.at)}"
+    return f"Signed off by {sign_off.signed.actor}, {when(sign_off.signed.at)}"
 
 
 def queue_row(entry: QueueEntry) -> QueueRow:

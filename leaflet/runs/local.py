@@ -66,13 +66,14 @@ class LocalValues:
 # ---------------------------------------------------------------- what an organiser starts from
 
 
-def starting_values(campaign: Campaign, base: Campaign, ward: Ward) -> LocalValues:
+def starting_values(campaign: Campaign, base: Campaign, ward: Ward, use_start: bool = True) -> LocalValues:
     """The values before any edit: a slot's ``start`` words (for wards in campaign.yaml's own
-    language), else the ward's words as they print now; the ward's cells; the campaign's photos.
-    ``campaign`` is the campaign in the ward's language, ``base`` campaign.yaml's."""
+    language, unless not ``use_start``), else the ward's words as they print now; the ward's
+    cells; the campaign's photos.  ``campaign`` is the campaign in the ward's language, ``base``
+    campaign.yaml's."""
     slots = {}
     for local_slot in base.local.slots:
-        if local_slot.start is not None and campaign.path == base.path:
+        if use_start and local_slot.start is not None and campaign.path == base.path:
             slots[local_slot.slot] = _filled(base, f"local.slots.{local_slot.slot}.start", local_slot.start, ward)
         elif ward.fields.get(local_slot.slot):
             slots[local_slot.slot] = _filled(base, local_slot.slot, ward.fields[local_slot.slot], ward)

@@ -175,11 +175,13 @@ class Previews:
         prepared = self.prepared
         return prepared.campaigns[ward_language(ward, prepared.campaigns[""])]
 
-    def starting_values(self, code: str) -> LocalValues:
+    def starting_values(self, code: str, use_start: bool = True) -> LocalValues:
+        """What an organiser starts from (``use_start``), or the ward's words as they print
+        without a local version."""
         with self.lock:
             prepared = self._current()
             ward = prepared.wards[code]
-            return starting_values(self.campaign_for(ward), prepared.campaigns[""], ward)
+            return starting_values(self.campaign_for(ward), prepared.campaigns[""], ward, use_start)
 
     # ------------------------------------------------------------ previews
 

@@ -29,7 +29,6 @@ from leaflet.version import __version__
 from leaflet.ward.variant import ward_language
 
 PAGE_SIZE = 50
-ORDER = ("submitted", "approved", "changes requested", "draft", "not started", "signed off")  # what to do first
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ class Filters:
 @dataclass(frozen=True)
 class QueuePage:
     entries: tuple[QueueEntry, ...]  # this page's
-    order: tuple[str, ...]  # every matching ward's code, in the queue's order (next and previous)
+    order: tuple[str, ...]  # every matching ward's code, in the spreadsheet's order (next and previous)
     counts: dict[str, int]  # wards per state, of every ward
     total: int
     page: int
@@ -123,12 +122,12 @@ class Queue:
         self.storage = storage
         self.file_digests = FileDigests()
 
-    def entries(self) -> list[QueueEntry]:
-        """Every ward, in the spreadsheet's order."""
+    def entries(self, only: set[str] | None = None) -> list[QueueEntry]:
+        """Every ward (or those in ``only``), in the spreadsheet's order."""
         previews, storage = self.previews, self.storage
         campaigns = previews.campaigns
         base = campaigns[""]
-        wards = previews.wards()
+        wards = [ward for ward in previews.wards() if only is None or ward.code in only]
         events, latest = storage.last_workflow_events(), storage.latest_numbers()
         approved = {code: LocalValues.from_json(v.local_values) for code, v in storage.approved().items()}
         printed = [ward_with(w, base.local, approved[w.code]) if w.code in approved else w for w in wards]
@@ -162,9 +161,7 @@ class Queue:
 
     def page(self, filters: Filters, entries: list[QueueEntry] | None = None) -> QueuePage:
         entries = self.entries() if entries is None else entries
-        rank = {state: index for index, state in enumerate(ORDER)}
-        ordered = sorted(enumerate(entries), key=lambda pair: (rank[pair[1].state], pair[0]))
-        matching = [entry for _, entry in ordered if filters.keeps(entry)]
+        matching = [entry for entry in entries if filters.keeps(entry)]
         pages = max(1, math.ceil(len(matching) / PAGE_SIZE))
         page = min(filters.page, pages)
         counts = dict.fromkeys(STATES, 0)

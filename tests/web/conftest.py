@@ -87,3 +87,16 @@ def organiser(project, browser):
         return b
 
     return signed_in
+
+
+@pytest.fixture()
+def signed_in(project, browser):
+    """A browser signed in with a new link of ``role`` (for ``ward``, or every ward)."""
+
+    def sign_in(role: str, ward: str | None = None, name: str = "") -> Browser:
+        b = browser()
+        b.sign_in(invite(project, [ward] if ward else None, role=role, name=name)[0].url)
+        b.get(f"/review/{ward}" if ward and role != "organiser" else f"/w/{ward}" if ward else "/review")
+        return b
+
+    return sign_in
