@@ -484,7 +484,7 @@ class RisoSpec:
     pages: tuple[PageSpec, ...]
     styles: dict[str, TextStyle]
     sheet: RisoSheet = RisoSheet()
-    margin_mm: float = 5.0  # artwork that bleeds in the press layout stops this far inside the trim
+    margin_mm: float = 6.0  # artwork that bleeds in the press layout stops this far inside the trim
     saturated_percent: float = 70.0  # fills at this tint or more keep further in ...
     saturated_inset_mm: float = 3.0  # ... by this much inside the printable area
     preflight: RisoThresholds = RisoThresholds()

@@ -13,6 +13,7 @@ import itertools
 import os
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, assert_never
@@ -477,7 +478,7 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _OwnImages
             case PlacedImage():
                 out.append(_image_ops(item, prepared, ward))
             case PlacedQr():
-                out.append(_qr_ops(item))
+                out.append(qr_ops(item))
             case _:
                 assert_never(item)
     return b"".join(out)
@@ -507,17 +508,23 @@ class GlyphCodes(dict):
 
 
 def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
+    return text_ops(line, prepared.fonts, lambda colour: _colour(colour, prepared))
+
+
+def text_ops(line: TextLine, fonts: dict[str, tuple[str, GlyphCodes]], colour: Callable[[Cmyk], bytes]) -> bytes:
+    """A line's text operators: ``fonts`` by face key (resource name, glyph codes), ``colour``
+    the operator that sets a run's fill colour (a CMYK colour, or a Riso drum's grey)."""
     n = pdf.number
     ops = [b"BT\n"]
     baseline = n(round(line.baseline_pt, 3))
     for run in line.runs:
-        name, codes = prepared.fonts[run.font]
+        name, codes = fonts[run.font]
         ops.append(
             b"/%s %s Tf %s 1 0 0 1 %s %s Tm "
             % (
                 name.encode("ascii"),
                 n(round(run.size_pt, 3)),
-                _colour(run.colour, prepared),
+                colour(run.colour),
                 n(round(run.x_pt, 3)),
                 baseline,
             )
@@ -553,17 +560,18 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages |
     )
 
 
-def _qr_ops(qr: PlacedQr) -> bytes:
+def qr_ops(qr: PlacedQr, colour: bytes = b"0 0 0 1 k") -> bytes:
     """Dark modules as rectangles, one per horizontal run, in module units (integers) under a
-    scaling transform: exact edges, and quick to write."""
+    scaling transform: exact edges, and quick to write.  ``colour``: the operator for the dark
+    modules (100% K; the Riso writer's drum ink)."""
     n = pdf.number
     module = qr.module_pt
     count = len(qr.modules)
     left = qr.x_pt + qr.quiet_modules * module
     bottom = qr.y_pt + qr.quiet_modules * module
     ops = [
-        b"q %s 0 0 %s %s %s cm 0 0 0 1 k\n"
-        % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)))
+        b"q %s 0 0 %s %s %s cm %s\n"
+        % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)), colour)
     ]
     for row_index, row in enumerate(qr.modules):
         y = b" %d " % (count - 1 - row_index)
