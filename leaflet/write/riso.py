@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import assert_never
 
 from leaflet.assets.halftone import DrumImage, drum_image
@@ -27,6 +27,7 @@ from leaflet.model import (
     Drum,
     DrumInk,
     FilledBox,
+    FontFace,
     Item,
     LaidOutFrame,
     LaidOutLeaflet,
@@ -41,7 +42,7 @@ from leaflet.version import __version__
 from leaflet.ward.imposition import CUT_MARK_PT, SheetPlan, intersect
 from leaflet.write import pdf
 from leaflet.write.draw import ByteSink, GlyphCodes, pdf_date, qr_ops, text_ops
-from leaflet.write.pdffont import embed_font
+from leaflet.write.pdffont import EmbeddedFont, embed_font
 
 BLACK = Cmyk(0, 0, 0, 1)
 KNOCKOUT = b"1 g"  # paper: what a colour printing on another drum leaves on this one
@@ -141,7 +142,7 @@ def _prepare_drum(
     fonts: dict[str, tuple[str, GlyphCodes]] = {}
     font_refs: dict[str, pdf.Ref] = {}
     for index, key in enumerate(sorted(faces)):
-        embedded = embed_font(layout.fonts[key], characters, number)
+        embedded = _embedded_font(layout.fonts[key], frozenset(characters), number)
         for object_number, serialised in embedded.objects:
             body.add(object_number, serialised)
         number += len(embedded.objects)
@@ -181,6 +182,12 @@ def _prepare_drum(
     document.shared = pdf.SharedPart.from_body(body)
     document.next_number = number
     return document
+
+
+@lru_cache(maxsize=32)
+def _embedded_font(face: FontFace, characters: frozenset[str], number: int) -> EmbeddedFont:
+    """A font subset, serialised once for every drum's file: it has the same numbers in each."""
+    return embed_font(face, set(characters), number)
 
 
 def _image_object(number: int, image: DrumImage) -> bytes:
