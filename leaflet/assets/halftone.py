@@ -52,11 +52,11 @@ def drum_image(source: ImageSource, placed: BoxPt, clip: BoxPt, photos: RisoPhot
     """The part of the photo ``clip`` shows of it ``placed`` there, ready for the photos' drum."""
     grey = _greyscale(source)
     px_per_pt = source.width_px / placed.width
-    box = (
-        max(0, int((clip.x - placed.x) * px_per_pt)),
-        max(0, int((placed.top - clip.top) * px_per_pt)),
-        min(source.width_px, -int(-(clip.right - placed.x) * px_per_pt)),
-        min(source.height_px, -int(-(placed.top - clip.y) * px_per_pt)),
+    box = (  # the pixels the clip shows, rounded outwards (but not for a float's last digit)
+        max(0, math.floor((clip.x - placed.x) * px_per_pt + 1e-6)),
+        max(0, math.floor((placed.top - clip.top) * px_per_pt + 1e-6)),
+        min(source.width_px, math.ceil((clip.right - placed.x) * px_per_pt - 1e-6)),
+        min(source.height_px, math.ceil((placed.top - clip.y) * px_per_pt - 1e-6)),
     )
     shown = BoxPt(
         placed.x + box[0] / px_per_pt,
