@@ -19,7 +19,8 @@ from leaflet.model import BoxPt, Layout, RisoSpec, mm_to_pt
 
 Matrix = tuple[float, float, float, float, float, float]  # PDF's a b c d e f: page trim space -> sheet
 Method = Literal["work-and-turn", "work-and-tumble", "one-sided"]
-CUT_MARK_MM = 4.0  # each mark's length along the cut line, from the printable area's edge inwards
+CUT_MARK_MM = 4.0  # each mark's length along the cut line ...
+CUT_MARK_INSET_MM = 0.5  # ... from just inside the printable area's edge
 CUT_MARK_PT = 0.3
 
 
@@ -99,10 +100,12 @@ def sheet_plan(layout: Layout) -> SheetPlan:
 
 def _cut_marks(cut, printable: BoxPt):
     (x0, y0), (x1, _) = cut
-    length = mm_to_pt(CUT_MARK_MM)
+    inset, end = mm_to_pt(CUT_MARK_INSET_MM), mm_to_pt(CUT_MARK_INSET_MM + CUT_MARK_MM)
     if x0 == x1:  # a vertical cut: marks at the top and bottom of the printable area
-        return (((x0, printable.top), (x0, printable.top - length)), ((x0, printable.y), (x0, printable.y + length)))
-    return (((printable.x, y0), (printable.x + length, y0)), ((printable.right, y0), (printable.right - length, y0)))
+        top, bottom = printable.top, printable.y
+        return (((x0, top - inset), (x0, top - end)), ((x0, bottom + inset), (x0, bottom + end)))
+    left, right = printable.x, printable.right
+    return (((left + inset, y0), (left + end, y0)), ((right - inset, y0), (right - end, y0)))
 
 
 def _page_areas(

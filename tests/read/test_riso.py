@@ -33,7 +33,7 @@ def test_the_example_prints_on_black_and_blue(example):
     assert riso.inks[NAVY] == DrumInk("blue", 0.85)
     assert riso.inks[Cmyk(0, 0, 0, 0)] == PAPER
     assert riso.photos.drum == "black" and riso.photos.screen == "halftone"
-    assert (riso.sheet.size_mm, riso.sheet.feed, riso.margin_mm) == ((210, 297), "long_edge", 5)
+    assert (riso.sheet.size_mm, riso.sheet.feed, riso.margin_mm) == ((210, 297), "long_edge", 6)
 
 
 def test_the_example_sets_its_ward_words_in_black_for_the_riso(example):
