@@ -204,11 +204,13 @@ def _print_riso(report: RisoReport, quiet: bool) -> int:
             f"{report.masters_total} masters ({by_drum}), one file a drum"
         )
         shared = {m.label: m.scope for row in report.rows for m in row.masters if m.scope != "own"}
-        own = sorted({m.drum for row in report.rows for m in row.masters if m.scope == "own"})
+        own: dict[str, int] = {}
+        for master in (m for row in report.rows for m in row.masters if m.scope == "own"):
+            own[master.drum] = own.get(master.drum, 0) + 1
         if shared:
             print("shared masters: " + ", ".join(f"{label} ({scope})" for label, scope in shared.items()))
         if own:
-            print(f"each ward's own: its {' and '.join(own)} master")
+            print("a ward's own masters: " + ", ".join(f"{drum} {count}" for drum, count in own.items()))
         copies, sheets = sum(row.copies for row in report.rows), sum(row.sheets for row in report.rows)
         print(f"print order: {copies} copies on {sheets} sheets, in {report.out_dir / 'manifest.csv'}")
         _print_bill(report.bill, report.spending, len(report.rows))

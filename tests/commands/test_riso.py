@@ -187,12 +187,14 @@ def test_a_bill_over_the_limit_is_refused_before_anything_is_written_unless_told
 
 
 def test_the_cli_builds_riso_output_and_says_what_it_needs(capsys, tmp_path):
-    assert main(["build", str(DEMO), "--for", "riso", "--out", str(tmp_path / "riso"), "--jobs", "1"]) == 0
+    wards = ["--ward", "E05011111", "--ward", "E05010101", "--ward", "W05000981"]
+    assert main(["build", str(DEMO), "--for", "riso", "--out", str(tmp_path / "riso"), "--jobs", "1", *wards]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("wrote the Riso masters of 14 of 14 wards to ") and out[0].endswith(
-        ": 16 masters (black 14, blue 2), one file a drum"
+    assert out[0].startswith("wrote the Riso masters of 3 of 3 wards to ") and out[0].endswith(
+        ": 5 masters (black 3, blue 2), one file a drum"
     )
-    assert "shared masters: blue 1 (3 wards), blue 2 (11 wards)" in out
+    assert out[1] == "shared masters: blue 1 (2 wards)"  # Gŵyr, in Welsh, has a blue master of its own
+    assert out[2] == "a ward's own masters: black 3, blue 1"
     assert any(line.startswith("print bill: £") and "Alex Morgan Campaign Office" in line for line in out)
     assert any(line.startswith("spending limit £174,179.00 (Police and Crime Commissioner") for line in out)
     assert main(["build", str(DEMO), "--for", "riso", "--combined"]) == 2

@@ -14,10 +14,9 @@ from tests.conftest import DEMO
 
 
 def _findings(campaign_dir, ward_code="E05011111"):
-    campaigns, wards = load(campaign_dir)
+    campaigns, wards = load(campaign_dir, ward_codes=[ward_code])
     run = prepare_riso(campaigns, wards)
-    ward = next(w for w in wards if w.code == ward_code)
-    leaflet, findings = run.check(ward)
+    leaflet, findings = run.check(wards[0])
     return run, leaflet, findings
 
 
