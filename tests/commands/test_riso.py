@@ -73,6 +73,14 @@ def test_the_manifest_says_which_masters_a_ward_shares_and_which_are_its_own(ris
     assert (gwyr["households"], gwyr["copies"], gwyr["sheets"]) == (2410, 2532, 1266)  # 2530.5 -> whole sheets
 
 
+def test_the_examples_bill_is_the_one_the_readme_gives(riso, demo_report):
+    assert (demo_report.bill.total_pence, f"{demo_report.spending.elections[0].share_percent:.1f}") == (98210, "0.6")
+    assert (riso.bill.total_pence, f"{riso.spending.elections[0].share_percent:.1f}") == (27793, "0.2")
+    assert sum(row.copies for row in riso.rows) == 42322
+    readme = (DEMO.parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "£982.10 from the printer (0.6% of the limit) or £277.93 on the Riso" in " ".join(readme.split())
+
+
 def test_every_ward_has_a_composite_whose_qr_code_reads(riso):
     assert not riso.failed and all(not result.errors for result in riso.results)
     for result in riso.results:

@@ -10,7 +10,7 @@ from leaflet.runs.prepare import load
 from leaflet.runs.riso import prepare_riso
 from PIL import Image
 
-from tests.conftest import DEMO
+from tests.conftest import DEMO, ROOT
 
 
 def _findings(campaign_dir, ward_code="E05011111"):
@@ -35,8 +35,11 @@ def test_the_example_checks_clean_on_the_riso():
         assert findings == [], ward.code
 
 
-def test_the_riso_rules_are_in_the_catalogue():
+def test_the_riso_rules_are_in_the_catalogue_and_every_rule_in_the_readme():
     assert {"riso-printable-area", "riso-solid", "riso-tint-text"} <= set(RULES)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"`{rule}`" in readme, rule
 
 
 def test_artwork_the_machine_cannot_reach_is_an_error(campaign_copy):
