@@ -262,6 +262,55 @@ class Imprint:
         return " ".join(parts)
 
 
+# ---------------------------------------------------------------- what a ward may change (campaign.yaml's local:)
+
+
+@dataclass(frozen=True)
+class LocalSlot:
+    """A slot whose words a ward's organiser may write (``leaflet serve``)."""
+
+    slot: str
+    label: str  # what the organiser's form calls it
+    help: str = ""
+    max_words: int | None = None
+    max_characters: int | None = None
+    must_change: tuple[str, ...] = ()  # placeholder words ("[your priority]") to replace before submitting
+    start: str | None = None  # the words an organiser starts from; None: the ward's words as they print now
+
+
+@dataclass(frozen=True)
+class LocalPhoto:
+    """An image slot whose photo a ward may replace, and whose focal point it may set."""
+
+    slot: str
+    label: str
+    help: str = ""
+    min_ppi: float | None = None  # at its placed size; None: the layout's preflight limits alone
+
+
+@dataclass(frozen=True)
+class LocalField:
+    """A ward column (the organiser's name) that the ward may change."""
+
+    field: str
+    label: str
+    help: str = ""
+    max_characters: int = 100
+
+
+@dataclass(frozen=True)
+class LocalEdits:
+    """Everything a ward may change; the rest of the leaflet stays as the campaign made it."""
+
+    slots: tuple[LocalSlot, ...] = ()
+    photos: tuple[LocalPhoto, ...] = ()
+    fields: tuple[LocalField, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.slots or self.photos or self.fields)
+
+
 @dataclass(frozen=True)
 class Campaign:
     path: Path  # the campaign.yaml
@@ -280,6 +329,7 @@ class Campaign:
     office_printer: str | None = None  # the imprint's printer on office (Riso) output
     prices: PrintPrices = field(default_factory=lambda: PrintPrices())
     spending_limit: SpendingLimit | None = None
+    local: LocalEdits = LocalEdits()  # what a ward's organiser may change in leaflet serve
 
     @property
     def root(self) -> Path:

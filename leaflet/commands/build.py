@@ -18,6 +18,7 @@ from leaflet.runs.approvals import unapproved
 from leaflet.runs.bill import Bill, SpendingReport, check_spending, money_text, press_bill, spending_json
 from leaflet.runs.digests import InputDigests
 from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
+from leaflet.runs.local import pending_reviews
 from leaflet.runs.manifest import (
     ManifestRow,
     households,
@@ -56,6 +57,7 @@ class BuildReport:
     manifest: tuple[ManifestRow, ...]
     combined: Path | None = None
     unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
+    awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
     bill: Bill | None = None  # the printer's bill, when the campaign gives prices
     spending: SpendingReport | None = None  # the bill against the spending limit, when there is one
 
@@ -149,6 +151,7 @@ def build(
     """
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
+    awaiting_review = pending_reviews(campaign, wards)
     unapproved_wards: dict[str, str] = {}
     if approved_only:
         unapproved_wards = unapproved(campaigns, wards)
@@ -204,4 +207,6 @@ def build(
     write_atomically(
         out_dir / "manifest.json", manifest_json(campaign, rows, spending_json(spending) if spending else None)
     )
-    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards, bill, spending)
+    return BuildReport(
+        campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards, awaiting_review, bill, spending
+    )
