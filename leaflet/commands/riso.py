@@ -15,6 +15,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
+
 from leaflet.errors import InputError, LeafletError
 from leaflet.model import Campaign, Finding, Ward
 from leaflet.rules.riso import composite_qr_findings
@@ -35,7 +37,7 @@ from leaflet.runs.parallel import Progress, map_wards
 from leaflet.runs.prepare import load
 from leaflet.runs.riso import PreparedRiso, prepare_riso
 from leaflet.runs.riso_manifest import MasterUse, RisoRow, riso_copies, riso_manifest_csv, riso_manifest_json
-from leaflet.write.composite import COMPOSITE_DPI, composite
+from leaflet.write.composite import COMPOSITE_DPI, composite, render_master
 from leaflet.write.riso import DrumFile, Master
 
 
@@ -101,9 +103,15 @@ class _Compositor:
     run: PreparedRiso
     masters: dict[str, dict[str, Master]]  # by ward code
     paths: dict[str, Path]
+    shared: set[str]  # digests of the masters several wards print from
+    renders: dict[str, Image.Image] = field(default_factory=dict)  # of shared masters, in this process
 
     def __call__(self, ward: Ward) -> list[Finding]:
-        image = composite(self.masters[ward.code], self.run.documents, COMPOSITE_DPI)
+        masters = self.masters[ward.code]
+        for master in masters.values():
+            if master.digest in self.shared and master.digest not in self.renders:
+                self.renders[master.digest] = render_master(master, self.run.documents, COMPOSITE_DPI)
+        image = composite(masters, self.run.documents, COMPOSITE_DPI, self.renders)
         buffer = io.BytesIO()
         image.save(buffer, "PNG", compress_level=1)  # a picture to look at: speed over the last few bytes
         write_atomically(self.paths[ward.code], buffer.getvalue())
@@ -192,7 +200,8 @@ def build_riso(
             for writer in writers.values():
                 writer.close()
         paths = {ward.code: out_dir / pictures[ward.code] for ward, _ in order}
-        compositor = _Compositor(run, {ward.code: masters for ward, masters in order}, paths)
+        shared = {digest for (_, digest), count in users.items() if count > 1}
+        compositor = _Compositor(run, {ward.code: masters for ward, masters in order}, paths, shared)
         checked = dict(zip(paths, map_wards(compositor, [ward for ward, _ in order], jobs), strict=True))
     except BaseException:
         remove_partial_files(out_dir)

@@ -23,11 +23,20 @@ def render_master(master: Master, documents: RisoDocuments, dpi: float = COMPOSI
         document.close()
 
 
-def composite(masters: dict[str, Master], documents: RisoDocuments, dpi: float = COMPOSITE_DPI) -> Image.Image:
-    """The sheet in sRGB: paper white, each drum's ink laid over it in proportion to its cover."""
+def composite(
+    masters: dict[str, Master],
+    documents: RisoDocuments,
+    dpi: float = COMPOSITE_DPI,
+    renders: dict[str, Image.Image] | None = None,
+) -> Image.Image:
+    """The sheet in sRGB: paper white, each drum's ink laid over it in proportion to its cover.
+    ``renders``: masters already rendered, by digest (a master many wards share is rendered once)."""
     channels: list[Image.Image] | None = None
     for name, master in masters.items():
-        cover = ImageChops.invert(render_master(master, documents, dpi))  # 255 = full ink
+        grey = renders.get(master.digest) if renders is not None else None
+        if grey is None:
+            grey = render_master(master, documents, dpi)
+        cover = ImageChops.invert(grey)  # 255 = full ink
         ink = documents.drums[name].drum.rgb
         layer = [
             ImageChops.invert(cover.point(lambda value, light=light: round(value * (255 - light) / 255)))

@@ -58,7 +58,9 @@ class Master:
 
     @cached_property
     def digest(self) -> str:
-        digest = hashlib.sha256(self.content)
+        """The same for two masters exactly when they print the same: the drum (its forms are its
+        own), the content and its photos."""
+        digest = hashlib.sha256(self.drum.encode("utf-8") + b"\n" + self.content)
         for image in self.images:
             digest.update(image.data)
         return digest.hexdigest()
