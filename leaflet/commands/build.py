@@ -32,6 +32,7 @@ from leaflet.runs.names import output_names, slug
 from leaflet.runs.parallel import Progress, map_wards
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
+from leaflet.runs.riso_manifest import refuse_other_output
 from leaflet.version import __version__
 from leaflet.ward.variant import ward_language
 from leaflet.write.draw import CombinedFile, WardPages
@@ -167,6 +168,7 @@ def build(
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     bill = press_bill(campaign, {ward.code: quantity(households(ward), campaign) for ward in wards})
     spending = check_spending(campaign, bill, "press", wards, wards_path, over_limit)
+    refuse_other_output(out_dir, "press")
     names = output_names(wards, wards_path)
     combined_path = out_dir / f"{slug(campaign.name)}-all-wards.pdf" if combined else None
     claim_output_folder(

@@ -25,6 +25,7 @@ from leaflet.runs.bill import (
     Bill,
     RisoWardPrint,
     SpendingReport,
+    check_bill_inputs,
     check_spending,
     money_text,
     riso_bill,
@@ -36,7 +37,14 @@ from leaflet.runs.names import output_names, slug
 from leaflet.runs.parallel import Progress, map_wards
 from leaflet.runs.prepare import load
 from leaflet.runs.riso import PreparedRiso, prepare_riso
-from leaflet.runs.riso_manifest import MasterUse, RisoRow, riso_copies, riso_manifest_csv, riso_manifest_json
+from leaflet.runs.riso_manifest import (
+    MasterUse,
+    RisoRow,
+    refuse_other_output,
+    riso_copies,
+    riso_manifest_csv,
+    riso_manifest_json,
+)
 from leaflet.write.composite import COMPOSITE_DPI, composite, render_master
 from leaflet.write.riso import DrumFile, Master
 
@@ -148,8 +156,10 @@ def build_riso(
                 "review the proofs, then run leaflet approve",
             )
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
+    check_bill_inputs(campaign, "riso", wards, wards_path)
     run = prepare_riso(campaigns, wards)
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name / "riso"
+    refuse_other_output(out_dir, "riso")
     pictures = {code: name.removesuffix(".pdf") + ".png" for code, name in output_names(wards, wards_path).items()}
     drum_names = {drum: f"{slug(campaign.name)}-riso-{drum}.pdf" for drum in run.documents.drums}
 

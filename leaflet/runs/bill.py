@@ -178,23 +178,34 @@ PRICE_HINTS = {
 }
 
 
-def check_spending(
-    campaign: Campaign, bill: Bill | None, output: str, wards: list[Ward], wards_path: Path, over_limit: bool
-) -> SpendingReport | None:
-    """The bill against the limit, refused (before anything is written) over 100% unless
-    ``over_limit``.  A limit without prices to check it against is refused too, and an electorate
-    column that is there is checked, limit or not."""
-    ward_electorates(wards, wards_path, required=False)
-    limit = campaign.spending_limit
-    if limit is None:
-        return None
-    if bill is None:
+def check_bill_inputs(campaign: Campaign, output: str, wards: list[Ward], wards_path: Path) -> None:
+    """What the bill and the limit will need, checked before any work: a limit needs the output's
+    prices to be checked against, and an electorate column that is there is checked, limit or not."""
+    ward_electorates(wards, wards_path, required=needs_electorate(campaign.spending_limit))
+    prices = campaign.prices
+    priced = (
+        prices.per_copy is not None or prices.per_pack is not None
+        if output == "press"
+        else prices.riso_per_master is not None and prices.riso_per_copy is not None
+    )
+    if campaign.spending_limit is not None and not priced:
         raise InputError(
             campaign.path,
             "spending_limit",
             f"there is a spending limit, but no prices for {output} output to check the print bill against it",
             PRICE_HINTS[output],
         )
+
+
+def check_spending(
+    campaign: Campaign, bill: Bill | None, output: str, wards: list[Ward], wards_path: Path, over_limit: bool
+) -> SpendingReport | None:
+    """The bill against the limit, refused (before anything is written) over 100% unless
+    ``over_limit``; the inputs checked first (``check_bill_inputs``)."""
+    check_bill_inputs(campaign, output, wards, wards_path)
+    limit = campaign.spending_limit
+    if limit is None or bill is None:
+        return None
     all_wards = load_wards(wards_path) if not limit.per_ward and needs_electorate(limit) else wards
     report = spending_report(campaign, bill, wards, all_wards, wards_path)
     if not over_limit:

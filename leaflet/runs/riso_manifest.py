@@ -14,7 +14,9 @@ import io
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
+from leaflet.errors import InputError
 from leaflet.model import Campaign, Ward
 from leaflet.runs.manifest import spreadsheet_safe
 
@@ -28,6 +30,22 @@ def riso_copies(households: int, overs_percent: float) -> int:
         return 0
     wanted = households * (1 + overs_percent / 100)
     return math.ceil(round(wanted, 6) / LEAFLETS_PER_SHEET) * LEAFLETS_PER_SHEET
+
+
+def refuse_other_output(out_dir: Path, output: str) -> None:
+    """A folder holding the other output's print order is not written over: its manifest and ours
+    have the same names.  (A press manifest says no ``output``: it is the press's.)"""
+    try:
+        written = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")).get("output", "press")
+    except (OSError, ValueError, AttributeError):
+        return
+    if written != output:
+        raise InputError(
+            out_dir,
+            None,
+            f"holds {written} output, whose manifest {output} output would replace",
+            "choose another --out folder",
+        )
 
 
 @dataclass(frozen=True)

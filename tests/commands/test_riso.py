@@ -231,3 +231,12 @@ def test_the_riso_section_leaves_the_press_files_as_they_were(campaign_copy, tmp
     layout.write_text(text[: text.index("\n# Office output")] + "\n", encoding="utf-8")
     without = build(campaign_copy, tmp_path / "without")
     assert [r.path.read_bytes() for r in with_riso.written] == [r.path.read_bytes() for r in without.written]
+
+
+def test_press_and_office_output_do_not_write_over_each_others_print_order(tmp_path):
+    build(DEMO, tmp_path, ward_codes=["E05011111"])
+    with pytest.raises(InputError, match="holds press output, whose manifest riso output would replace"):
+        build_riso(DEMO, tmp_path, ward_codes=["E05011111"])
+    build_riso(DEMO, tmp_path / "riso", ward_codes=["E05011111"])
+    with pytest.raises(InputError, match="holds riso output, whose manifest press output would replace"):
+        build(DEMO, tmp_path / "riso", ward_codes=["E05011111"])

@@ -16,6 +16,7 @@ from leaflet.read.campaigns import load_campaign
 from leaflet.runs.bill import (
     RisoWardPrint,
     allocate_pence,
+    check_bill_inputs,
     check_spending,
     money_text,
     pounds_text,
@@ -108,8 +109,10 @@ def test_the_share_of_the_limit_warns_over_80_percent_and_refuses_over_100(campa
 
 
 def test_a_limit_without_prices_to_check_it_is_refused(campaign):
+    press_only = replace(campaign, prices=PrintPrices(per_pack=Decimal("1.15")))
     with pytest.raises(InputError, match="there is a spending limit, but no prices for riso output"):
-        check_spending(campaign, None, "riso", [_ward("A", "10")], Path("wards.csv"), over_limit=False)
+        check_spending(press_only, None, "riso", [_ward("A", "10")], Path("wards.csv"), over_limit=False)
+    assert check_bill_inputs(press_only, "press", [_ward("A", "10")], Path("wards.csv")) is None
 
 
 def test_a_campaign_wide_limit_counts_the_whole_wards_file(campaign, tmp_path):
