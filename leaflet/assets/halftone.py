@@ -58,6 +58,9 @@ def drum_image(source: ImageSource, placed: BoxPt, clip: BoxPt, photos: RisoPhot
         min(source.width_px, math.ceil((clip.right - placed.x) * px_per_pt - 1e-6)),
         min(source.height_px, math.ceil((placed.top - clip.y) * px_per_pt - 1e-6)),
     )
+    if box[2] <= box[0] or box[3] <= box[1]:  # less than a pixel shows: keep the one it falls in
+        x, y = min(box[0], source.width_px - 1), min(box[1], source.height_px - 1)
+        box = (x, y, x + 1, y + 1)
     shown = BoxPt(
         placed.x + box[0] / px_per_pt,
         placed.top - box[3] / px_per_pt,
