@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from leaflet.commands.approve import approve
-from leaflet.commands.build import build
+from leaflet.commands.build import BuildReport, build
 from leaflet.commands.check import check_campaign, findings_json, findings_table
 from leaflet.commands.invite import DEFAULT_URL, invite, invite_all, revoke
 from leaflet.commands.proof import proof
@@ -226,7 +226,15 @@ def _print_bill(bill: Bill | None, spending: SpendingReport | None, wards: int) 
         )
 
 
-def _print_riso(report: RisoReport, quiet: bool) -> int:
+def _print_findings(report: BuildReport | RisoReport, quiet: bool) -> None:
+    """What stops or holds up a build, then each ward's errors, then its warnings summed up."""
+    for code, reason in report.unapproved.items():
+        print(f"not approved: ward {code}: {reason}", file=sys.stderr)
+    for code, state in report.awaiting_review.items():
+        print(
+            f"awaiting review: ward {code}: its local version is {state}; the last approved words print",
+            file=sys.stderr,
+        )
     for result in report.results:
         for finding in result.errors:
             where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
@@ -234,6 +242,10 @@ def _print_riso(report: RisoReport, quiet: bool) -> int:
     warnings = [f for result in report.results for f in result.findings if f.severity == "warning"]
     if warnings and not quiet:
         print(findings_table(warnings, len(report.results)), file=sys.stderr)
+
+
+def _print_riso(report: RisoReport, quiet: bool) -> int:
+    _print_findings(report, quiet)
     if not quiet:
         by_drum = ", ".join(f"{drum} {count}" for drum, count in report.masters.items())
         print(
@@ -275,8 +287,6 @@ def _build(args: argparse.Namespace) -> int:
             approved_only=args.approved_only,
             over_limit=args.over_limit,
         )
-        for code, reason in riso.unapproved.items():
-            print(f"not approved: ward {code}: {reason}", file=sys.stderr)
         return _print_riso(riso, args.quiet)
     report = build(
         args.campaign,
@@ -291,20 +301,7 @@ def _build(args: argparse.Namespace) -> int:
         approved_only=args.approved_only,
         over_limit=args.over_limit,
     )
-    for code, reason in report.unapproved.items():
-        print(f"not approved: ward {code}: {reason}", file=sys.stderr)
-    for code, state in report.awaiting_review.items():
-        print(
-            f"awaiting review: ward {code}: its local version is {state}; the last approved words print",
-            file=sys.stderr,
-        )
-    for result in report.results:
-        for finding in result.errors:
-            where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
-            print(f"error: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}", file=sys.stderr)
-    warnings = [f for result in report.results for f in result.findings if f.severity == "warning"]
-    if warnings and not args.quiet:
-        print(findings_table(warnings, len(report.results)), file=sys.stderr)
+    _print_findings(report, args.quiet)
     if not args.quiet:
         kept = f" ({len(report.kept)} more up to date, kept)" if report.kept else ""
         print(

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from leaflet.errors import InputError, LeafletError
+from leaflet.errors import LeafletError
 from leaflet.model import Campaign, Finding, Ward
-from leaflet.runs.approvals import unapproved
+from leaflet.runs.approvals import approved_wards
 from leaflet.runs.bill import Bill, SpendingReport, check_spending, money_text, press_bill, spending_json
 from leaflet.runs.digests import InputDigests
 from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
@@ -155,15 +155,7 @@ def build(
     awaiting_review = pending_reviews(campaign, wards)
     unapproved_wards: dict[str, str] = {}
     if approved_only:
-        unapproved_wards = unapproved(campaigns, wards)
-        wards = [ward for ward in wards if ward.code not in unapproved_wards]
-        if not wards:
-            raise InputError(
-                campaign.root / "approvals.json",
-                None,
-                "no ward's inputs match an approval",
-                "review the proofs, then run leaflet approve",
-            )
+        wards, unapproved_wards = approved_wards(campaigns, wards)
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     bill = press_bill(campaign, {ward.code: quantity(households(ward), campaign) for ward in wards})

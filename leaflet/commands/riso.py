@@ -17,10 +17,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from leaflet.errors import InputError, LeafletError
+from leaflet.errors import LeafletError
 from leaflet.model import Campaign, Finding, Ward
 from leaflet.rules.riso import composite_qr_findings
-from leaflet.runs.approvals import unapproved
+from leaflet.runs.approvals import approved_wards
 from leaflet.runs.bill import (
     Bill,
     RisoWardPrint,
@@ -32,6 +32,7 @@ from leaflet.runs.bill import (
     spending_json,
 )
 from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
+from leaflet.runs.local import pending_reviews
 from leaflet.runs.manifest import households
 from leaflet.runs.names import output_names, slug
 from leaflet.runs.parallel import Progress, map_wards
@@ -75,7 +76,8 @@ class RisoReport:
     rows: tuple[RisoRow, ...]
     bill: Bill | None = None
     spending: SpendingReport | None = None
-    unapproved: dict[str, str] = field(default_factory=dict)
+    unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
+    awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
 
     @property
     def failed(self) -> tuple[RisoWardResult, ...]:
@@ -144,17 +146,10 @@ def build_riso(
     """Office output of every (or every chosen) ward into ``out_dir`` (default out/<campaign>/riso)."""
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
+    awaiting_review = pending_reviews(campaign, wards)
     unapproved_wards: dict[str, str] = {}
     if approved_only:
-        unapproved_wards = unapproved(campaigns, wards)
-        wards = [ward for ward in wards if ward.code not in unapproved_wards]
-        if not wards:
-            raise InputError(
-                campaign.root / "approvals.json",
-                None,
-                "no ward's inputs match an approval",
-                "review the proofs, then run leaflet approve",
-            )
+        wards, unapproved_wards = approved_wards(campaigns, wards)
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     check_bill_inputs(campaign, "riso", wards, wards_path)
     run = prepare_riso(campaigns, wards)
@@ -248,7 +243,16 @@ def build_riso(
         out_dir / "manifest.json", riso_manifest_json(campaign, rows, drums, sheet_info, total, spending_info)
     )
     return RisoReport(
-        campaign, out_dir, tuple(results), drum_files, counts, tuple(rows), bill, spending, unapproved_wards
+        campaign,
+        out_dir,
+        tuple(results),
+        drum_files,
+        counts,
+        tuple(rows),
+        bill,
+        spending,
+        unapproved_wards,
+        awaiting_review,
     )
 
 

@@ -462,7 +462,7 @@ def _crop_mark_ops(width: float, height: float, offset: float, registration: str
     return b"".join(ops)
 
 
-def _rect(box: BoxPt) -> bytes:
+def rect_ops(box: BoxPt) -> bytes:
     n = pdf.number
     return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
 
@@ -487,12 +487,12 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _OwnImages
 def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     ops = []
     if item.fill is not None:
-        ops.append(_colour(item.fill, prepared) + b" " + _rect(item.box) + b" f\n")
+        ops.append(_colour(item.fill, prepared) + b" " + rect_ops(item.box) + b" f\n")
     if item.stroke is not None and item.stroke_pt > 0:
         ops.append(
             _colour(item.stroke, prepared, stroke=True)
             + b" %s w " % pdf.number(item.stroke_pt)
-            + _rect(item.box)
+            + rect_ops(item.box)
             + b" S\n"
         )
     return b"".join(ops)
@@ -548,10 +548,14 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages |
         assert ward is not None, "a shared frame shows only the run's shared photos"
         image = _print_image(item)
         name = ward.add_image(image)
+    return image_ops(item.clip, image.placed, name)
+
+
+def image_ops(clip: BoxPt, placed: BoxPt, name: str) -> bytes:
+    """An image XObject drawn at ``placed`` (its pixels' extent) within ``clip``."""
     n = pdf.number
-    placed = image.placed
     return b"q %s W n %s 0 0 %s %s %s cm /%s Do Q\n" % (
-        _rect(item.clip),
+        rect_ops(clip),
         n(round(placed.width, 4)),
         n(round(placed.height, 4)),
         n(round(placed.x, 4)),

@@ -41,7 +41,7 @@ from leaflet.model import (
 from leaflet.version import __version__
 from leaflet.ward.imposition import CUT_MARK_PT, SheetPlan, intersect
 from leaflet.write import pdf
-from leaflet.write.draw import ByteSink, GlyphCodes, pdf_date, qr_ops, text_ops
+from leaflet.write.draw import ByteSink, GlyphCodes, image_ops, pdf_date, qr_ops, rect_ops, text_ops
 from leaflet.write.pdffont import EmbeddedFont, embed_font
 
 BLACK = Cmyk(0, 0, 0, 1)
@@ -227,7 +227,7 @@ def separate(leaflet: LaidOutLeaflet, documents: RisoDocuments) -> dict[str, Mas
             page = leaflet.pages[placement.page]
             clip = intersect(documents.trim, plan.areas[placement.page].printable)
             matrix = b" ".join(n(round(value, 4)) for value in placement.matrix)
-            ops.append(b"q %s cm %s W n\n" % (matrix, _rect(clip)))
+            ops.append(b"q %s cm %s W n\n" % (matrix, rect_ops(clip)))
             for frame in page.frames:
                 if not (frame.static and id(frame) in document.forms):
                     ops.append(_frame_ops(frame, name, documents, document, own))
@@ -250,11 +250,6 @@ def _cut_mark_ops(plan: SheetPlan) -> bytes:
     return b"".join(ops)
 
 
-def _rect(box: BoxPt) -> bytes:
-    n = pdf.number
-    return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
-
-
 def _frame_ops(
     frame: LaidOutFrame, drum: str, documents: RisoDocuments, document: DrumDocument, own: _OwnImages | None
 ) -> bytes:
@@ -273,14 +268,14 @@ def _item_ops(item: Item, drum: str, documents: RisoDocuments, document: DrumDoc
             ops = []
             fill = documents.paint(item.fill, drum) if item.fill is not None else None
             if fill is not None:
-                ops.append(fill + b" " + _rect(item.box) + b" f\n")
+                ops.append(fill + b" " + rect_ops(item.box) + b" f\n")
             stroke = documents.paint(item.stroke, drum, stroke=True) if item.stroke is not None else None
             if stroke is not None and item.stroke_pt > 0:
-                ops.append(stroke + b" %s w " % pdf.number(item.stroke_pt) + _rect(item.box) + b" S\n")
+                ops.append(stroke + b" %s w " % pdf.number(item.stroke_pt) + rect_ops(item.box) + b" S\n")
             return b"".join(ops)
         case PlacedImage():
             if drum != documents.riso.photos.drum:
-                return KNOCKOUT + b" " + _rect(item.clip) + b" f\n"  # a photo hides what is under it
+                return KNOCKOUT + b" " + rect_ops(item.clip) + b" f\n"  # a photo hides what is under it
             return _image_ops(item, documents, document, own)
         case PlacedQr():
             op = documents.paint(BLACK, drum)
@@ -297,16 +292,7 @@ def _image_ops(item: PlacedImage, documents: RisoDocuments, document: DrumDocume
         assert own is not None, "a shared frame shows only the run's shared photos"
         image = _drum_image(item, documents.riso)
         name = own.add(image)
-    n = pdf.number
-    placed = image.placed
-    return b"q %s W n %s 0 0 %s %s %s cm /%s Do Q\n" % (
-        _rect(item.clip),
-        n(round(placed.width, 4)),
-        n(round(placed.height, 4)),
-        n(round(placed.x, 4)),
-        n(round(placed.y, 4)),
-        name.encode("ascii"),
-    )
+    return image_ops(item.clip, image.placed, name)
 
 
 # ---------------------------------------------------------------- files
