@@ -8,22 +8,32 @@ import hashlib
 import json
 from collections.abc import Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from leaflet.errors import InputError, LeafletError
+from leaflet.errors import LeafletError
 from leaflet.model import Campaign, Finding, Ward
-from leaflet.runs.approvals import migrate_approvals, print_gate
+from leaflet.runs.approvals import migrate_approvals, print_gate, sign_off_needed
 from leaflet.runs.audit import record_build
+from leaflet.runs.bill import Bill, SpendingReport, check_spending, money_text, press_bill, spending_json
 from leaflet.runs.digests import InputDigests
 from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
 from leaflet.runs.local import pending_reviews
-from leaflet.runs.manifest import ManifestRow, manifest_csv, manifest_json, manifest_row, read_manifest_rows
+from leaflet.runs.manifest import (
+    ManifestRow,
+    households,
+    manifest_csv,
+    manifest_json,
+    manifest_row,
+    quantity,
+    read_manifest_rows,
+)
 from leaflet.runs.names import output_names, slug
 from leaflet.runs.parallel import Progress, map_wards
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
+from leaflet.runs.riso_manifest import refuse_other_output
 from leaflet.version import __version__
 from leaflet.ward.variant import ward_language
 from leaflet.write.draw import CombinedFile, WardPages
@@ -50,7 +60,9 @@ class BuildReport:
     combined: Path | None = None
     unapproved: dict[str, str] = field(default_factory=dict)  # where sign-off is needed: code -> why not printed
     awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
-    notes: tuple[str, ...] = ()  # approvals.json migrated, say
+    bill: Bill | None = None  # the printer's bill, when the campaign gives prices
+    spending: SpendingReport | None = None  # the bill against the spending limit, when there is one
+    notes: tuple[str, ...] = ()  # approvals.json migrated, sign-offs that no longer hold
     signed_only: bool = False  # only signed-off wards were printed, each exactly as signed
 
     @property
@@ -144,6 +156,7 @@ def build(
     combined: bool = False,
     force: bool = False,
     approved_only: bool = False,
+    over_limit: bool = False,
     print_unapproved: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
@@ -154,31 +167,22 @@ def build(
     signed; a campaign with ``require_sign_off`` builds only those unless ``print_unapproved``.
     Every ward is preflighted as ``leaflet check`` does, but for decoding its QR code from a
     render; a ward with an error gets no print file unless ``force``, and the others are still
-    built.
+    built.  The print bill (``campaign.prices``) is checked against the spending limit before
+    anything is written: over it, the build is refused unless ``over_limit``.
     """
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
     note = migrate_approvals(campaign, wards_csv)
     awaiting_review = pending_reviews(campaign, wards)
-    unapproved_wards: dict[str, str] = {}
-    signed: dict[str, str] = {}
-    stale: list[str] = []
-    every_ward = wards  # the run is prepared from them all, as it was when they were signed off
-    signed_only = approved_only or (campaign.require_sign_off and not print_unapproved)
-    if signed_only:
-        gate = print_gate(campaigns, wards)
-        unapproved_wards, signed, stale = gate.refused, gate.signed_sha256, gate.stale
-        wards = [ward for ward in wards if ward.code not in unapproved_wards]
-        if not wards:
-            raise InputError(
-                campaign.path,
-                "require_sign_off" if campaign.require_sign_off else None,
-                "no ward is signed off as it is now: nothing to print"
-                + (f" ({'; '.join(gate.stale[:3])})" if gate.stale else ""),
-                "sign wards off (leaflet approve, or the agent in leaflet serve); --unapproved prints them unsigned",
-            )
+    signed_only = sign_off_needed(campaign, approved_only, print_unapproved)
+    gate = print_gate(campaigns, wards, signed_only)
+    every_ward, wards, unapproved_wards = wards, gate.wards, gate.refused  # the run is prepared from them all
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
-    names = output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
+    wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
+    bill = press_bill(campaign, {ward.code: quantity(households(ward), campaign) for ward in wards})
+    spending = check_spending(campaign, bill, "press", wards, wards_path, over_limit)
+    refuse_other_output(out_dir, "press")
+    names = output_names(wards, wards_path)
     combined_path = out_dir / f"{slug(campaign.name)}-all-wards.pdf" if combined else None
     claim_output_folder(
         out_dir,
@@ -189,7 +193,15 @@ def build(
     run = prepare_run(campaigns, every_ward, crop_marks)
     run_key = b"|".join((run.document.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
     builder = _WardBuilder(
-        run, Preflight(run, wards), out_dir, names, combined, force, read_manifest_rows(out_dir), run_key, signed
+        run,
+        Preflight(run, wards),
+        out_dir,
+        names,
+        combined,
+        force,
+        read_manifest_rows(out_dir),
+        run_key,
+        gate.signed_sha256,
     )
     results: list[WardResult] = []
     rows: list[ManifestRow] = []
@@ -212,8 +224,12 @@ def build(
             raise
         if combined_file:
             combined_file.close()
+    if bill:
+        rows = [replace(row, cost=money_text(bill.costs[row.code])) for row in rows]
     write_atomically(out_dir / "manifest.csv", manifest_csv(rows))
-    write_atomically(out_dir / "manifest.json", manifest_json(campaign, rows))
+    write_atomically(
+        out_dir / "manifest.json", manifest_json(campaign, rows, spending_json(spending) if spending else None)
+    )
     report = BuildReport(
         campaign,
         out_dir,
@@ -222,8 +238,10 @@ def build(
         combined_path,
         unapproved_wards,
         awaiting_review,
-        (*([note] if note else []), *stale),
+        bill,
+        spending,
+        (*([note] if note else []), *gate.stale),
         signed_only,
     )
-    record_build(report.campaign, report.out_dir, report.manifest, report.unapproved, signed_only, print_unapproved)
+    record_build(campaign, out_dir, report.manifest, unapproved_wards, signed_only, print_unapproved)
     return report

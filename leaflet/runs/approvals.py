@@ -57,8 +57,9 @@ class WardSignOff:
 
 @dataclass(frozen=True)
 class PrintGate:
-    """What a build that needs sign-off may print."""
+    """What a build may print."""
 
+    wards: list[Ward]  # those it may print
     refused: dict[str, str]  # code -> why it may not print
     signed_sha256: dict[str, str]  # code -> the SHA-256 its print file must have
     stale: list[str]  # one line per reason sign-offs no longer hold (``stale_summary``)
@@ -203,19 +204,48 @@ def unapproved(campaigns: dict[str, Campaign], wards: Iterable[Ward]) -> dict[st
     """The wards that may not print where sign-off is needed, by code, each with why ("not signed
     off", or who signed it off and what changed since); ``campaigns`` and ``wards`` as
     ``runs.prepare.load`` returns them."""
-    return print_gate(campaigns, wards).refused
+    campaign = campaigns[""]
+    migrate_approvals(campaign)
+    status = sign_off_status(campaigns, wards, open_storage(campaign))
+    return {code: ward.why_not() for code, ward in status.items() if not ward.current}
 
 
-def print_gate(campaigns: dict[str, Campaign], wards: Iterable[Ward]) -> PrintGate:
+def sign_off_needed(campaign: Campaign, approved_only: bool, print_unapproved: bool) -> bool:
+    """Whether a build prints signed-off wards only: asked for (``--approved-only``), or the
+    campaign's ``require_sign_off`` unless ``--unapproved`` says otherwise out loud."""
+    return approved_only or (campaign.require_sign_off and not print_unapproved)
+
+
+def print_gate(campaigns: dict[str, Campaign], wards: list[Ward], needed: bool = True) -> PrintGate:
+    """What a build may print: every ward when sign-off is not ``needed``; else the wards whose
+    sign-off holds, each with the SHA-256 its print file must have.  Refused when that is none."""
+    if not needed:
+        return PrintGate(list(wards), {}, {}, [])
     campaign = campaigns[""]
     migrate_approvals(campaign)
     status = sign_off_status(campaigns, wards, open_storage(campaign))
     signed = {code: ward.signed for code, ward in status.items() if ward.current and ward.signed}
+    stale = stale_summary(status)
+    if not signed:
+        raise InputError(
+            campaign.path,
+            "require_sign_off" if campaign.require_sign_off else None,
+            "no ward is signed off as it is now: nothing to print" + (f" ({'; '.join(stale[:3])})" if stale else ""),
+            "sign wards off (leaflet approve, or the agent in leaflet serve); --unapproved prints them unsigned",
+        )
     return PrintGate(
+        [ward for ward in wards if ward.code in signed],
         {code: ward.why_not() for code, ward in status.items() if not ward.current},
         {code: record.print_sha256 for code, record in signed.items() if record.print_sha256},
-        stale_summary(status),
+        stale,
     )
+
+
+def approved_wards(campaigns: dict[str, Campaign], wards: list[Ward]) -> tuple[list[Ward], dict[str, str]]:
+    """The wards whose sign-off still holds, and why the others' does not; refused when none
+    holds (a build of signed-off wards only would print nothing)."""
+    gate = print_gate(campaigns, wards)
+    return gate.wards, gate.refused
 
 
 # ---------------------------------------------------------------- signing off

@@ -74,9 +74,10 @@ def test_editing_the_shared_words_marks_every_sign_off_stale_in_one_line(signed)
         APPROVED, "campaign file story.md changed: “crime” → “crimes”"
     )
     campaigns, wards = load(signed)
-    gate = print_gate(campaigns, wards)
-    assert gate.stale == ["2 sign-offs no longer hold: campaign file story.md changed: “crime” → “crimes”"]
-    assert gate.signed_sha256 == {}
+    with pytest.raises(
+        InputError, match=re.escape("2 sign-offs no longer hold: campaign file story.md changed: “crime” → “crimes”")
+    ):
+        print_gate(campaigns, wards)  # nothing to print
     _edit(signed / "campaign.yaml", "Scan to sign up", "Scan to join")
     assert _stale(signed)["W05000981"] == (
         "campaign file campaign.yaml changed: “sign up” → “join”; campaign file story.md changed: “crime” → “crimes”"
