@@ -7,7 +7,9 @@ photos in ``local-edits/photos/``), so the campaign folder is the whole state of
 Versions and events are append-only (triggers refuse an UPDATE or DELETE): a save is a new row
 naming who, when, and the version it was based on; a save based on an older version than the
 latest is kept too, marked as not applied, so two windows never lose each other's work.  The
-schema is migrated forward in order (``MIGRATIONS``, counted in ``PRAGMA user_version``).
+schema is migrated forward in order (``MIGRATIONS``, counted in ``PRAGMA user_version``); the
+rows come back as the dataclasses of ``runs.records``.  Sign-offs, like versions and events,
+are never changed: a newer one, or a withdrawal, follows them.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from leaflet.errors import InputError
+from leaflet.runs.records import Check, Event, Invite, Saved, Session, SignOff, Upload, Version
 
 FOLDER = "local-edits"
 DATABASE = "edits.db"
@@ -125,86 +128,6 @@ MIGRATIONS: tuple[str, ...] = (
 
 WORKFLOW_EVENTS = ("submit", "withdraw", "approve", "request-changes")  # what moves a ward's state
 SIGN_OFF_EVENTS = ("sign-off", "withdraw-sign-off")  # the agent's: the print run needs a current sign-off
-
-
-@dataclass(frozen=True)
-class Invite:
-    id: int
-    role: str
-    ward: str | None  # None: every ward
-    name: str
-    used: bool
-    revoked: bool
-
-
-@dataclass(frozen=True)
-class Session:
-    invite: Invite
-    csrf_token: str
-    expires_at: str
-
-
-@dataclass(frozen=True)
-class Version:
-    ward: str
-    number: int
-    based_on: int
-    applied: bool
-    author: str
-    created_at: str
-    local_values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Event:
-    id: int
-    at: str
-    ward: str | None
-    kind: str
-    version: int | None
-    actor: str
-    role: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Upload:
-    sha256: str
-    ward: str
-    file: str
-    width_px: int
-    height_px: int
-
-
-@dataclass(frozen=True)
-class SignOff:
-    """The agent's sign-off of a ward's print file: what it was made from, and its bytes."""
-
-    ward: str
-    version: int  # the local version signed off; 0: the campaign's own words
-    inputs: dict[str, str]  # each input of the print file -> SHA-256 (``runs.digests``)
-    print_sha256: str | None  # of the print file as leaflet build writes it; None: not known
-    leaflet: str
-    actor: str = ""
-    role: str = ""
-    at: str = ""  # "": when it is recorded
-
-
-@dataclass(frozen=True)
-class Check:
-    """A ward's preflight, kept by the digest of its inputs (the same inputs, the same findings)."""
-
-    errors: int
-    warnings: int
-    findings: tuple[tuple[str, str], ...]  # (severity, message)
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What became of a save: its version, and whether it is now the ward's latest."""
-
-    version: Version
-    latest: int  # the ward's latest applied version after the save
 
 
 def now_utc() -> str:
