@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from leaflet.cli import main
 from leaflet.runs import queue as queue_module
 from leaflet.runs.storage import Storage
 
@@ -187,3 +188,12 @@ def test_the_agent_downloads_the_audit_trail(project, signed_in):
     rows = list(csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert [int(row["number"]) for row in rows] == sorted(int(row["number"]) for row in rows)
     assert {"invite", "sign-in"} <= {row["event"] for row in rows}
+
+
+def test_an_agents_link_is_made_by_leaflet_invite(project, browser, capsys):
+    assert main(["invite", str(project), "--role", "agent", "--name", "Alex Agent"]) == 0
+    link = capsys.readouterr().out.strip().rsplit(" ", 1)[1]
+    assert capsys.readouterr().out == "" and link.startswith("http://127.0.0.1:8000/i/")
+    b = browser()
+    assert b.sign_in(link).headers["location"] == "/review"
+    assert "Download the audit trail (CSV)" in b.get("/review").text
