@@ -42,6 +42,7 @@ from leaflet.runs.local import LocalValues, starting_values, ward_with, with_pho
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, characters_needed, load, prepare_run
 from leaflet.runs.raster import render_pages
+from leaflet.runs.repaint import Repaints
 from leaflet.ward.variant import ward_language
 from leaflet.write.draw import draw_pages, file_from_pages
 from leaflet.write.pdffont import BASE_REPERTOIRE
@@ -118,6 +119,7 @@ class Previews:
         self.dpi = dpi
         self.lock = threading.RLock()
         self._rendered: OrderedDict[str, RenderedPage] = OrderedDict()
+        self._repaints = Repaints()  # a page is rendered again only where its frames changed
         self._checked_at = 0.0
         self._extra: set[str] = set()
         self._generation = 0
@@ -218,8 +220,11 @@ class Previews:
             hashlib.sha256(b"%d|%d|" % (generation, index) + own_images + content).hexdigest()
             for index, content in enumerate(contents)
         ]
-        missing = [index for index, digest in enumerate(digests) if digest not in self._rendered]
-        for index, image in zip(missing, render_pages(data, self.dpi, missing), strict=True):
+        key = b"%d|%f|" % (generation, self.dpi) + own_images
+        for index in [index for index, digest in enumerate(digests) if digest not in self._rendered]:
+            frames = leaflet.pages[index].frames
+            layout = self.prepared.campaigns[""].layout
+            image = self._repaints.render(data, self.dpi, leaflet.ward.code, index, key, frames, layout)
             buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=JPEG_QUALITY)
             page = RenderedPage(leaflet.pages[index].name, buffer.getvalue(), image.width, image.height, digests[index])
