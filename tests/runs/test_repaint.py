@@ -3,6 +3,8 @@ draws it; a change it cannot bound (a new photo, most of the page) renders the p
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from leaflet.model import BoxPt, FilledBox, LaidOutFrame
 from leaflet.runs.local import read_values
@@ -11,14 +13,19 @@ from leaflet.runs.raster import render_pages
 from leaflet.runs.repaint import BAND_MARGIN_PX, changed_rows
 from PIL import ImageChops
 
-from tests.conftest import DEMO
+from tests.conftest import DEMO, ROOT
 
 WARD = "E05011111"
 
 
 @pytest.fixture(scope="module")
-def previews():
-    return Previews(DEMO)
+def previews(tmp_path_factory):
+    """On a copy of the example: a photo's focal point makes a crop in the campaign's folder."""
+    root = tmp_path_factory.mktemp("repaint")
+    for folder in ("layouts", "fonts", "images"):
+        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copytree(DEMO, root / "content" / "pcc-2021")
+    return Previews(root / "content" / "pcc-2021")
 
 
 def _worst_difference(previews: Previews, preview) -> int:
