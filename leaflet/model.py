@@ -116,6 +116,7 @@ class TextFrame:
     valign: VAlign = "top"
     fill: Cmyk | None = None
     padding_mm: float = 0.0
+    credits: str | None = None  # the image slot whose photo these words credit (a photo credit)
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,9 @@ class Imprint:
         return " ".join(parts)
 
 
+Translations = Literal["partial", "complete"]
+
+
 @dataclass(frozen=True)
 class Campaign:
     path: Path  # the campaign.yaml
@@ -270,9 +274,11 @@ class Campaign:
     imprint: Imprint
     slots: dict[str, tuple[Paragraph, ...]]
     images: dict[str, Path]
-    language: str = "en"  # of campaign.yaml's words; wards in other languages use campaign.<code>.yaml
+    project: Path  # the folder its files, and the photos its wards name, may come from
+    language: str = "en"  # of its words: campaign.yaml's, or a campaign.<language>.yaml's
     overs_percent: float = 5.0  # the print order: extra copies on top of households
     pack_size: int = 50  # quantities are rounded up to whole packs
+    translations: Translations = "partial"  # complete: a slot a language file leaves out is an error
     source_files: tuple[Path, ...] = ()  # the YAML and Markdown files its words were read from
 
     @property

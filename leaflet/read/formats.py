@@ -28,6 +28,7 @@ from leaflet.model import (
     TextFrame,
     TextStyle,
     Thresholds,
+    Translations,
     VAlign,
 )
 
@@ -539,8 +540,15 @@ FRAME_TYPES: dict[str, Section] = {  # by FrameType
                 "room between the frame's edge and its text, in mm",
                 default_of(TextFrame, "padding_mm"),
             ),
+            Field(
+                "credits",
+                Text(),
+                "the image slot whose photo these words credit: where a ward or a language replaces that photo, "
+                "it prints its own credit, or none",
+                None,
+            ),
         ),
-        "one block of words: a headline, a caption, the ward banner",
+        "one block of words: a headline, a caption, the ward banner, a photo credit",
     ),
     "flow": Section(
         (
@@ -702,6 +710,13 @@ CAMPAIGN = Section(
             Text(),
             "the language of this file's words; wards in others use campaign.<language>.yaml",
             default_of(Campaign, "language"),
+        ),
+        Field(
+            "translations",
+            Text(get_args(Translations), "translations setting"),
+            "complete: a slot a campaign.<language>.yaml leaves out fails its wards; partial: it prints in this "
+            "file's language, with a warning",
+            default_of(Campaign, "translations"),
         ),
     )
 )

@@ -9,6 +9,7 @@ file is reported at once, one line each, naming the line and the key path.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -84,6 +85,7 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
     preflight = Thresholds(**(top.get("preflight") or PREFLIGHT.read(r, {}, "preflight")))
     problems.raise_any()  # all the file's problems so far, one line each
     _check_frame_names(r, pages)
+    _check_credits(r, pages)
     _check_imprint_frame(r, pages, styles, trim, safe)
     used_flows = {frame.flow for page_spec in pages for frame in page_spec.frames if isinstance(frame, FlowFrame)}
     for name in flows:
@@ -114,6 +116,25 @@ def _check_frame_names(r: YamlReader, pages: list[PageSpec]) -> None:
             if frame.name in names:
                 raise r.error(where, f"frame name '{frame.name}' is used twice", "give every frame its own name")
             names[frame.name] = where
+
+
+def _check_credits(r: YamlReader, pages: list[PageSpec]) -> None:
+    """A credit names the image slot of a photo frame of the layout."""
+    photos = {frame.slot for page in pages for frame in page.frames if isinstance(frame, ImageFrame)}
+    for page in pages:
+        for index, frame in enumerate(page.frames):
+            if isinstance(frame, TextFrame) and frame.credits is not None and frame.credits not in photos:
+                close = difflib.get_close_matches(frame.credits, sorted(photos), n=1)
+                r.problems.errors.append(
+                    r.error(
+                        f"pages.{page.name}[{index}].credits",
+                        f"no image frame shows image slot '{frame.credits}'",
+                        f"did you mean '{close[0]}'?"
+                        if close
+                        else f"image slots: {', '.join(sorted(photos)) or 'none'}",
+                    )
+                )
+    r.problems.raise_any()
 
 
 def _check_imprint_frame(
@@ -277,7 +298,14 @@ def _load_frame(
             return ShapeFrame(name, box, colour("fill"), colour("stroke"), spec["stroke_pt"])
         case "text":
             return TextFrame(
-                name, box, spec["slot"], style("style"), spec["valign"], colour("fill"), spec["padding_mm"]
+                name,
+                box,
+                spec["slot"],
+                style("style"),
+                spec["valign"],
+                colour("fill"),
+                spec["padding_mm"],
+                spec["credits"],
             )
         case "flow":
             flow = spec["flow"]

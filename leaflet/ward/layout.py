@@ -77,7 +77,7 @@ def prepare_layout(campaign: Campaign) -> PreparedLayout:
 
 def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
     layout = prepared.layout
-    own = _Result({}, [], variant.ward.fields)
+    own = _Result({}, [], variant.fields)
     frames: dict[str, LaidOutFrame] = {}
     findings: list[Finding] = []
     for page in layout.pages:
@@ -98,6 +98,7 @@ def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
             frames.update(shared_frames)
             findings.extend(shared_findings)
     findings.extend(own.findings)
+    findings.extend(variant.findings)
     pages = tuple(LaidOutPage(page.name, tuple(frames[frame.name] for frame in page.frames)) for page in layout.pages)
     ward_findings = tuple(Finding(f.severity, f.rule, f.message, variant.ward.code, f.page, f.frame) for f in findings)
     return LaidOutLeaflet(variant.ward, variant.title, variant.signup_url, pages, ward_findings)
