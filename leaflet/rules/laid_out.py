@@ -181,6 +181,13 @@ class LaidOutRules:
                 f"{item.path.name} is {ppi:.0f} ppi at its placed size, under {limits.warn_below_ppi:g}: it may look "
                 "soft",
             )
+        if source.transparent:
+            add(
+                "warning",
+                "photo-transparency",
+                f"{item.path.name} has transparent pixels: they print as if laid on paper white (PDF/X-1a has no "
+                "transparency); lay the photo on the colour you want instead",
+            )
         self._bleed(item.clip, add)
         ink = _photo_ink_percent(item)
         if ink > limits.max_ink_percent + 0.5:

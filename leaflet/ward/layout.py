@@ -43,6 +43,8 @@ from leaflet.ward.fit import StyledParagraph, fit_chain, remembering_measurer
 from leaflet.ward.qr import QUIET_MODULES, qr_modules
 from leaflet.ward.variant import Variant
 
+MIN_PLACE_PPI = 50  # a photo placed at fewer pixels per inch prints as blocks at any setting: refused
+
 
 @dataclass
 class PreparedLayout:
@@ -155,6 +157,16 @@ def _lay_out_unit(
         case ImageFrame():
             source = read_image_source(variant.images[frame.slot])
             placed = _place_image(box, source, frame.fit, frame.focal)
+            ppi = source.width_px / (placed.width / 72)
+            if ppi < MIN_PLACE_PPI:
+                wanted = round(placed.width / 72 * 300)
+                raise InputError(
+                    source.path,
+                    None,
+                    f"{source.width_px} x {source.height_px} pixels are too few for frame '{frame.name}': "
+                    f"{ppi:.0f} ppi at its placed size",
+                    f"use a photo about {wanted} pixels wide (300 ppi)",
+                )
             image = PlacedImage(frame.slot, source.path, placed, box)
             result.frames[frame.name] = LaidOutFrame(frame.name, box, (image,), static)
         case TextFrame():
