@@ -86,7 +86,8 @@ def test_ward_name_and_organiser_come_out_as_text(demo_report):
         back = reader.pages[1].extract_text()
         assert row["name"] in front, row["name"]
         assert row["organiser"] in front
-        assert row["local_priority"] in back.replace("\n", " ")
+        priority = row["local_priority_cy"] if row["language"] == "cy" else row["local_priority"]
+        assert priority in back.replace("\n", " ")
         headline = (
             "Troi eich blaenoriaethau yn weithredu"
             if row["language"] == "cy"
