@@ -10,6 +10,7 @@ layout's, is reported at once, one line each.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -179,7 +180,7 @@ def _load_slot(r: YamlReader, name: str, value: Any) -> tuple[tuple[Paragraph, .
         except UnicodeDecodeError:
             raise InputError(file, None, "not UTF-8 text", "save the file as UTF-8") from None
     _check_placeholders(r, where, words)
-    return markup.parse_markdown(words), file
+    return markup.parse_markdown(unicodedata.normalize("NFC", words)), file
 
 
 def _check_placeholders(r: YamlReader, where: str, text: str) -> None:

@@ -11,6 +11,7 @@ replacement character, text decoded twice.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def _raise(problems: list[InputError]) -> None:
 
 
 def _check_header(path: Path, header: Row, required_fields: AbstractSet[str]) -> list[str]:
-    columns = [cell.text.strip().lower() for cell in header.cells]
+    columns = [unicodedata.normalize("NFC", cell.text.strip().lower()) for cell in header.cells]
     problems: list[InputError] = []
     for column in columns:
         if len(column) > MAX_COLUMN_NAME:
@@ -180,7 +181,7 @@ def _ward(
     fields: dict[str, str] = {}
     for index, column in enumerate(columns):
         cell = row.cells[index] if index < len(row.cells) else Cell("", row.line, row.line)
-        value = cell.text.strip()
+        value = unicodedata.normalize("NFC", cell.text.strip())  # 'ŵ' typed as 'w' and a mark is 'ŵ'
         if not column:
             if value:
                 problems.append(

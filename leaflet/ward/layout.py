@@ -12,6 +12,7 @@ from typing import assert_never
 
 from leaflet.assets.fonts import FontMetrics, load_metrics
 from leaflet.assets.images import ImageSource, read_image_source
+from leaflet.assets.scripts import needs_shaping
 from leaflet.errors import DoesNotFit, InputError
 from leaflet.model import (
     WHITE,
@@ -296,10 +297,13 @@ def _fit_findings(
                         column for column, value in result.ward_fields.items() if any(c in value for c in missing)
                     ]
                     source = f" from column '{columns[0]}'" if columns else ""
-                    message = (
-                        f"font {run.font} cannot draw {shown}{source} (frame '{first_frame or frame}'): "
-                        "name a fallback font that has it (fallback_fonts), or use another character"
+                    advice = (
+                        "no fallback font would help: leaflet cannot yet set text that needs shaping (see the "
+                        "unshaped-script finding)"
+                        if any(map(needs_shaping, missing))
+                        else "name a fallback font that has it (fallback_fonts), or use another character"
                     )
+                    message = f"font {run.font} cannot draw {shown}{source} (frame '{first_frame or frame}'): {advice}"
                     if static:
                         raise InputError(
                             prepared.campaign_path, "slots", message, "use another character or a font that has it"
