@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Protocol, get_args
 
-from leaflet.errors import InputError, InputErrors
+from leaflet.errors import InputError, InputErrors, shorten
 from leaflet.model import (
     Align,
     Campaign,
@@ -53,6 +53,11 @@ def _join_or(words: Iterable[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
+def shown(value: Any) -> str:
+    """A value as a message shows it: its repr, cut to a readable length."""
+    return shorten(repr(value), 60)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -73,16 +78,16 @@ class Text(Kind):
     choices: tuple[str, ...] = ()  # when given, the only values allowed
     label: str = ""  # what a choice is called in messages: "unknown alignment 'centre'"
     pattern: str | None = None  # a regular expression the text must contain (as JSON Schema has it)
-    message: str = ""  # said when the pattern is not found; {value!r} is the value
+    message: str = ""  # said when the pattern is not found; {value} is the value, quoted and cut short
     hint: str | None = None
 
     def read(self, r: Reader, value: Any, where: str) -> str:
         if not isinstance(value, str):
-            raise r.error(where, f"expected text, got {value!r}")
+            raise r.error(where, f"expected text, got {shown(value)}")
         if self.choices and value not in self.choices:
             raise r.error(where, f"unknown {self.label} '{value}'", f"use {_join_or(self.choices)}")
         if self.pattern and not re.search(self.pattern, value):
-            raise r.error(where, self.message.format(value=value), self.hint)
+            raise r.error(where, self.message.format(value=shown(value)), self.hint)
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -114,13 +119,13 @@ class Number(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> float:
         if not _is_number(value):
-            raise r.error(where, f"expected a number, got {value!r}")
+            raise r.error(where, f"expected a number, got {shown(value)}")
         try:
             number = float(value)
         except OverflowError:
             raise r.error(where, f"the number {str(value)[:20]}... is too large") from None
         if not math.isfinite(number):
-            raise r.error(where, f"expected a number, got {value!r}")
+            raise r.error(where, f"expected a number, got {shown(value)}")
         problem = self.out_of_bounds(number)
         if problem:
             raise r.error(where, problem)
@@ -146,7 +151,7 @@ class Whole(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise r.error(where, f"expected a whole number, got {value!r}")
+            raise r.error(where, f"expected a whole number, got {shown(value)}")
         if self.minimum is not None and value < self.minimum:
             raise r.error(where, f"must be a whole number of at least {self.minimum}")
         return value
@@ -159,7 +164,7 @@ class Whole(Kind):
 class Flag(Kind):
     def read(self, r: Reader, value: Any, where: str) -> bool:
         if not isinstance(value, bool):
-            raise r.error(where, f"expected true or false, got {value!r}")
+            raise r.error(where, f"expected true or false, got {shown(value)}")
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -175,7 +180,7 @@ class Numbers(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> tuple[float, ...]:
         if not isinstance(value, list) or len(value) != len(self.items) or not all(map(_is_number, value)):
-            raise r.error(where, f"expected a list of {len(self.items)} numbers, got {value!r}")
+            raise r.error(where, f"expected a list of {len(self.items)} numbers, got {shown(value)}")
         numbers = tuple(float(v) for v in value)
         if any(item.out_of_bounds(number) for number, item in zip(numbers, self.items, strict=True)):
             raise r.error(where, self.message)
@@ -225,7 +230,7 @@ class Colour(Kind):
         if isinstance(value, list) and len(value) == 4 and all(_is_number(v) and 0 <= v <= 100 for v in value):
             c, m, y, k = (float(v) for v in value)
             return (c, m, y, k)
-        raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {value!r}", CMYK_HINT)
+        raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {shown(value)}", CMYK_HINT)
 
     def schema(self) -> dict[str, Any]:
         cmyk = {
@@ -262,7 +267,7 @@ class MapOf(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise r.error(where, f"expected a mapping, got {value!r}")
+            raise r.error(where, f"expected a mapping, got {shown(value)}")
         return {str(key): item for key, item in value.items()}  # values are read by the loader
 
     def schema(self) -> dict[str, Any]:
@@ -311,7 +316,7 @@ class Section(Kind):
         """The values of the fields that are right, and a problem for each one that is not (a
         field with a problem is left out of the values)."""
         if not isinstance(value, dict):
-            return {}, [r.error(where, f"expected a mapping (key: value lines), got {value!r}")]
+            return {}, [r.error(where, f"expected a mapping (key: value lines), got {shown(value)}")]
         errors: list[InputError] = [unknown_key(r, key, self.keys, where) for key in value if key not in self.by_key]
         values: dict[str, Any] = {}
         for spec in self.fields:
@@ -391,13 +396,13 @@ class Tagged(Kind):
 
     def section(self, r: Reader, value: Any, where: str) -> tuple[str, Section]:
         if not isinstance(value, dict):
-            raise r.error(where, f"expected a mapping (key: value lines), got {value!r}")
+            raise r.error(where, f"expected a mapping (key: value lines), got {shown(value)}")
         kind = value.get(self.tag)
         place = f"{where}.{self.tag}"
         if kind is None:
             raise r.error(place, "missing required field")
         if not isinstance(kind, str):
-            raise r.error(place, f"expected text, got {kind!r}")
+            raise r.error(place, f"expected text, got {shown(kind)}")
         if kind not in self.sections:
             raise r.error(place, f"unknown {self.label} '{kind}'", f"use one of: {', '.join(self.sections)}")
         return kind, self.sections[kind]
@@ -692,7 +697,7 @@ CAMPAIGN = Section(
         Field("wards", Text(), "the wards spreadsheet, from the campaign's folder", "wards.csv"),
         Field(
             "signup_url",
-            Text(pattern=r"^https?://", message="expected an http(s) address, got {value!r}"),
+            Text(pattern=r"^https?://", message="expected an http(s) address, got {value}"),
             "the sign-up address the QR code holds; {ward.code} and other ward fields are filled in",
         ),
         Field(

@@ -71,6 +71,7 @@ class _Result:
     frames: dict[str, LaidOutFrame]
     findings: list[Finding]
     ward_fields: dict[str, str] = field(default_factory=dict)  # to say which cell a character came from
+    ward_row: str = ""  # and where that cell is: "wards.csv line 5"
 
 
 def prepare_layout(campaign: Campaign) -> PreparedLayout:
@@ -80,7 +81,7 @@ def prepare_layout(campaign: Campaign) -> PreparedLayout:
 
 def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
     layout = prepared.layout
-    own = _Result({}, [], variant.fields)
+    own = _Result({}, [], variant.fields, f"{variant.campaign.wards_path.name} line {variant.ward.line}")
     frames: dict[str, LaidOutFrame] = {}
     findings: list[Finding] = []
     for page in layout.pages:
@@ -296,7 +297,7 @@ def _fit_findings(
                     columns = [
                         column for column, value in result.ward_fields.items() if any(c in value for c in missing)
                     ]
-                    source = f" from column '{columns[0]}'" if columns else ""
+                    source = f" from column '{columns[0]}' ({result.ward_row})" if columns else ""
                     advice = (
                         "no fallback font would help: leaflet cannot yet set text that needs shaping (see the "
                         "unshaped-script finding)"

@@ -73,6 +73,7 @@ def ward_fields_used(campaign: Campaign) -> set[str]:
     return used
 
 
+_ONE_VALUE_COLUMNS = ("code", "language", "households")  # the same in every language: never <column>_<language>
 _URL_PUNCTUATION = "!#$%&'()*+,/:;=?@[]~"  # kept as written: with letters, digits and -._ the URL's ASCII
 
 
@@ -109,7 +110,7 @@ def plan_variants(campaigns: dict[str, Campaign], columns: Iterable[str]) -> dic
         language_columns = tuple(
             (column, variant[0])
             for column in columns
-            if (variant := language_variant(column)) and variant[1] == code and variant[0] not in ("code", "language")
+            if (variant := language_variant(column)) and variant[1] == code and variant[0] not in _ONE_VALUE_COLUMNS
         )
         slots = dict(campaign.slots)
         notes = []
