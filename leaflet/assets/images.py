@@ -67,9 +67,7 @@ def read_image_source(path: Path) -> ImageSource:
     if image.mode in ("I", "F") or _has_transparency(image):  # known only from their pixels
         _load(image, Path(path))
         _normalised(image, Path(path))
-        transparent = (
-            _has_transparency(image) and cast(tuple[int, int], _with_alpha(image).getchannel("A").getextrema())[0] < 255
-        )
+        transparent = _has_transparency(image) and cast(tuple[int, int], _alpha(image).getextrema())[0] < 255
     elif image.mode not in _PLAIN_MODES:
         raise _unprintable(image, Path(path))
     return ImageSource(Path(path), width, height, transparent)
@@ -206,46 +204,62 @@ def _has_transparency(image: Image.Image) -> bool:
     return image.mode in _ALPHA_MODES or "transparency" in image.info
 
 
-def _with_alpha(image: Image.Image) -> Image.Image:
-    """An image with an alpha channel or a tRNS colour as LA or RGBA: how opaque each pixel is."""
-    return image.convert("LA" if image.mode in ("1", "L", "LA", "La") else "RGBA")
+def _alpha(image: Image.Image) -> Image.Image:
+    """How opaque each pixel is (255: fully), of an image with an alpha channel or a tRNS colour."""
+    if image.mode.startswith("I"):  # a 16-bit grey PNG's transparent grey: a 16-bit value
+        transparent = image.info["transparency"]
+        return image.convert("I").point([0 if value == transparent else 255 for value in range(65536)], "L")
+    return image.convert("LA" if image.mode in ("1", "L", "LA", "La") else "RGBA").getchannel("A")
 
 
 def _normalised(image: Image.Image, path: Path) -> Image.Image:
     """Any mode Pillow opens -> L, RGB, CMYK or LAB, as it looks on paper: transparent pixels laid
     on paper white, 16-bit values scaled to 8 bits, others refused (``_unprintable``)."""
     mode = image.mode
-    if _has_transparency(image):
-        opaque = _ALPHA_MODES.get(mode) or ("L" if mode in ("1", "L") else "RGB")
-        paper = Image.new(opaque, image.size, 255 if opaque == "L" else (255, 255, 255))
-        with_alpha = _with_alpha(image)
-        paper.paste(with_alpha.convert(opaque), mask=with_alpha.getchannel("A"))
-        return paper
-    if mode in ("L", "RGB", "CMYK", "LAB"):
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        opaque = _wide_grey(image, path)
+    elif mode in ("LA", "La", "PA", "RGBA", "RGBa") or "transparency" in image.info:
+        opaque_mode = _ALPHA_MODES.get(mode) or ("L" if mode in ("1", "L") else "RGB")
+        with_alpha = image.convert("LA" if opaque_mode == "L" else "RGBA")  # a palette's colours, or a tRNS's
+        return _on_paper(with_alpha.convert(opaque_mode), with_alpha.getchannel("A"))
+    elif mode in ("L", "RGB", "CMYK", "LAB"):
         return image
-    if mode in ("1", "P"):
+    elif mode in ("1", "P"):
         return image.convert("L" if mode == "1" else "RGB")
-    if mode in ("RGBX", "YCbCr", "HSV"):
+    elif mode in ("RGBX", "YCbCr", "HSV"):
         return image.convert("RGB")
-    if mode.startswith("I;16"):
+    else:
+        raise _unprintable(image, path)
+    return _on_paper(opaque, _alpha(image)) if "transparency" in image.info and mode != "F" else opaque
+
+
+def _on_paper(image: Image.Image, alpha: Image.Image) -> Image.Image:
+    """An L or RGB image laid on paper white through its alpha."""
+    paper = Image.new(image.mode, image.size, 255 if image.mode == "L" else (255, 255, 255))
+    paper.paste(image, mask=alpha)
+    return paper
+
+
+def _wide_grey(image: Image.Image, path: Path) -> Image.Image:
+    """Greys of more than 8 bits (I;16, I, F) -> 8-bit L, or refused when what they mean is unsure."""
+    if image.mode.startswith("I;16"):
         return _grey_of(image.convert("I"), 65535)
-    if mode in ("I", "F"):
-        low, high = cast(tuple[float, float], image.getextrema())
-        if mode == "F" and 0 < high <= 1:
-            raise _unprintable(image, path, f"floating-point greys, all between {low:g} and {high:g}")
-        if low < 0 or high > (255 if mode == "F" else 65535):
-            raise _unprintable(image, path, f"{_bits(image)} greys from {low:g} to {high:g}")
-        # Pillow opens 16-bit greys of PNG and PPM files as I; elsewhere its greys are 0 to 255,
-        # unless they go higher: then a 32-bit file holds 16-bit values.
-        sixteen_bit = mode == "I" and (image.format in _SIXTEEN_BIT_FORMATS or high > 255)
-        return _grey_of(image, 65535 if sixteen_bit else 255)
-    raise _unprintable(image, path)
+    low, high = cast(tuple[float, float], image.getextrema())
+    if image.mode == "F" and 0 < high <= 1:
+        raise _unprintable(image, path, f"floating-point greys, all between {low:g} and {high:g}")
+    if low < 0 or high > (255 if image.mode == "F" else 65535):
+        raise _unprintable(image, path, f"{_bits(image)} greys from {low:g} to {high:g}")
+    if image.mode == "F":
+        return image.convert("L")
+    # Pillow opens 16-bit greys of PNG and PPM files as I; elsewhere its greys are 0 to 255,
+    # unless they go higher: then a 32-bit file holds 16-bit values.
+    sixteen_bit = image.format in _SIXTEEN_BIT_FORMATS or high > 255
+    return _grey_of(image, 65535 if sixteen_bit else 255)
 
 
 def _grey_of(image: Image.Image, white: int) -> Image.Image:
-    """A one-channel image of integer or floating-point greys up to ``white`` -> 8-bit L."""
-    scaled = image.point(lambda value: value * (255 / white) + 0.5) if white != 255 else image
-    return scaled.convert("L")
+    """Integer greys (mode I) from 0 up to ``white`` -> 8-bit L, rounded."""
+    return image.point([min(255, round(value * 255 / white)) for value in range(65536)], "L")
 
 
 def _bits(image: Image.Image) -> str:

@@ -19,7 +19,7 @@ from leaflet.read import markup
 from leaflet.read.wards import language_variant
 from leaflet.ward.variant import Variant, VariantPlan, replace_ward, slot_frames
 
-_INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
+_INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
 _LETTER = re.compile(r"[^\W\d_]")
 SPECIAL_COLUMNS = ("code", "name", "language", "households")
 SHAPING = (
@@ -30,7 +30,7 @@ SHAPING = (
 
 def is_blank(paragraphs: tuple[Paragraph, ...]) -> bool:
     """Whether words would print nothing: no paragraphs, or only spaces and invisible marks."""
-    return not any(_INVISIBLE.sub("", run.text) for paragraph in paragraphs for run in paragraph.runs)
+    return all(_INVISIBLE.fullmatch(run.text) for paragraph in paragraphs for run in paragraph.runs)
 
 
 @dataclass(frozen=True)

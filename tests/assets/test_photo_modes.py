@@ -26,10 +26,11 @@ HEADER = "code,name,organiser,households,local_priority,hero"
 DPI = 100
 PRINTED = sorted(path.name for path in PHOTOS.iterdir() if path.suffix != ".py" and not path.name.startswith("refused"))
 GREY = {"1-bit.png", "l.png", "la.png", "la.tif", "l-transparent-grey.png", "i16.png", "i16.tif", "i-32-bit.tif"}
+GREY |= {"i16-transparent-grey.png"}
 GREY |= {"f-32-bit-float.tif"}
 TRANSPARENT = {"rgba.png", "rgba.tif", "rgba.webp", "rgba-16-bit.png", "la.png", "la.tif", "la-16-bit.png"}
 TRANSPARENT |= {"l-transparent-grey.png", "rgb-transparent-colour.png", "p-transparent.png", "p-transparent.gif"}
-TRANSPARENT |= {"pa.tif"}
+TRANSPARENT |= {"pa.tif", "i16-transparent-grey.png"}
 
 
 def on_white(name: str) -> Image.Image:
@@ -38,7 +39,8 @@ def on_white(name: str) -> Image.Image:
     source = Image.open(PHOTOS / name)
     if source.mode.startswith("I;16"):
         values = struct.unpack(f"<{source.width * source.height}H", source.tobytes("raw", "I;16"))
-        return Image.frombytes("L", source.size, bytes(round(v / 257) for v in values))
+        transparent = source.info.get("transparency")
+        return Image.frombytes("L", source.size, bytes(255 if v == transparent else round(v / 257) for v in values))
     if source.mode == "LAB":
         return Image.open(PHOTOS / "rgb.png").convert("RGB")  # what make_photos.py made it from
     if source.mode == "CMYK":

@@ -81,6 +81,14 @@ def main() -> None:
         "I;16", grey.size, b"".join(struct.pack("<H", v * 257) for v in grey.convert("L").tobytes())
     )
     sixteen.save(HERE / "i16.png")
+    greys = grey.convert("L").tobytes()
+    keyed_values = [
+        1000 if x >= 2 * WIDTH // 3 and y >= HEIGHT - 40 else greys[y * WIDTH + x] * 257
+        for y in range(HEIGHT)
+        for x in range(WIDTH)
+    ]
+    keyed16 = Image.frombytes("I;16", grey.size, struct.pack(f"<{len(keyed_values)}H", *keyed_values))
+    keyed16.save(HERE / "i16-transparent-grey.png", transparency=1000)
     sixteen.save(HERE / "i16.tif", compression="tiff_adobe_deflate")
     grey.convert("L").convert("I").save(HERE / "i-32-bit.tif", compression="tiff_adobe_deflate")
     grey.convert("L").convert("F").save(HERE / "f-32-bit-float.tif", compression="tiff_adobe_deflate")
