@@ -246,16 +246,27 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class ImprintWording:
+    """The words the imprint is composed with, in the leaflet's language."""
+
+    printed_by: str = "Printed by"
+    promoted_by: str = "Promoted by"
+    on_behalf_of: str = "on behalf of"
+
+
+@dataclass(frozen=True)
 class Imprint:
     printer: str
     promoter: str
     on_behalf_of: str | None = None
+    wording: ImprintWording = ImprintWording()
 
     @property
     def text(self) -> str:
-        parts = [f"Printed by {self.printer}.", f"Promoted by {self.promoter}"]
+        words = self.wording
+        parts = [f"{words.printed_by} {self.printer}.", f"{words.promoted_by} {self.promoter}"]
         if self.on_behalf_of and self.on_behalf_of != self.promoter:
-            parts[-1] += f" on behalf of {self.on_behalf_of}"
+            parts[-1] += f" {words.on_behalf_of} {self.on_behalf_of}"
         parts[-1] += "."
         return " ".join(parts)
 

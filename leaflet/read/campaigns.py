@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import InputError, shorten
-from leaflet.model import Campaign, Imprint, Layout, Paragraph, frame_slots
+from leaflet.model import Campaign, Imprint, ImprintWording, Layout, Paragraph, frame_slots
 from leaflet.read import markup
 from leaflet.read.formats import CAMPAIGN, FILE_SLOT, LANGUAGE, PHOTO, SLOT
 from leaflet.read.layouts import load_layout
@@ -71,7 +71,10 @@ def load_campaign(campaign: Path) -> Campaign:
         wards_path=wards_path,
         signup_url=top["signup_url"],
         imprint=Imprint(
-            imprint["printer"].strip(), imprint["promoter"].strip(), (imprint["on_behalf_of"] or "").strip() or None
+            imprint["printer"].strip(),
+            imprint["promoter"].strip(),
+            (imprint["on_behalf_of"] or "").strip() or None,
+            _wording(imprint["wording"]) if imprint["wording"] else ImprintWording(),
         ),
         slots=slots,
         images=images,
@@ -122,15 +125,23 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
             )
     images = _load_images(r, top.get("images") or {})
     problems.raise_any()
+    imprint = campaign.imprint
+    if top["imprint"]:
+        imprint = replace(imprint, wording=_wording(top["imprint"]["wording"]))
     return replace(
         campaign,
         path=path,
         language=language,
+        imprint=imprint,
         title=top["title"] or campaign.title,
         slots={**campaign.slots, **slots},
         images={**campaign.images, **images},
         source_files=(*campaign.source_files, path, *slot_files),
     )
+
+
+def _wording(words: dict[str, str]) -> ImprintWording:
+    return ImprintWording(**{key: unicodedata.normalize("NFC", value.strip()) for key, value in words.items()})
 
 
 def _load_images(r: YamlReader, images: dict[str, Any]) -> dict[str, Path]:

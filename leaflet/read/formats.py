@@ -23,6 +23,7 @@ from leaflet.model import (
     Campaign,
     ImageFit,
     ImageFrame,
+    ImprintWording,
     QrFrame,
     ShapeFrame,
     TextFrame,
@@ -658,6 +659,19 @@ SLOT = OneOf(
 )
 PHOTO = FilePath("an image file")
 IMPRINT_PART = "missing: printed election material must say who printed and who promoted it"
+IMPRINT_WORDING = Section(
+    tuple(
+        Field(
+            words.name,
+            Text(pattern=r"\S", message="the imprint's words may not be blank", hint="give them in this language"),
+            f"the imprint's words before the {words.name.removesuffix('_by').replace('_', ' ')}'s name "
+            f"(default: {words.default})",
+            words.default,
+        )
+        for words in fields(ImprintWording)
+    ),
+    "the words the imprint is composed with: '<printed_by> <printer>. <promoted_by> <promoter> <on_behalf_of> ...'",
+)
 IMPRINT = Section(
     (
         *(
@@ -671,7 +685,12 @@ IMPRINT = Section(
             for part in ("printer", "promoter")
         ),
         Field("on_behalf_of", Text(), "for whom, when not the promoter: name and address", None),
+        Field("wording", IMPRINT_WORDING, "the imprint's words, in this file's language", None),
     )
+)
+LANGUAGE_IMPRINT = Section(
+    (Field("wording", IMPRINT_WORDING, "the imprint's words in this language (names stay campaign.yaml's)"),),
+    "the imprint in this language",
 )
 PRINT_ORDER = Section(
     (
@@ -731,5 +750,6 @@ LANGUAGE = Section(
         Field("title", Text(), "the title in this language (default: campaign.yaml's)", None),
         Field("slots", MapOf(SLOT), "words that replace campaign.yaml's, slot by slot", None),
         Field("images", MapOf(PHOTO), "photos that replace campaign.yaml's, slot by slot", None),
+        Field("imprint", LANGUAGE_IMPRINT, "the imprint's words in this language", None),
     )
 )

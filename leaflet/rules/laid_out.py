@@ -22,6 +22,7 @@ from leaflet.model import (
     FilledBox,
     Finding,
     ImprintFrame,
+    ImprintWording,
     LaidOutFrame,
     LaidOutLeaflet,
     Layout,
@@ -50,8 +51,16 @@ _EPSILON = 0.05  # points: rounding in a layout is not a finding
 class LaidOutRules:
     """Checks the leaflets of one run, remembering what it found in the frames they share."""
 
-    def __init__(self, layout: Layout, metrics: dict[str, FontMetrics], thresholds: Thresholds | None = None):
+    def __init__(
+        self,
+        layout: Layout,
+        metrics: dict[str, FontMetrics],
+        thresholds: Thresholds | None = None,
+        imprint_wordings: tuple[ImprintWording, ...] = (ImprintWording(),),
+    ):
+        """``imprint_wordings``: the words imprints of the run are composed with, one per language."""
         self.layout = layout
+        self.imprint_wordings = imprint_wordings
         self.metrics = metrics
         self.limits = thresholds or layout.preflight
         self.geometry = _Geometry(
@@ -224,7 +233,7 @@ class LaidOutRules:
 
     def _imprint(self, frame: LaidOutFrame, add) -> None:
         text = " ".join(run.text for item in frame.items if isinstance(item, TextLine) for run in item.runs)
-        if "Printed by" not in text or "Promoted by" not in text:
+        if not any(words.printed_by in text and words.promoted_by in text for words in self.imprint_wordings):
             add(
                 "error",
                 "imprint",

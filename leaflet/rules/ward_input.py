@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from leaflet.assets.scripts import characters_needing_shaping, describe
-from leaflet.model import Campaign, Finding, FlowFrame, Paragraph, QrFrame, Severity, TextFrame
+from leaflet.model import Campaign, Finding, FlowFrame, ImprintFrame, Paragraph, QrFrame, Severity, TextFrame
 from leaflet.read import markup
 from leaflet.read.wards import language_variant
 from leaflet.ward.variant import Variant, VariantPlan, replace_ward, slot_frames
@@ -48,6 +48,15 @@ class WardInputRules:
     def __init__(self, plans: dict[str, VariantPlan], columns: list[str] | dict[str, str]):
         base = plans[""].base
         self.frames = slot_frames(base.layout)
+        self.imprint = next(
+            (
+                (page.name, frame.name)
+                for page in base.layout.pages
+                for frame in page.frames
+                if isinstance(frame, ImprintFrame)
+            ),
+            None,
+        )
         self.severity = _blank_severities(base)
         self.languages = {plan.campaign.language: self._language(plan) for plan in plans.values()}
         self.columns = _unmatched_columns(plans, list(columns))
@@ -98,13 +107,26 @@ class WardInputRules:
                         frame=frame,
                     )
                 )
-        imprint = characters_needing_shaping(campaign.imprint.text)
-        if imprint:
-            findings["(imprint)"] = [
+        imprint: list[Finding] = []
+        shaped = characters_needing_shaping(campaign.imprint.text)
+        if shaped:
+            imprint.append(
                 Finding(
-                    "error", "unshaped-script", f"the imprint of {base.path.name} has {describe(imprint)}: {SHAPING}"
+                    "error", "unshaped-script", f"the imprint of {base.path.name} has {describe(shaped)}: {SHAPING}"
                 )
-            ]
+            )
+        if campaign is not base and campaign.imprint.wording is base.imprint.wording:
+            imprint.append(
+                Finding(
+                    "error" if base.translations == "complete" else "warning",
+                    "untranslated",
+                    f"the imprint's words (imprint.wording) are not in {campaign.path.name}: it prints in the "
+                    f"campaign's language ({base.language})",
+                    page=self.imprint[0] if self.imprint else None,
+                    frame=self.imprint[1] if self.imprint else None,
+                )
+            )
+        findings["(imprint)"] = imprint
         printed: dict[str, tuple[str, str]] = {}
         for slot, place in self.frames.items():
             printed.setdefault(slot, place)  # a column named like the slot replaces its words
@@ -152,8 +174,8 @@ class WardInputRules:
                     Finding(
                         "warning",
                         "unused-column",
-                        f"column '{column}' ({_place(variant)}) names no slot or photo of the campaign, so its value "
-                        f"is not used: did you mean '{close}'?",
+                        f"column '{column}' ({_place(variant)}) matches no slot, photo or column the campaign uses, so "
+                        f"its value is not used: did you mean '{close}'?",
                         ward.code,
                     )
                 )

@@ -24,7 +24,8 @@ class Preflight:
 
     def __init__(self, run: PreparedRun, wards: list[Ward]):
         self.run = run
-        self.rules = LaidOutRules(run.campaign.layout, run.layout.metrics)
+        wordings = tuple(dict.fromkeys(campaign.imprint.wording for campaign in run.campaigns.values()))
+        self.rules = LaidOutRules(run.campaign.layout, run.layout.metrics, imprint_wordings=wordings)
         self.inputs = WardInputRules(run.plans, wards[0].fields)
         self.trim_width_pt = mm_to_pt(run.campaign.layout.trim_width_mm)
         sample = run.lay_out(wards[0])

@@ -44,8 +44,8 @@ EXPECTED: dict[str, list[tuple[str, str, str, str | None, str]]] = {
             "unused-column",
             "A1",
             None,
-            f"column '{column}' (column-like-a-slot.csv line 2) names no slot or photo of the campaign, so its value "
-            f"is not used: did you mean '{meant}'?",
+            f"column '{column}' (column-like-a-slot.csv line 2) matches no slot, photo or column the campaign "
+            f"uses, so its value is not used: did you mean '{meant}'?",
         )
         for column, meant in (("heros", "hero"), ("langauge", "language"), ("local_focs", "local_focus"))
     ],
@@ -345,3 +345,21 @@ def test_every_rule_a_ward_input_can_give_is_in_the_catalogue_and_the_readme():
 
 def test_the_example_photos_credit_is_bound_to_its_photo():
     assert "credits: hero}" in (ROOT / "layouts" / "a5-two-sided.yaml").read_text(encoding="utf-8")
+
+
+def test_a_language_file_without_the_imprints_words_prints_the_imprint_in_the_campaigns_language(project, tmp_path):
+    language = project / "campaign.cy.yaml"
+    welsh = language.read_text(encoding="utf-8")
+    try:
+        language.write_text(welsh.split("\nimprint:")[0] + "\n", encoding="utf-8")
+        report = build(project, tmp_path / "out", wards_csv=WARDS / "welsh-value-missing.csv")
+        aber = report.written[0]
+        (finding,) = [f for f in aber.findings if f.rule == "untranslated"]
+        assert (finding.severity, finding.frame) == ("warning", "imprint")
+        assert finding.message == (
+            "the imprint's words (imprint.wording) are not in campaign.cy.yaml: it prints in the campaign's "
+            "language (en)"
+        )
+        assert "Printed by Riverside Print Ltd" in _texts(aber)[1]
+    finally:
+        language.write_text(welsh, encoding="utf-8")
