@@ -138,11 +138,13 @@ class WardInputRules:
         language = self.languages[variant.campaign.language]
         ward = variant.ward
         found: list[Finding] = []
+        credits = {credit.slot for credit in language.plan.credits}
         for slot, (page, frame) in self.frames.items():
             words = variant.slots[slot]
-            if words is language.plan.slots[slot]:
+            own = slot not in ("code", "name") and bool(variant.fields.get(slot))  # the ward's words replace it
+            if not own and (words or slot not in credits):  # not a credit left off a photo it is not of
                 found.extend(replace_ward(f, ward.code) for f in language.findings[slot])
-            elif is_blank(words) and self._reports_blank(variant, slot):
+            if (own or slot in language.plan.varying) and slot not in credits and is_blank(words):
                 found.append(
                     Finding(
                         self.severity[slot],
@@ -180,10 +182,6 @@ class WardInputRules:
                     )
                 )
         return found
-
-    def _reports_blank(self, variant: Variant, slot: str) -> bool:
-        """A credit frame left blank is the photo-credit rule's to report (or no credit is needed)."""
-        return all(credit.slot != slot for credit in self.languages[variant.campaign.language].plan.credits)
 
 
 def _words(paragraphs: tuple[Paragraph, ...]) -> str:

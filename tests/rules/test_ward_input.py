@@ -363,3 +363,23 @@ def test_a_language_file_without_the_imprints_words_prints_the_imprint_in_the_ca
         assert "Printed by Riverside Print Ltd" in _texts(aber)[1]
     finally:
         language.write_text(welsh, encoding="utf-8")
+
+
+def test_a_slot_with_ward_values_that_a_language_leaves_out_is_reported_unless_the_ward_gives_its_own(project):
+    language = project / "campaign.cy.yaml"
+    welsh = language.read_text(encoding="utf-8")
+    wards = project / "own-banner.csv"
+    wards.write_text(
+        "code,name,organiser,households,local_priority,language,banner\n"
+        "A1,Aber,Ann,100,parking,cy,\nB2,Bryn,Bob,200,litter,cy,Croeso i Bryn\n",
+        encoding="utf-8",
+    )
+    try:
+        banner = '  banner: "{ward.name} · eich trefnydd lleol yw {ward.organiser}"\n'
+        language.write_text(welsh.replace(banner, ""), encoding="utf-8")
+        report = check_campaign(project, wards_csv=wards)
+        assert [(f.ward, f.rule, f.frame) for f in report.findings] == [("A1", "untranslated", "ward-banner")]
+        assert report.findings[0].message.startswith("slot 'banner' is not in campaign.cy.yaml")
+    finally:
+        language.write_text(welsh, encoding="utf-8")
+        wards.unlink()
