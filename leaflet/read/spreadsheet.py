@@ -135,9 +135,8 @@ def read_rows(text: str, delimiter: str, multiline: Callable[[str], bool]) -> tu
     rows: list[Row] = []
     problems: list[Problem] = []
     position = 0
+    spans: list[bool] = []  # by the header's columns: whether a cell may hold line breaks
     while position < len(text):
-        header = rows[0].cells if rows else ()
-        spans = [bool(header) and index < len(header) and multiline(header[index].text) for index in range(len(header))]
         row, problem, position = reader.row(position, spans)
         if problem is not None:
             problems.append(problem)
@@ -156,11 +155,15 @@ def read_rows(text: str, delimiter: str, multiline: Callable[[str], bool]) -> tu
                 )
             )
             continue
+        if not rows:
+            spans = [multiline(cell.text) for cell in row.cells]
         rows.append(row)
     return rows, problems
 
 
 class _RowReader:
+    """Reads one row at a time from a text, knowing where each line starts."""
+
     def __init__(self, text: str, delimiter: str):
         self.text = text
         self.lines = _Lines(text)
@@ -173,6 +176,14 @@ class _RowReader:
         row starts.  ``spans[index]``: whether the cell at that index may hold line breaks."""
         text, lines = self.text, self.lines
         row_line = lines.line_of(position)
+        following = lines.next_line(position)
+        plain = text[position:following].rstrip("\r\n")
+        if '"' not in plain:  # no quotes: the line is the row, as most are
+            return (
+                Row(row_line, tuple(Cell(cell, row_line, row_line) for cell in plain.split(self.delimiter))),
+                None,
+                following,
+            )
         cells: list[Cell] = []
         spanning: tuple[int, int] | None = None  # a cell with line breaks where none may be: its index and start
         complete = True  # the row reads to its end

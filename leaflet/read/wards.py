@@ -28,6 +28,11 @@ _HIDDEN_CHARACTERS = re.compile(
 # A '?' that stands where a letter was: before a letter, or after one and before a hyphen or an
 # apostrophe ("G?yr", "?ukasz", "T?-du").  A question ends a word, and is followed by a space.
 _LOST_LETTER = re.compile(r"\?(?=[^\W\d_])|(?<=[^\W\d_])\?(?=[-'’])")
+# A UTF-8 lead byte (C2-F4) shown as Windows-1252, then a continuation byte (80-BF) shown so: 'Å' 'µ'.
+_UTF8_AS_CP1252 = re.compile(
+    "[\u00c2-\u00f4][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
 _LANGUAGE_SUFFIX = re.compile(r"(.+)_([a-z]{2,3}(?:-[a-z0-9]{2,8})?)")
 MAX_COLUMN_NAME = 100
@@ -253,7 +258,7 @@ def _damage(column: str, value: str, encoding: str) -> tuple[str, str] | None:
 
 def _decoded_twice(value: str) -> str | None:
     """The text meant, when ``value`` is UTF-8 bytes shown as Windows-1252 ('GÅµyr' for 'Gŵyr')."""
-    if value.isascii():
+    if value.isascii() or not _UTF8_AS_CP1252.search(value):
         return None
     try:
         original = value.encode("cp1252").decode("utf-8")
