@@ -218,7 +218,7 @@ def _normalised(image: Image.Image, path: Path) -> Image.Image:
     mode = image.mode
     if mode.startswith("I;16") or mode in ("I", "F"):
         opaque = _wide_grey(image, path)
-    elif mode in ("LA", "La", "PA", "RGBA", "RGBa") or "transparency" in image.info:
+    elif _has_transparency(image):
         opaque_mode = _ALPHA_MODES.get(mode) or ("L" if mode in ("1", "L") else "RGB")
         with_alpha = image.convert("LA" if opaque_mode == "L" else "RGBA")  # a palette's colours, or a tRNS's
         return _on_paper(with_alpha.convert(opaque_mode), with_alpha.getchannel("A"))
