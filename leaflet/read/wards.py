@@ -46,6 +46,13 @@ def language_variant(column: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
+def hidden_character(value: str) -> str | None:
+    """The first invisible control or bidirectional character in a cell's text, if any: the
+    same rule holds for what an organiser types in leaflet serve."""
+    hidden = _HIDDEN_CHARACTERS.search(value)
+    return hidden.group() if hidden else None
+
+
 def load_wards(
     path: Path, required_fields: AbstractSet[str] = frozenset(), multiline_columns: AbstractSet[str] = frozenset()
 ) -> list[Ward]:
@@ -227,10 +234,10 @@ def _ward(
 
 def _damage(column: str, value: str, encoding: str) -> tuple[str, str] | None:
     """What is wrong with a cell's text, and what to do; None when nothing is."""
-    hidden = _HIDDEN_CHARACTERS.search(value)
+    hidden = hidden_character(value)
     if hidden:
         return (
-            f"holds an invisible control character U+{ord(hidden.group()):04X}",
+            f"holds an invisible control character U+{ord(hidden):04X}",
             "retype the cell: such characters reorder or hide text on the leaflet",
         )
     if "\ufffd" in value:

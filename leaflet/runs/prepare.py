@@ -19,6 +19,7 @@ from leaflet.read.campaigns import load_campaign, load_language
 from leaflet.read.project import named_inside, on_disk, outside_project
 from leaflet.read.wards import LANGUAGE_CODE, load_wards, select_wards
 from leaflet.runs.files import write_atomically
+from leaflet.runs.local import overlay_approved
 from leaflet.runs.manifest import PRINT_ORDER_COLUMNS
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out, prepare_layout
 from leaflet.ward.variant import Variant, VariantPlan, make_variant, plan_variants, ward_fields_used, ward_language
@@ -72,10 +73,14 @@ class PreparedRun:
 
 
 def load(
-    campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None
+    campaign_dir: Path,
+    wards_csv: Path | None = None,
+    ward_codes: Iterable[str] | None = None,
+    approved_local: bool = True,
 ) -> tuple[dict[str, Campaign], list[Ward]]:
-    """The campaign in each language its wards ask for, and the (chosen) wards.  Each campaign's
-    ``wards_path`` is the wards file in use, named as the user gave it."""
+    """The campaign in each language its wards ask for, and the (chosen) wards, each with its
+    approved local version (``leaflet serve``) laid over its row unless not ``approved_local``.
+    Each campaign's ``wards_path`` is the wards file in use, named as the user gave it."""
     campaign = load_campaign(Path(campaign_dir))
     wards_path = _given_wards_file(Path(wards_csv), campaign.project) if wards_csv else campaign.wards_path
     campaign = replace(campaign, wards_path=wards_path)
@@ -89,6 +94,8 @@ def load(
             "add the column, a whole number for every ward",
         )
     wards = select_wards(wards, list(ward_codes or []), wards_path)
+    if approved_local:
+        wards = overlay_approved(campaign, wards)
     campaigns = {"": campaign}
     for ward in wards:
         language = ward_language(ward, campaign)
@@ -122,7 +129,10 @@ def _given_wards_file(path: Path, project: Path) -> Path:
     return found
 
 
-def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False) -> PreparedRun:
+def prepare_run(
+    campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False, extra_characters: Iterable[str] = ()
+) -> PreparedRun:
+    """``extra_characters``: more that the fonts must carry (what an organiser has typed)."""
     base = campaigns[""]
     layout = prepare_layout(base)
     plans = plan_variants(campaigns, wards[0].fields)
@@ -131,7 +141,7 @@ def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: b
         language = ward_language(ward, base)
         if language not in samples:
             samples[language] = lay_out(layout, make_variant(plans[language], ward))
-    characters = characters_needed(campaigns.values(), wards)
+    characters = characters_needed(campaigns.values(), wards) | set(extra_characters)
     document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
     return PreparedRun(campaigns, plans, layout, document)
 
