@@ -15,7 +15,7 @@ from pathlib import Path
 from leaflet.assets.images import PRESS_PROFILE
 from leaflet.model import Campaign, Ward, frame_slots
 from leaflet.ward.layout import faces_needed
-from leaflet.ward.variant import make_variant, ward_language, ward_slots
+from leaflet.ward.variant import VariantPlan, make_variant, plan_variants, ward_language
 
 ROW = "ward row"
 
@@ -53,7 +53,7 @@ class InputDigests:
     def __init__(self, campaigns: dict[str, Campaign], file_sha256: Callable[[Path], str] = _file_sha256):
         self.campaigns = campaigns
         self.file_sha256 = file_sha256
-        self.varying = {language: ward_slots(campaign) for language, campaign in campaigns.items()}
+        self.plans: dict[tuple[str, ...], dict[str, VariantPlan]] = {}  # by the wards file's columns
         self.files: dict[Path, str] = {}
         self.shared: dict[str, dict[str, str]] = {}  # by language: inputs every ward of it shares
 
@@ -83,7 +83,10 @@ class InputDigests:
         campaign = self.campaigns[language]
         inputs = dict(self._shared_inputs(language))
         inputs[ROW] = hashlib.sha256(row_text(ward).encode("utf-8")).hexdigest()
-        images = make_variant(campaign, ward, self.varying[language]).images
+        columns = tuple(ward.fields)
+        if columns not in self.plans:
+            self.plans[columns] = plan_variants(self.campaigns, columns)
+        images = make_variant(self.plans[columns][language], ward).images
         for slot in _image_slots(campaign):
             inputs[f"photo {slot}"] = self._file(images[slot])
         return inputs

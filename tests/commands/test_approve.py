@@ -53,7 +53,7 @@ def test_signing_off_again_keeps_what_still_holds(campaign_copy):
 def test_a_ward_with_preflight_errors_is_refused(campaign_copy):
     wards = campaign_copy / "wards.csv"
     long = " ".join(["a very long list of local worries"] * 40)
-    wards.write_text(wards.read_text(encoding="utf-8").replace("speeding on the coast road", long), encoding="utf-8")
+    wards.write_text(wards.read_text(encoding="utf-8").replace("goryrru ar ffordd yr arfordir", long), encoding="utf-8")
     report = approve(campaign_copy, "Sam Taylor", APPROVED)
     assert list(report.refused) == ["W05000981"] and report.refused["W05000981"].startswith("preflight errors: ")
     assert "does not fit" in report.refused["W05000981"]
