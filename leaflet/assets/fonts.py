@@ -1,17 +1,34 @@
-"""Font files -> the metrics layout measures with (advance widths, ascent, descent, coverage).
+"""Font files -> what layout measures with: text shaped by HarfBuzz (kerning, ligatures, the forms
+and order complex scripts need) as glyphs and advances, ascent, descent, the characters a font has.
 
-Parsed once per run with fontTools; measuring is a dictionary look-up per character.
+Parsed once per run; each distinct text is shaped once per face and direction and remembered, so
+a word every ward sets is shaped once a run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont, TTLibError
 
 from leaflet.errors import InputError
 from leaflet.model import FontFace
+
+SHAPED_KEPT = 50_000  # distinct texts remembered per face; then the memory starts again
+
+
+@dataclass(frozen=True, slots=True)
+class ShapedText:
+    """A text as HarfBuzz set it in one face and direction: glyph ids left to right as drawn, each
+    glyph's advance (kerning included) and, only when a glyph sits off its pen position (a mark
+    above a letter), every glyph's (x, y) offset; in thousandths of an em, as PDF widths are."""
+
+    glyphs: tuple[int, ...]
+    advances: tuple[float, ...]
+    offsets: tuple[tuple[float, float], ...]  # () when every offset is (0, 0)
+    width: float  # at 1 pt: the sum of the advances / 1000
 
 
 @dataclass(frozen=True)
@@ -19,20 +36,50 @@ class FontMetrics:
     """Horizontal metrics in thousandths of an em, as PDF widths are given."""
 
     face: FontFace
-    advances: dict[str, float]  # character -> advance width
+    advances: dict[str, float]  # character -> its glyph's own advance: the characters the font has
     notdef_advance: float
     ascent: float
     descent: float  # positive, below the baseline
+    shaper: hb.Font = field(compare=False, repr=False)
+    _shaped: dict[tuple[str, bool], ShapedText] = field(default_factory=dict, compare=False, repr=False)
 
     def covers(self, char: str) -> bool:
         return char in self.advances
 
+    def shape(self, text: str, rtl: bool = False) -> ShapedText:
+        """``text`` shaped left to right, or right to left (glyphs still listed left to right)."""
+        key = (text, rtl)
+        shaped = self._shaped.get(key)
+        if shaped is None:
+            if len(self._shaped) >= SHAPED_KEPT:
+                self._shaped.clear()
+            shaped = self._shaped[key] = _shape(self, text, rtl)
+        return shaped
+
     def width_pt(self, text: str, size_pt: float) -> float:
-        try:
-            return sum(map(self.advances.__getitem__, text)) * size_pt / 1000.0
-        except KeyError:  # a character the font lacks: measured as its .notdef box
-            advances, notdef = self.advances, self.notdef_advance
-            return sum(advances.get(char, notdef) for char in text) * size_pt / 1000.0
+        return self.shape(text).width * size_pt
+
+
+_BUFFER = hb.Buffer()  # one per process, reused: shaping is not re-entrant here
+
+
+def _shape(metrics: FontMetrics, text: str, rtl: bool) -> ShapedText:
+    font = metrics.shaper
+    buffer = _BUFFER
+    buffer.clear_contents()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    buffer.direction = "rtl" if rtl else "ltr"  # the bidirectional levels decide, not the script
+    buffer.language = "und"  # not the process's locale: the same bytes on every machine
+    hb.shape(font, buffer)
+    scale = 1000.0 / font.face.upem
+    glyphs = tuple(info.codepoint for info in buffer.glyph_infos)
+    positions = buffer.glyph_positions
+    advances = tuple(p.x_advance * scale for p in positions)
+    offsets: tuple[tuple[float, float], ...] = ()
+    if any(p.x_offset or p.y_offset for p in positions):
+        offsets = tuple((p.x_offset * scale, p.y_offset * scale) for p in positions)
+    return ShapedText(glyphs, advances, offsets, sum(advances) / 1000.0)
 
 
 def open_font(path: Path) -> TTFont:
@@ -47,6 +94,11 @@ def open_font(path: Path) -> TTFont:
     if "glyf" not in font:
         raise InputError(path, None, "font has PostScript (CFF) outlines", "use the TrueType (.ttf) build of the font")
     return font
+
+
+def harfbuzz_face(path: Path) -> hb.Face:
+    """The font file as HarfBuzz reads it (mapped, not copied), for shaping and subsetting."""
+    return hb.Face(hb.Blob.from_file_path(str(path)))
 
 
 def load_metrics(face: FontFace) -> FontMetrics:
@@ -65,4 +117,5 @@ def load_metrics(face: FontFace) -> FontMetrics:
         notdef_advance=hmtx[font.getGlyphOrder()[0]][0] * scale,
         ascent=ascent,
         descent=descent,
+        shaper=hb.Font(harfbuzz_face(face.path)),
     )

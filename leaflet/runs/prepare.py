@@ -68,6 +68,9 @@ class PreparedRun:
         return pages, digest.hexdigest()
 
 
+_LANGUAGE = r"[a-z]{2,3}(-[a-z0-9]{2,8})?"
+
+
 def load(
     campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None
 ) -> tuple[dict[str, Campaign], list[Ward]]:
@@ -79,7 +82,7 @@ def load(
     for ward in wards:
         language = ward_language(ward, campaign)
         if language not in campaigns:
-            if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", language):
+            if not re.fullmatch(_LANGUAGE, language):
                 raise InputError(
                     wards_path,
                     f"line {ward.line}",
@@ -95,25 +98,34 @@ def load(
                     f"no '{missing[0]}' column, but campaign.{language}.yaml uses {{ward.{missing[0]}}}",
                     "add the column or remove the placeholder",
                 )
+    for path in sorted(campaign.root.glob("campaign.*.yaml")):  # every language, also one no ward asks for:
+        language = path.name.split(".")[1]  # the files every ward shares hold them all
+        if language not in campaigns and language != campaign.language and re.fullmatch(_LANGUAGE, language):
+            campaigns[language] = load_language(campaign, language, wards_path, 1)
     return campaigns, wards
 
 
 def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False) -> PreparedRun:
+    """What every ward's file shares depends on the campaign in each of its languages, never on
+    ``wards``: a ward built alone gives the same bytes as in a full build."""
     base = campaigns[""]
     layout = prepare_layout(base)
     varying = {language: ward_slots(campaign) for language, campaign in campaigns.items()}
-    samples = {}
-    for ward in wards:  # one ward per language shows every static frame of that language
-        language = ward_language(ward, base)
-        if language not in samples:
-            samples[language] = lay_out(layout, make_variant(campaigns[language], ward, varying[language]))
-    characters = characters_needed(campaigns.values(), wards)
-    document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
+    samples = [  # a ward with every field blank shows the static frames, which are every ward's
+        lay_out(layout, make_variant(campaign, _blank_ward(campaign), varying[language]))
+        for language, campaign in sorted(campaigns.items())
+    ]
+    characters = characters_needed(campaigns.values())
+    document = prepare_document(base.layout, samples, faces_needed(base.layout), characters, crop_marks)
     return PreparedRun(campaigns, varying, layout, document)
 
 
-def characters_needed(campaigns: Iterable[Campaign], wards: Iterable[Ward]) -> set[str]:
-    """Every character the run's text can contain, in both cases (styles may set capitals)."""
+def _blank_ward(campaign: Campaign) -> Ward:
+    return Ward("", "", dict.fromkeys(ward_fields_used(campaign) | {"code", "name"}, ""), 0)
+
+
+def characters_needed(campaigns: Iterable[Campaign]) -> set[str]:
+    """Every character the campaign's own words can set, in both cases (styles may set capitals)."""
     texts = [
         run.text
         for campaign in campaigns
@@ -122,6 +134,5 @@ def characters_needed(campaigns: Iterable[Campaign], wards: Iterable[Ward]) -> s
         for run in p.runs
     ]
     texts.extend(campaign.imprint.text for campaign in campaigns)
-    texts.extend(value for ward in wards for value in ward.fields.values())
     characters = set("".join(texts))
     return characters | set("".join(texts).upper())

@@ -8,13 +8,16 @@ if it still does not fit the result says how many words were left over.  Nothing
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from leaflet.assets.fonts import FontMetrics
+from leaflet.assets.fonts import FontMetrics, ShapedText
 from leaflet.model import BoxPt, GlyphRun, Paragraph, TextLine, TextStyle
+from leaflet.ward.bidi import embedding_levels, visual_order
 
 BULLET = "\u2022\u2002"  # bullet and en space
 _BREAKS = re.compile(r"( +)|(?<=[-\u2013\u2014/])(?=\w)")
@@ -45,12 +48,19 @@ def face_key(family: str, bold: bool, italic: bool, metrics: dict[str, FontMetri
     raise KeyError(family)
 
 
+NOT_SHAPED = ShapedText((), (), (), 0.0)
+
+
 @dataclass
 class _Piece:
-    """A run's text between two break opportunities, in one face; width at 1 pt."""
+    """A run's text between two break opportunities, in one face and one bidirectional level;
+    shaped once, its width at 1 pt."""
 
     font: str
     text: str
+    start: int = 0  # where the text starts in its paragraph (for its bidirectional levels)
+    level: int = 0  # even: left to right, odd: right to left
+    shaped: ShapedText = NOT_SHAPED
     width: float = 0.0
 
 
@@ -63,20 +73,30 @@ class _Word:
     space: str  # the spaces after it ('' when it ends the paragraph or breaks after a hyphen)
     space_width: float
     space_font: str
+    space_level: int = 0
+    space_shaped: ShapedText = NOT_SHAPED
 
 
-def _pieces(font: str, text: str, fallbacks: list[str], metrics: dict[str, FontMetrics]) -> list[_Piece]:
+# Characters that belong with the letter before them whatever font has them: combining marks,
+# joiners and other format characters (a Bengali name's ZWNJ is shaped with the name).
+_JOINING_CATEGORIES = frozenset(("Mn", "Mc", "Me", "Cf"))
+
+
+def _pieces(font: str, text: str, start: int, fallbacks: list[str], metrics: dict[str, FontMetrics]) -> list[_Piece]:
     """``text`` in ``font``, but for characters it lacks and a fallback face has."""
     primary = metrics[font]
     if all(map(primary.advances.__contains__, text)):
-        return [_Piece(font, text)]
+        return [_Piece(font, text, start)]
     pieces: list[_Piece] = []
-    for char in text:
-        face = font if primary.covers(char) else next((f for f in fallbacks if metrics[f].covers(char)), font)
+    for index, char in enumerate(text):
+        if pieces and unicodedata.category(char) in _JOINING_CATEGORIES:
+            face = pieces[-1].font
+        else:
+            face = font if primary.covers(char) else next((f for f in fallbacks if metrics[f].covers(char)), font)
         if pieces and pieces[-1].font == face:
             pieces[-1].text += char
         else:
-            pieces.append(_Piece(face, char))
+            pieces.append(_Piece(face, char, start + index))
     return pieces
 
 
@@ -84,12 +104,14 @@ def _words(
     paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()
 ) -> list[_Word]:
     style = paragraph.style
+    texts = [run.text.upper() if style.uppercase else run.text for run in paragraph.paragraph.runs]
+    levels = embedding_levels("".join(texts))
     words: list[_Word] = []
     current: list[_Piece] = []
-    for run in paragraph.paragraph.runs:
+    offset = 0  # of the run's text in the paragraph's
+    for run, text in zip(paragraph.paragraph.runs, texts, strict=True):
         bold, italic = style.bold or run.bold, style.italic or run.italic
         font = face_key(style.family, bold, italic, metrics)
-        text = run.text.upper() if style.uppercase else run.text
         if fallback_families and not all(map(metrics[font].advances.__contains__, text)):
             fallbacks = [face_key(family, bold, italic, metrics) for family in fallback_families]
             pieces_of = partial(_pieces, font, fallbacks=fallbacks, metrics=metrics)
@@ -99,33 +121,63 @@ def _words(
         for match in _BREAKS.finditer(text):
             start = match.start()
             if start > position:
-                current.extend(pieces_of(text[position:start]))
+                current.extend(pieces_of(text[position:start], offset + position))
             spaces = match.group(1) or ""
+            space_level = levels[offset + start] if levels and spaces else 0
             if current:
-                words.append(_Word(current, 0.0, spaces, 0.0, font))
+                words.append(_Word(current, 0.0, spaces, 0.0, font, space_level))
                 current = []
             elif words and spaces:  # spaces at a run boundary belong to the previous word
                 words[-1].space += spaces
                 words[-1].space_font = font
+                words[-1].space_level = space_level
             position = match.end()
         if position < len(text):
-            current.extend(pieces_of(text[position:]))
+            current.extend(pieces_of(text[position:], offset + position))
+        offset += len(text)
     if current:
         words.append(_Word(current, 0.0, "", 0.0, current[-1].font))
+    if words:
+        words[-1].space = ""
+    for word, following in itertools.pairwise(words):
+        # A space between two words of a fallback face (an Arabic name) is set in that face, so
+        # the name is one run: drawn, and read back from the PDF, as one piece of text.
+        face = word.pieces[-1].font
+        if word.space and face != word.space_font and following.pieces[0].font == face and metrics[face].covers(" "):
+            word.space_font = face
     for word in words:
+        if levels:
+            word.pieces = [part for piece in word.pieces for part in _split_by_level(piece, levels)]
         width = 0.0
         for piece in word.pieces:
-            piece.width = metrics[piece.font].width_pt(piece.text, 1.0)
+            _shape_piece(piece, metrics)
             width += piece.width
         word.width = width
-        word.space_width = metrics[word.space_font].width_pt(word.space, 1.0) if word.space else 0.0
-    if words:
-        words[-1].space, words[-1].space_width = "", 0.0
+        if word.space:
+            word.space_shaped = metrics[word.space_font].shape(word.space, bool(word.space_level % 2))
+            word.space_width = word.space_shaped.width
     return words
 
 
-def _one_piece(font: str, text: str) -> list[_Piece]:
-    return [_Piece(font, text)]
+def _shape_piece(piece: _Piece, metrics: dict[str, FontMetrics]) -> None:
+    piece.shaped = metrics[piece.font].shape(piece.text, bool(piece.level % 2))
+    piece.width = piece.shaped.width
+
+
+def _split_by_level(piece: _Piece, levels: list[int]) -> list[_Piece]:
+    """A piece whose characters are at several bidirectional levels, as one piece per level."""
+    parts: list[_Piece] = []
+    for index, char in enumerate(piece.text):
+        level = levels[piece.start + index]
+        if parts and parts[-1].level == level:
+            parts[-1].text += char
+        else:
+            parts.append(_Piece(piece.font, char, piece.start + index, level))
+    return parts
+
+
+def _one_piece(font: str, text: str, start: int) -> list[_Piece]:
+    return [_Piece(font, text, start)]
 
 
 def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:
@@ -158,21 +210,58 @@ def _set_line(
         x += (width - natural) / 2
     elif style.align == "right":
         x += width - natural
-    runs: list[GlyphRun] = []
-    font, text, start = line[0].pieces[0].font, "", x
-    cursor = x
+    segments: list[tuple[str, str, ShapedText, int, bool]] = []  # font, text, glyphs, level, a word space
     for index, word in enumerate(line):
-        trailing = word.space if index < len(line) - 1 else ""
-        for piece in word.pieces + ([_Piece(word.space_font, trailing, word.space_width)] if trailing else []):
-            if piece.font != font:
-                if text:
-                    runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
-                font, text, start = piece.font, "", cursor
-            text += piece.text
-            cursor += piece.width * size + word_space * piece.text.count(" ")
-    if text:
-        runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
+        segments.extend((piece.font, piece.text, piece.shaped, piece.level, False) for piece in word.pieces)
+        if word.space and index < len(line) - 1:
+            segments.append((word.space_font, word.space, word.space_shaped, word.space_level, True))
+    levels = [segment[3] for segment in segments]
+    order = visual_order(levels) if any(levels) else range(len(segments))
+    extra = word_space * 1000 / size  # thousandths of an em after each space
+    runs: list[GlyphRun] = []
+    run: list[int] = []  # the segments of the run being set, left to right
+    start = cursor = x
+    for index in order:
+        font, _, shaped, _, is_space = segments[index]
+        if run and font != segments[run[0]][0]:
+            runs.append(_glyph_run(segments, run, size, style, start, word_space, extra))
+            run, start = [], cursor
+        run.append(index)
+        cursor += shaped.width * size + (word_space * len(shaped.glyphs) if is_space else 0.0)
+    if run:
+        runs.append(_glyph_run(segments, run, size, style, start, word_space, extra))
     return TextLine(baseline, natural + word_space * gaps, tuple(runs))
+
+
+def _glyph_run(
+    segments: list[tuple[str, str, ShapedText, int, bool]],
+    run: list[int],
+    size: float,
+    style: TextStyle,
+    x: float,
+    word_space: float,
+    extra: float,
+) -> GlyphRun:
+    """Segments of one font, left to right, as one run; its text in reading order."""
+    glyphs: list[int] = []
+    advances: list[float] = []
+    offsets: list[tuple[float, float]] | None = None
+    for index in run:
+        shaped, is_space = segments[index][2], segments[index][4]
+        if shaped.offsets and offsets is None:
+            offsets = [(0.0, 0.0)] * len(glyphs)
+        if offsets is not None:
+            offsets.extend(shaped.offsets or [(0.0, 0.0)] * len(shaped.glyphs))
+        glyphs.extend(shaped.glyphs)
+        advances.extend([advance + extra for advance in shaped.advances] if is_space and extra else shaped.advances)
+    text = "".join(segments[index][1] for index in sorted(run))
+    font = segments[run[0]][0]
+    return GlyphRun(font, size, style.colour, x, text, tuple(glyphs), tuple(advances), tuple(offsets or ()), word_space)
+
+
+def _shaped_run(font: str, size: float, style: TextStyle, x: float, text: str, metrics: dict[str, FontMetrics]):
+    shaped = metrics[font].shape(text)
+    return GlyphRun(font, size, style.colour, x, text, shaped.glyphs, shaped.advances, shaped.offsets)
 
 
 def remembering_measurer(
@@ -265,9 +354,8 @@ def _flow(
                 last = line_number == len(lines) - 1
                 text_line = _set_line(line, box.x + indent, box.top - baseline, box.width - indent, style, size, last)
                 if indent and first_line_of_paragraph and line_number == 0:
-                    bullet = GlyphRun(
-                        face_key(style.family, style.bold, False, metrics), size, style.colour, box.x, BULLET
-                    )
+                    bullet_face = face_key(style.family, style.bold, False, metrics)
+                    bullet = _shaped_run(bullet_face, size, style, box.x, BULLET, metrics)
                     text_line = TextLine(text_line.baseline_pt, text_line.width_pt + indent, (bullet, *text_line.runs))
                 frames[frame].append(text_line)
                 depth = baseline

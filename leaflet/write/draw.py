@@ -13,6 +13,7 @@ import itertools
 import os
 import time
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, assert_never
@@ -39,7 +40,8 @@ from leaflet.model import (
 )
 from leaflet.version import __version__
 from leaflet.write import pdf
-from leaflet.write.pdffont import EmbeddedFont, embed_font
+from leaflet.write.glyphs import actual_text, show_glyphs
+from leaflet.write.pdffont import BASE_REPERTOIRE, FONT_OBJECTS, FontSource, embed_font
 
 MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
 MARK_LENGTH_MM = 5.0
@@ -51,6 +53,17 @@ def pdf_date() -> str:
     """A fixed date, so the same inputs give the same bytes (SOURCE_DATE_EPOCH overrides it)."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
     return time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
+
+
+@dataclass(frozen=True)
+class DrawnFace:
+    """A face as content streams use it: the resource name of the run's shared subset of it
+    (None when the campaign needs none of its glyphs) and the glyphs that subset holds; a run
+    with a glyph beyond them is drawn from the ward's own subset of the face."""
+
+    source: FontSource
+    name: str | None
+    shared: frozenset[int]
 
 
 @dataclass
@@ -65,7 +78,7 @@ class PreparedDocument:
     colour_spaces: dict[str, str]  # spot ink name -> its colour space's resource name
     shared: pdf.SharedPart
     next_number: int  # the first object number a ward's own objects take
-    fonts: dict[str, tuple[str, GlyphCodes]]  # face key -> (resource name, glyph codes)
+    fonts: dict[str, DrawnFace]  # by face key
     images: dict[tuple, tuple[str, int, PrintImage]]  # placement key -> (resource name, object, data)
     forms: dict[tuple[int, ...], str]  # ids of a run of static frames -> resource name
     resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
@@ -137,18 +150,19 @@ def prepare_document(
         colour_space_refs[f"CS{index}"] = pdf.Ref(number)
         number += 1
 
-    fonts: dict[str, tuple[str, GlyphCodes]] = {}
+    fonts: dict[str, DrawnFace] = {}
     font_refs: dict[str, pdf.Ref] = {}
-    for index, key in enumerate(sorted(faces)):
-        embedded: EmbeddedFont = embed_font(layout.fonts[key], characters, number)
-        for object_number, serialised in embedded.objects:
-            body.add(object_number, serialised)
-        number += len(embedded.objects)
-        fonts[key] = (
-            f"F{index}",
-            GlyphCodes({ord(char): code.decode("ascii") for char, code in embedded.glyph_codes.items()}),
-        )
-        font_refs[f"F{index}"] = pdf.Ref(embedded.font_ref)
+    sources = {key: FontSource(layout.fonts[key]) for key in sorted(faces)}
+    for key, glyphs in _shared_glyphs(layout, samples, sources, characters).items():
+        name = None
+        if glyphs:
+            name = f"F{len(font_refs)}"
+            embedded = embed_font(sources[key], glyphs, number)
+            for object_number, serialised in embedded.objects:
+                body.add(object_number, serialised)
+            number += len(embedded.objects)
+            font_refs[name] = pdf.Ref(embedded.font_ref)
+        fonts[key] = DrawnFace(sources[key], name, glyphs)
 
     images: dict[tuple, tuple[str, int, PrintImage]] = {}
     for page in (page for sample in samples for page in sample.pages):
@@ -240,6 +254,30 @@ def prepare_document(
     return prepared
 
 
+def _shared_glyphs(
+    layout: Layout, samples: list[LaidOutLeaflet], sources: dict[str, FontSource], characters: set[str]
+) -> dict[str, frozenset[int]]:
+    """What each face's shared subset holds: for a style's family the base repertoire and the
+    campaign's characters, for a fallback family the campaign's characters that no style's
+    family has; each with every glyph shaping can make of them, and every glyph the static
+    frames show.  Nothing here depends on which wards a run builds."""
+    style_families = {style.family for style in layout.styles.values()}
+    primaries = [source for source in sources.values() if source.face.family in style_families]
+    beyond = {char for char in characters if not any(ord(char) in source.cmap for source in primaries)}
+    static: dict[str, set[int]] = {key: set() for key in sources}
+    for frame in (frame for sample in samples for page in sample.pages for frame in page.frames):
+        if frame.static:
+            for item in frame.items:
+                if isinstance(item, TextLine):
+                    for run in item.runs:
+                        static[run.font].update(run.glyphs)
+    shared = {}
+    for key, source in sources.items():
+        wanted = characters | BASE_REPERTOIRE if source.face.family in style_families else beyond
+        shared[key] = frozenset((source.closure(wanted) if wanted else frozenset()) | static[key]) - {0}
+    return shared
+
+
 def _groups(frames: tuple[LaidOutFrame, ...]) -> list[tuple[LaidOutFrame, ...]]:
     """Consecutive frames that are all static or all the ward's own, in drawing order."""
     groups: list[list[LaidOutFrame]] = []
@@ -266,27 +304,40 @@ def _image_object(number: int, image: PrintImage) -> bytes:
 
 @dataclass(frozen=True)
 class WardPages:
-    """A ward's own drawing: a compressed content stream per page, and photos of its own (drawn
-    as /Iw0, /Iw1 ...).  Everything else its pages show is in the shared part."""
+    """A ward's own drawing: a compressed content stream per page, photos of its own (drawn as
+    /Iw0, /Iw1 ...) and, per face, the glyphs of its own subset when the shared one lacks some
+    (resource name /Fw0, /Fw1 ..., face key, glyph ids).  Everything else its pages show is in
+    the shared part."""
 
     ward_code: str
     title: str
     contents: tuple[bytes, ...]
     images: tuple[PrintImage, ...]
+    fonts: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
 
 
-class _OwnImages:
+class _WardOwn:
+    """What a ward's own frames draw that the shared part does not hold."""
+
     def __init__(self) -> None:
         self.images: list[PrintImage] = []
+        self.fonts: dict[str, tuple[str, set[int]]] = {}  # face key -> (resource name, glyphs)
 
     def add_image(self, image: PrintImage) -> str:
         self.images.append(image)
         return f"Iw{len(self.images) - 1}"
 
+    def font_for(self, face: str, glyphs: Iterable[int]) -> str:
+        if face not in self.fonts:
+            self.fonts[face] = (f"Fw{len(self.fonts)}", set())
+        name, kept = self.fonts[face]
+        kept.update(glyphs)
+        return name
+
 
 def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages:
     """The ward's content streams: shared frames by reference, its own frames drawn out."""
-    own = _OwnImages()
+    own = _WardOwn()
     contents = []
     for page in leaflet.pages:
         ops = [b"q 1 0 0 1 %s %s cm\n" % (pdf.number(prepared.margin_pt), pdf.number(prepared.margin_pt))]
@@ -299,19 +350,30 @@ def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages
         ops.append(prepared.marks)
         ops.append(b"Q\n")
         contents.append(zlib.compress(b"".join(ops), 1))  # per ward: speed over the last few hundred bytes
-    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images))
+    fonts = tuple((name, face, tuple(sorted(glyphs))) for face, (name, glyphs) in own.fonts.items())
+    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images), fonts)
 
 
 def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf.Body, parent: int) -> list[int]:
-    """Add a ward's page objects (and its own photos) to ``body``; returns the pages' numbers."""
+    """Add a ward's page objects (and its own photos and font subsets) to ``body``; returns the
+    pages' numbers."""
     resources = prepared.serialised_resources
-    if pages.images:
+    if pages.images or pages.fonts:
         xobjects = dict(prepared.resources["XObject"])
         for index, image in enumerate(pages.images):
             number = next(numbers)
             body.add(number, _image_object(number, image))
             xobjects[f"Iw{index}"] = pdf.Ref(number)
-        resources = pdf.serialise({**prepared.resources, "XObject": xobjects})
+        fonts = dict(prepared.resources["Font"])
+        for name, face, glyphs in pages.fonts:
+            first = next(numbers)
+            for _ in range(FONT_OBJECTS - 1):
+                next(numbers)
+            embedded = embed_font(prepared.fonts[face].source, glyphs, first)
+            for object_number, serialised in embedded.objects:
+                body.add(object_number, serialised)
+            fonts[name] = pdf.Ref(embedded.font_ref)
+        resources = pdf.serialise({**prepared.resources, "Font": fonts, "XObject": xobjects})
     boxes = prepared.serialised_boxes
     page_numbers = []
     for content in pages.contents:
@@ -466,12 +528,12 @@ def _rect(box: BoxPt) -> bytes:
     return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
 
 
-def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _OwnImages | None) -> bytes:
+def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
     out: list[bytes] = []
     for item in frame.items:
         match item:
             case TextLine():
-                out.append(_text_ops(item, prepared))
+                out.append(_text_ops(item, prepared, ward))
             case FilledBox():
                 out.append(_box_ops(item, prepared))
             case PlacedImage():
@@ -497,21 +559,16 @@ def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     return b"".join(ops)
 
 
-class GlyphCodes(dict):
-    """A str.translate table: character -> its glyph's two-byte code in hex, so a run's text is
-    encoded in one C call.  A character the subset lacks (a missing-glyph error already) gets
-    glyph 0, .notdef."""
-
-    def __missing__(self, key: int) -> str:
-        return "0000"
-
-
-def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
+def _text_ops(line: TextLine, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
     n = pdf.number
     ops = [b"BT\n"]
     baseline = n(round(line.baseline_pt, 3))
     for run in line.runs:
-        name, codes = prepared.fonts[run.font]
+        face = prepared.fonts[run.font]
+        name = face.name
+        if name is None or not face.shared.issuperset(run.glyphs):
+            assert ward is not None, "a shared frame's glyphs are all in the shared subsets"
+            name = ward.font_for(run.font, run.glyphs)
         ops.append(
             b"/%s %s Tf %s 1 0 0 1 %s %s Tm "
             % (
@@ -522,18 +579,16 @@ def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
                 baseline,
             )
         )
-        if run.word_space_pt:  # justified: after each space's glyph, move on by the extra space
-            adjust = n(round(-run.word_space_pt * 1000 / run.size_pt, 2))
-            between = b"<" + codes[32].encode("ascii") + b"> " + adjust + b" "
-            words = (b"<" + word.translate(codes).encode("ascii") + b">" for word in run.text.split(" "))
-            ops.append(b"[" + between.join(words) + b"] TJ\n")
+        actual = actual_text(run, face.source.to_unicode)
+        if actual is None:
+            ops.append(show_glyphs(run, face.source.widths))
         else:
-            ops.append(b"<" + run.text.translate(codes).encode("ascii") + b"> Tj\n")
+            ops.extend((b"/Span <</ActualText %s>> BDC " % actual, show_glyphs(run, face.source.widths), b"EMC\n"))
     ops.append(b"ET\n")
     return b"".join(ops)
 
 
-def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages | None) -> bytes:
+def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
     key = _image_key(item)
     if key in prepared.images:
         name, _, image = prepared.images[key]
