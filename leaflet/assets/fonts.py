@@ -41,19 +41,21 @@ class FontMetrics:
     ascent: float
     descent: float  # positive, below the baseline
     shaper: hb.Font = field(compare=False, repr=False)
-    _shaped: dict[tuple[str, bool], ShapedText] = field(default_factory=dict, compare=False, repr=False)
+    _shaped: tuple[dict[str, ShapedText], dict[str, ShapedText]] = field(
+        default_factory=lambda: ({}, {}), compare=False, repr=False
+    )  # left to right, right to left
 
     def covers(self, char: str) -> bool:
         return char in self.advances
 
     def shape(self, text: str, rtl: bool = False) -> ShapedText:
         """``text`` shaped left to right, or right to left (glyphs still listed left to right)."""
-        key = (text, rtl)
-        shaped = self._shaped.get(key)
+        remembered = self._shaped[rtl]
+        shaped = remembered.get(text)
         if shaped is None:
-            if len(self._shaped) >= SHAPED_KEPT:
-                self._shaped.clear()
-            shaped = self._shaped[key] = _shape(self, text, rtl)
+            if len(remembered) >= SHAPED_KEPT:
+                remembered.clear()
+            shaped = remembered[text] = _shape(self, text, rtl)
         return shaped
 
     def width_pt(self, text: str, size_pt: float) -> float:
@@ -72,13 +74,16 @@ def _shape(metrics: FontMetrics, text: str, rtl: bool) -> ShapedText:
     buffer.direction = "rtl" if rtl else "ltr"  # the bidirectional levels decide, not the script
     buffer.language = "und"  # not the process's locale: the same bytes on every machine
     hb.shape(font, buffer)
-    scale = 1000.0 / font.face.upem
     glyphs = tuple(info.codepoint for info in buffer.glyph_infos)
     positions = buffer.glyph_positions
-    advances = tuple(p.x_advance * scale for p in positions)
+    advances: tuple[float, ...] = tuple(p.x_advance for p in positions)  # font units
     offsets: tuple[tuple[float, float], ...] = ()
     if any(p.x_offset or p.y_offset for p in positions):
-        offsets = tuple((p.x_offset * scale, p.y_offset * scale) for p in positions)
+        offsets = tuple((p.x_offset, p.y_offset) for p in positions)
+    if font.face.upem != 1000:  # most fonts have 1000 units an em: their numbers stay whole
+        scale = 1000.0 / font.face.upem
+        advances = tuple(advance * scale for advance in advances)
+        offsets = tuple((x * scale, y * scale) for x, y in offsets)
     return ShapedText(glyphs, advances, offsets, sum(advances) / 1000.0)
 
 

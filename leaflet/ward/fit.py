@@ -51,7 +51,7 @@ def face_key(family: str, bold: bool, italic: bool, metrics: dict[str, FontMetri
 NOT_SHAPED = ShapedText((), (), (), 0.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Piece:
     """A run's text between two break opportunities, in one face and one bidirectional level;
     shaped once, its width at 1 pt."""
@@ -64,7 +64,7 @@ class _Piece:
     width: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     """Widths are at 1 pt: measured once, scaled for every size copy-fitting tries."""
 
@@ -75,6 +75,7 @@ class _Word:
     space_font: str
     space_level: int = 0
     space_shaped: ShapedText = NOT_SHAPED
+    lines: dict[tuple, tuple[float, tuple[GlyphRun, ...]]] | None = None  # lines set from this word on
 
 
 # Characters that belong with the letter before them whatever font has them: combining marks,
@@ -109,12 +110,14 @@ def _words(
     words: list[_Word] = []
     current: list[_Piece] = []
     offset = 0  # of the run's text in the paragraph's
+    fell_back = False
     for run, text in zip(paragraph.paragraph.runs, texts, strict=True):
         bold, italic = style.bold or run.bold, style.italic or run.italic
         font = face_key(style.family, bold, italic, metrics)
         if fallback_families and not all(map(metrics[font].advances.__contains__, text)):
             fallbacks = [face_key(family, bold, italic, metrics) for family in fallback_families]
             pieces_of = partial(_pieces, font, fallbacks=fallbacks, metrics=metrics)
+            fell_back = True
         else:  # the font has every character: one piece a word
             pieces_of = partial(_one_piece, font)
         position = 0
@@ -139,29 +142,30 @@ def _words(
         words.append(_Word(current, 0.0, "", 0.0, current[-1].font))
     if words:
         words[-1].space = ""
-    for word, following in itertools.pairwise(words):
-        # A space between two words of a fallback face (an Arabic name) is set in that face, so
-        # the name is one run: drawn, and read back from the PDF, as one piece of text.
-        face = word.pieces[-1].font
-        if word.space and face != word.space_font and following.pieces[0].font == face and metrics[face].covers(" "):
-            word.space_font = face
+    if fell_back:
+        _spaces_in_fallback_faces(words, metrics)
     for word in words:
         if levels:
             word.pieces = [part for piece in word.pieces for part in _split_by_level(piece, levels)]
         width = 0.0
         for piece in word.pieces:
-            _shape_piece(piece, metrics)
-            width += piece.width
+            shaped = piece.shaped = metrics[piece.font].shape(piece.text, piece.level % 2 == 1)
+            width += shaped.width
+            piece.width = shaped.width
         word.width = width
         if word.space:
-            word.space_shaped = metrics[word.space_font].shape(word.space, bool(word.space_level % 2))
-            word.space_width = word.space_shaped.width
+            shaped = word.space_shaped = metrics[word.space_font].shape(word.space, word.space_level % 2 == 1)
+            word.space_width = shaped.width
     return words
 
 
-def _shape_piece(piece: _Piece, metrics: dict[str, FontMetrics]) -> None:
-    piece.shaped = metrics[piece.font].shape(piece.text, bool(piece.level % 2))
-    piece.width = piece.shaped.width
+def _spaces_in_fallback_faces(words: list[_Word], metrics: dict[str, FontMetrics]) -> None:
+    """A space between two words of a fallback face (an Arabic name) is set in that face, so the
+    name is one run: drawn, and read back from the PDF, as one piece of text."""
+    for word, following in itertools.pairwise(words):
+        face = word.pieces[-1].font
+        if word.space and face != word.space_font and following.pieces[0].font == face and metrics[face].covers(" "):
+            word.space_font = face
 
 
 def _split_by_level(piece: _Piece, levels: list[int]) -> list[_Piece]:
@@ -201,6 +205,23 @@ def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:
 def _set_line(
     line: list[_Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool
 ) -> TextLine:
+    """The line's runs, remembered on its first word: a paragraph every ward sets (its words
+    measured once) is set once for each place it takes."""
+    key = (len(line), x, width, size, last, id(style))
+    first = line[0]
+    if first.lines is not None and key in first.lines:
+        line_width, runs = first.lines[key]
+        return TextLine(baseline, line_width, runs)
+    line_width, runs = _set_runs(line, x, width, style, size, last)
+    if first.lines is None:
+        first.lines = {}
+    first.lines[key] = (line_width, runs)
+    return TextLine(baseline, line_width, runs)
+
+
+def _set_runs(
+    line: list[_Word], x: float, width: float, style: TextStyle, size: float, last: bool
+) -> tuple[float, tuple[GlyphRun, ...]]:
     natural = (sum(w.width for w in line) + sum(w.space_width for w in line[:-1])) * size
     gaps = sum(len(w.space) for w in line[:-1])
     word_space = 0.0
@@ -210,53 +231,61 @@ def _set_line(
         x += (width - natural) / 2
     elif style.align == "right":
         x += width - natural
-    segments: list[tuple[str, str, ShapedText, int, bool]] = []  # font, text, glyphs, level, a word space
+    # The line's pieces in reading order (font, text, glyphs, a word space, place in reading
+    # order), then left to right.
+    segments: list[_Segment] = []
+    levels: list[int] = []
     for index, word in enumerate(line):
-        segments.extend((piece.font, piece.text, piece.shaped, piece.level, False) for piece in word.pieces)
+        for piece in word.pieces:
+            segments.append((piece.font, piece.text, piece.shaped, False, len(levels)))
+            levels.append(piece.level)
         if word.space and index < len(line) - 1:
-            segments.append((word.space_font, word.space, word.space_shaped, word.space_level, True))
-    levels = [segment[3] for segment in segments]
-    order = visual_order(levels) if any(levels) else range(len(segments))
+            segments.append((word.space_font, word.space, word.space_shaped, True, len(levels)))
+            levels.append(word.space_level)
+    bidi = any(levels)
+    if bidi:
+        segments = [segments[index] for index in visual_order(levels)]
     extra = word_space * 1000 / size  # thousandths of an em after each space
     runs: list[GlyphRun] = []
-    run: list[int] = []  # the segments of the run being set, left to right
+    run: list[_Segment] = []  # the segments of the run being set
     start = cursor = x
-    for index in order:
-        font, _, shaped, _, is_space = segments[index]
-        if run and font != segments[run[0]][0]:
-            runs.append(_glyph_run(segments, run, size, style, start, word_space, extra))
+    for segment in segments:
+        if run and segment[0] != run[0][0]:
+            runs.append(_glyph_run(run, size, style, start, word_space, extra, bidi))
             run, start = [], cursor
-        run.append(index)
-        cursor += shaped.width * size + (word_space * len(shaped.glyphs) if is_space else 0.0)
+        run.append(segment)
+        shaped = segment[2]
+        cursor += shaped.width * size + (word_space * len(shaped.glyphs) if segment[3] else 0.0)
     if run:
-        runs.append(_glyph_run(segments, run, size, style, start, word_space, extra))
-    return TextLine(baseline, natural + word_space * gaps, tuple(runs))
+        runs.append(_glyph_run(run, size, style, start, word_space, extra, bidi))
+    return natural + word_space * gaps, tuple(runs)
+
+
+_Segment = tuple[str, str, ShapedText, bool, int]
 
 
 def _glyph_run(
-    segments: list[tuple[str, str, ShapedText, int, bool]],
-    run: list[int],
-    size: float,
-    style: TextStyle,
-    x: float,
-    word_space: float,
-    extra: float,
+    run: list[_Segment], size: float, style: TextStyle, x: float, word_space: float, extra: float, bidi: bool
 ) -> GlyphRun:
     """Segments of one font, left to right, as one run; its text in reading order."""
+    if len(run) == 1 and not (extra and run[0][3]):
+        font, text, shaped, _, _ = run[0]
+        return GlyphRun(font, size, style.colour, x, text, shaped.glyphs, shaped.advances, shaped.offsets, word_space)
     glyphs: list[int] = []
     advances: list[float] = []
     offsets: list[tuple[float, float]] | None = None
-    for index in run:
-        shaped, is_space = segments[index][2], segments[index][4]
+    for _, _, shaped, is_space, _ in run:
         if shaped.offsets and offsets is None:
             offsets = [(0.0, 0.0)] * len(glyphs)
         if offsets is not None:
             offsets.extend(shaped.offsets or [(0.0, 0.0)] * len(shaped.glyphs))
         glyphs.extend(shaped.glyphs)
         advances.extend([advance + extra for advance in shaped.advances] if is_space and extra else shaped.advances)
-    text = "".join(segments[index][1] for index in sorted(run))
-    font = segments[run[0]][0]
-    return GlyphRun(font, size, style.colour, x, text, tuple(glyphs), tuple(advances), tuple(offsets or ()), word_space)
+    # Right-to-left stretches were turned round to be drawn: their text is read the other way.
+    text = "".join(segment[1] for segment in (sorted(run, key=lambda segment: segment[4]) if bidi else run))
+    return GlyphRun(
+        run[0][0], size, style.colour, x, text, tuple(glyphs), tuple(advances), tuple(offsets or ()), word_space
+    )
 
 
 def _shaped_run(font: str, size: float, style: TextStyle, x: float, text: str, metrics: dict[str, FontMetrics]):

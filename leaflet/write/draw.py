@@ -47,6 +47,7 @@ MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed
 MARK_LENGTH_MM = 5.0
 MARK_WIDTH_PT = 0.25
 REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
+_SHOWN_KEPT = 4096  # runs whose operators are remembered: a line every ward sets is encoded once
 
 
 def pdf_date() -> str:
@@ -86,6 +87,7 @@ class PreparedDocument:
     date: str
     _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
     colour_ops: dict[tuple[Cmyk, bool], bytes] = field(default_factory=dict)  # (colour, stroke) -> operator
+    shown_glyphs: dict[tuple, bytes] = field(default_factory=dict)  # a run's glyphs -> operators showing them
 
     @cached_property
     def serialised_resources(self) -> bytes:
@@ -579,11 +581,17 @@ def _text_ops(line: TextLine, prepared: PreparedDocument, ward: _WardOwn | None)
                 baseline,
             )
         )
-        actual = actual_text(run, face.source.to_unicode)
-        if actual is None:
-            ops.append(show_glyphs(run, face.source.widths))
-        else:
-            ops.extend((b"/Span <</ActualText %s>> BDC " % actual, show_glyphs(run, face.source.widths), b"EMC\n"))
+        key = (run.font, run.text, run.glyphs, run.advances, run.offsets)
+        shown = prepared.shown_glyphs.get(key)
+        if shown is None:
+            shown = show_glyphs(run, face.source.widths)
+            actual = actual_text(run, face.source.to_unicode)
+            if actual is not None:
+                shown = b"/Span <</ActualText %s>> BDC %sEMC\n" % (actual, shown)
+            if len(prepared.shown_glyphs) >= _SHOWN_KEPT:
+                prepared.shown_glyphs.clear()
+            prepared.shown_glyphs[key] = shown
+        ops.append(shown)
     ops.append(b"ET\n")
     return b"".join(ops)
 

@@ -7,6 +7,7 @@ baseline, and an ActualText span when the font's ToUnicode map cannot give the r
 from __future__ import annotations
 
 import struct
+import unicodedata
 
 from leaflet.model import GlyphRun
 from leaflet.write import pdf
@@ -86,10 +87,15 @@ def _show_offset_glyphs(run: GlyphRun, widths: list[int]) -> bytes:
 def actual_text(run: GlyphRun, to_unicode: list[str]) -> bytes | None:
     """The run's text as an ActualText entry, when reading its glyphs through the ToUnicode map
     does not give it back (reordered Indic vowel signs, a glyph made of several characters that
-    no map entry can say); None when it does.  A right-to-left run's glyphs read left to right
-    give its text backwards, which is what text extractors expect and turn round themselves
-    (they would turn an ActualText round too)."""
-    read = "".join(map(to_unicode.__getitem__, run.glyphs))
-    if read == run.text or read[::-1] == run.text:
+    no map entry can say); None when it does.  A right-to-left run's glyphs, read left to right,
+    give its text backwards: text extractors expect that and turn it round themselves (they would
+    turn an ActualText round too).  Marks in another order of the same meaning (canonically
+    equivalent) read back as the same text."""
+    read = list(map(to_unicode.__getitem__, run.glyphs))
+    forward = "".join(read)
+    if forward == run.text:
+        return None
+    text = unicodedata.normalize("NFC", run.text)
+    if text in (unicodedata.normalize("NFC", forward), unicodedata.normalize("NFC", "".join(reversed(read)))):
         return None
     return pdf.text_string(run.text)

@@ -97,8 +97,8 @@ class FontSource:
             char = chr(code)
             if unicodedata.category(char) == "Cc" or glyph == 0:
                 continue
-            if any(low <= code <= high for low, high in _PRESENTATION_FORMS):
-                char = unicodedata.normalize("NFKC", char)
+            if any(low <= code <= high for low, high in _PRESENTATION_FORMS):  # an isolated mark's
+                char = unicodedata.normalize("NFKC", char).lstrip(" ") or char  # form is the mark
             text.setdefault(names[glyph], char)
         _add_substitutions(self._font, text)
         mapped = [""] * len(names)
