@@ -19,6 +19,7 @@ from leaflet.model import Campaign, LaidOutLeaflet, Ward
 from leaflet.read.campaigns import load_campaign, load_language
 from leaflet.read.wards import load_wards, select_wards
 from leaflet.runs.files import write_atomically
+from leaflet.runs.local import overlay_approved
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out, prepare_layout
 from leaflet.ward.variant import make_variant, ward_fields_used, ward_language, ward_slots
 from leaflet.write.draw import (
@@ -72,12 +73,18 @@ _LANGUAGE = r"[a-z]{2,3}(-[a-z0-9]{2,8})?"
 
 
 def load(
-    campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None
+    campaign_dir: Path,
+    wards_csv: Path | None = None,
+    ward_codes: Iterable[str] | None = None,
+    approved_local: bool = True,
 ) -> tuple[dict[str, Campaign], list[Ward]]:
-    """The campaign in each language its wards ask for, and the (chosen) wards."""
+    """The campaign in each language its wards ask for, and the (chosen) wards, each with its
+    approved local version (``leaflet serve``) laid over its row unless not ``approved_local``."""
     campaign = load_campaign(Path(campaign_dir))
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     wards = select_wards(load_wards(wards_path, ward_fields_used(campaign)), list(ward_codes or []), wards_path)
+    if approved_local:
+        wards = overlay_approved(campaign, wards)
     campaigns = {"": campaign}
     for ward in wards:
         language = ward_language(ward, campaign)
