@@ -6,8 +6,8 @@ against its limit, and every preflight finding in plain words next to the field 
 One code path: the draft is laid over the ward's row as an approved version is (``local``), then
 laid out, drawn and preflighted by the run's own stages.  The run is prepared once and kept; it
 is prepared again when the campaign's files change (a draft's characters beyond the run's shared
-font subsets are the ward's own subset, as in its print file).  A ``Previews`` serialises its work (layout caches and PDFium are not
-thread-safe); a server runs one per process.
+font subsets are the ward's own subset, as in its print file).  A ``Previews`` serialises its
+work (layout caches and PDFium are not thread-safe); a server runs one per process.
 """
 
 from __future__ import annotations
