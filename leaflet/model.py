@@ -365,7 +365,7 @@ class GlyphRun:
     ``advances`` entry (kerning, and for justified lines ``word_space_pt`` after each space,
     included) and, when ``offsets`` is not empty, drawn off its pen position by its (x, y)
     entry; all in thousandths of an em.  ``text`` is what the glyphs say, in reading order: what
-    copying and searching the PDF give back.
+    copying and searching the PDF give back; a ``right_to_left`` run's glyphs say it backwards.
     """
 
     font: str  # FontFace.key
@@ -377,6 +377,7 @@ class GlyphRun:
     advances: tuple[float, ...]
     offsets: tuple[tuple[float, float], ...] = ()
     word_space_pt: float = 0.0
+    right_to_left: bool = False
 
     @property
     def width_pt(self) -> float:

@@ -48,10 +48,9 @@ def visual_order(levels: list[int]) -> list[int]:
     the highest level down to the lowest odd one, every run of pieces at that level or higher is
     reversed."""
     order = list(range(len(levels)))
-    odd = [level for level in levels if level % 2]
-    if not odd:
+    if not levels:
         return order
-    for level in range(max(levels), min(odd) - 1, -1):
+    for level in range(max(levels), (min(levels) | 1) - 1, -1):  # down to the lowest odd level
         start = None
         for position in range(len(order) + 1):
             inside = position < len(order) and levels[order[position]] >= level

@@ -242,7 +242,7 @@ def _set_runs(
         if word.space and index < len(line) - 1:
             segments.append((word.space_font, word.space, word.space_shaped, True, len(levels)))
             levels.append(word.space_level)
-    bidi = any(levels)
+    bidi = levels if any(levels) else None
     if bidi:
         segments = [segments[index] for index in visual_order(levels)]
     extra = word_space * 1000 / size  # thousandths of an em after each space
@@ -265,12 +265,21 @@ _Segment = tuple[str, str, ShapedText, bool, int]
 
 
 def _glyph_run(
-    run: list[_Segment], size: float, style: TextStyle, x: float, word_space: float, extra: float, bidi: bool
+    run: list[_Segment],
+    size: float,
+    style: TextStyle,
+    x: float,
+    word_space: float,
+    extra: float,
+    bidi: list[int] | None,
 ) -> GlyphRun:
     """Segments of one font, left to right, as one run; its text in reading order."""
+    right_to_left = bidi is not None and all(bidi[segment[4]] % 2 for segment in run)
     if len(run) == 1 and not (extra and run[0][3]):
         font, text, shaped, _, _ = run[0]
-        return GlyphRun(font, size, style.colour, x, text, shaped.glyphs, shaped.advances, shaped.offsets, word_space)
+        return GlyphRun(
+            font, size, style.colour, x, text, shaped.glyphs, shaped.advances, shaped.offsets, word_space, right_to_left
+        )
     glyphs: list[int] = []
     advances: list[float] = []
     offsets: list[tuple[float, float]] | None = None
@@ -284,7 +293,16 @@ def _glyph_run(
     # Right-to-left stretches were turned round to be drawn: their text is read the other way.
     text = "".join(segment[1] for segment in (sorted(run, key=lambda segment: segment[4]) if bidi else run))
     return GlyphRun(
-        run[0][0], size, style.colour, x, text, tuple(glyphs), tuple(advances), tuple(offsets or ()), word_space
+        run[0][0],
+        size,
+        style.colour,
+        x,
+        text,
+        tuple(glyphs),
+        tuple(advances),
+        tuple(offsets or ()),
+        word_space,
+        right_to_left,
     )
 
 

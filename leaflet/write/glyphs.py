@@ -92,10 +92,9 @@ def actual_text(run: GlyphRun, to_unicode: list[str]) -> bytes | None:
     turn an ActualText round too).  Marks in another order of the same meaning (canonically
     equivalent) read back as the same text."""
     read = list(map(to_unicode.__getitem__, run.glyphs))
+    if run.right_to_left:
+        read.reverse()
     forward = "".join(read)
-    if forward == run.text:
-        return None
-    text = unicodedata.normalize("NFC", run.text)
-    if text in (unicodedata.normalize("NFC", forward), unicodedata.normalize("NFC", "".join(reversed(read)))):
+    if forward == run.text or unicodedata.normalize("NFC", forward) == unicodedata.normalize("NFC", run.text):
         return None
     return pdf.text_string(run.text)
