@@ -41,7 +41,7 @@ from leaflet.model import (
 from leaflet.version import __version__
 from leaflet.write import pdf
 from leaflet.write.glyphs import actual_text, show_glyphs
-from leaflet.write.pdffont import BASE_REPERTOIRE, FONT_OBJECTS, FontSource, embed_font
+from leaflet.write.pdffont import FONT_OBJECTS, FontSource, embed_font, shared_glyphs
 
 MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
 MARK_LENGTH_MM = 5.0
@@ -155,7 +155,8 @@ def prepare_document(
     fonts: dict[str, DrawnFace] = {}
     font_refs: dict[str, pdf.Ref] = {}
     sources = {key: FontSource(layout.fonts[key]) for key in sorted(faces)}
-    for key, glyphs in _shared_glyphs(layout, samples, sources, characters).items():
+    style_families = {style.family for style in layout.styles.values()}
+    for key, glyphs in shared_glyphs(sources, style_families, characters, _static_glyphs(samples)).items():
         name = None
         if glyphs:
             name = f"F{len(font_refs)}"
@@ -256,28 +257,14 @@ def prepare_document(
     return prepared
 
 
-def _shared_glyphs(
-    layout: Layout, samples: list[LaidOutLeaflet], sources: dict[str, FontSource], characters: set[str]
-) -> dict[str, frozenset[int]]:
-    """What each face's shared subset holds: for a style's family the base repertoire and the
-    campaign's characters, for a fallback family the campaign's characters that no style's
-    family has; each with every glyph shaping can make of them, and every glyph the static
-    frames show.  Nothing here depends on which wards a run builds."""
-    style_families = {style.family for style in layout.styles.values()}
-    primaries = [source for source in sources.values() if source.face.family in style_families]
-    beyond = {char for char in characters if not any(ord(char) in source.cmap for source in primaries)}
-    static: dict[str, set[int]] = {key: set() for key in sources}
+def _static_glyphs(samples: list[LaidOutLeaflet]) -> dict[str, set[int]]:
+    """The glyphs each face draws in the static frames (which the shared subsets must hold)."""
+    glyphs: dict[str, set[int]] = {}
     for frame in (frame for sample in samples for page in sample.pages for frame in page.frames):
-        if frame.static:
-            for item in frame.items:
-                if isinstance(item, TextLine):
-                    for run in item.runs:
-                        static[run.font].update(run.glyphs)
-    shared = {}
-    for key, source in sources.items():
-        wanted = characters | BASE_REPERTOIRE if source.face.family in style_families else beyond
-        shared[key] = frozenset((source.closure(wanted) if wanted else frozenset()) | static[key]) - {0}
-    return shared
+        for item in frame.items if frame.static else ():
+            for run in item.runs if isinstance(item, TextLine) else ():
+                glyphs.setdefault(run.font, set()).update(run.glyphs)
+    return glyphs
 
 
 def _groups(frames: tuple[LaidOutFrame, ...]) -> list[tuple[LaidOutFrame, ...]]:

@@ -180,6 +180,23 @@ def _add_substitutions(font, text: dict[str, str]) -> None:
                     learnt = True
 
 
+def shared_glyphs(
+    sources: dict[str, FontSource], style_families: set[str], characters: set[str], static: dict[str, set[int]]
+) -> dict[str, frozenset[int]]:
+    """What each face's shared subset holds: for a face of a style's family the base repertoire
+    and the campaign's ``characters``, for a fallback family's the characters that no style's
+    family has; each with every glyph shaping can make of them, and the glyphs the ``static``
+    frames draw in it.  Nothing here depends on which wards a run builds."""
+    primaries = [source for source in sources.values() if source.face.family in style_families]
+    beyond = {char for char in characters if not any(ord(char) in source.cmap for source in primaries)}
+    shared = {}
+    for key, source in sources.items():
+        wanted = characters | BASE_REPERTOIRE if source.face.family in style_families else beyond
+        closure = source.closure(wanted) if wanted else frozenset()
+        shared[key] = frozenset(closure | static.get(key, set())) - {0}
+    return shared
+
+
 @dataclass(frozen=True)
 class EmbeddedFont:
     face: FontFace
