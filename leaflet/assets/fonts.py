@@ -7,6 +7,7 @@ a word every ward sets is shaped once a run.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,13 @@ class ShapedText:
     advances: tuple[float, ...]
     offsets: tuple[tuple[float, float], ...]  # () when every offset is (0, 0)
     width: float  # at 1 pt: the sum of the advances / 1000
+    clusters: tuple[int, ...] = ()  # the index of the character each glyph starts at, left to right
+
+    def part(self, start: int, stop: int) -> ShapedText:
+        """Glyphs ``start`` to ``stop`` (clusters left out: a part is not split again)."""
+        advances = self.advances[start:stop]
+        offsets = self.offsets[start:stop] if self.offsets else ()
+        return ShapedText(self.glyphs[start:stop], advances, offsets, sum(advances) / 1000.0)
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,26 @@ class FontMetrics:
             shaped = remembered[text] = _shape(self, text, rtl)
         return shaped
 
+    def shape_parts(self, parts: tuple[str, ...], rtl: bool = False) -> list[ShapedText]:
+        """``parts`` of one text with no space in it, shaped together (kerning and ligatures across
+        the joins kept) and split at the joins; a part that a join cuts through a glyph of (a
+        ligature across it), or right-to-left text, is shaped on its own."""
+        if rtl:
+            return [self.shape(part, True) for part in parts]
+        whole = self.shape("".join(parts))
+        clusters = whole.clusters
+        starts = [0]  # the first glyph of each part, or -1 where a join cuts through a glyph
+        offset = 0
+        for part in parts[:-1]:
+            offset += len(part)
+            index = bisect.bisect_left(clusters, offset)
+            starts.append(index if index < len(clusters) and clusters[index] == offset else -1)
+        starts.append(len(clusters))
+        return [
+            whole.part(starts[k], starts[k + 1]) if starts[k] >= 0 and starts[k + 1] >= 0 else self.shape(part)
+            for k, part in enumerate(parts)
+        ]
+
     def width_pt(self, text: str, size_pt: float) -> float:
         return self.shape(text).width * size_pt
 
@@ -74,7 +102,8 @@ def _shape(metrics: FontMetrics, text: str, rtl: bool) -> ShapedText:
     buffer.direction = "rtl" if rtl else "ltr"  # the bidirectional levels decide, not the script
     buffer.language = "und"  # not the process's locale: the same bytes on every machine
     hb.shape(font, buffer)
-    glyphs = tuple(info.codepoint for info in buffer.glyph_infos)
+    infos = buffer.glyph_infos
+    glyphs = tuple(info.codepoint for info in infos)
     positions = buffer.glyph_positions
     advances: tuple[float, ...] = tuple(p.x_advance for p in positions)  # font units
     offsets: tuple[tuple[float, float], ...] = ()
@@ -84,7 +113,8 @@ def _shape(metrics: FontMetrics, text: str, rtl: bool) -> ShapedText:
         scale = 1000.0 / font.face.upem
         advances = tuple(advance * scale for advance in advances)
         offsets = tuple((x * scale, y * scale) for x, y in offsets)
-    return ShapedText(glyphs, advances, offsets, sum(advances) / 1000.0)
+    clusters = tuple(info.cluster for info in infos) if not rtl else ()
+    return ShapedText(glyphs, advances, offsets, sum(advances) / 1000.0, clusters)
 
 
 def open_font(path: Path) -> TTFont:

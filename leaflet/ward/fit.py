@@ -144,19 +144,43 @@ def _words(
         words[-1].space = ""
     if fell_back:
         _spaces_in_fallback_faces(words, metrics)
-    for word in words:
-        if levels:
+    if levels:
+        for word in words:
             word.pieces = [part for piece in word.pieces for part in _split_by_level(piece, levels)]
-        width = 0.0
-        for piece in word.pieces:
-            shaped = piece.shaped = metrics[piece.font].shape(piece.text, piece.level % 2 == 1)
-            width += shaped.width
-            piece.width = shaped.width
-        word.width = width
+    _shape_pieces(words, metrics)
+    for word in words:
+        word.width = sum(piece.width for piece in word.pieces)
         if word.space:
             shaped = word.space_shaped = metrics[word.space_font].shape(word.space, word.space_level % 2 == 1)
             word.space_width = shaped.width
     return words
+
+
+def _shape_pieces(words: list[_Word], metrics: dict[str, FontMetrics]) -> None:
+    """Each stretch of text between spaces shaped as one (the kerning across a hyphen kept, a
+    ligature across a place it may break kept while it does not), its glyphs shared out among
+    the pieces its break opportunities cut it into."""
+    stretch: list[_Piece] = []
+    for index, word in enumerate(words):
+        stretch.extend(word.pieces)
+        if word.space or index == len(words) - 1:
+            start = 0
+            while start < len(stretch):  # pieces in one face and direction are shaped together
+                first = stretch[start]
+                stop = start + 1
+                while stop < len(stretch) and (stretch[stop].font, stretch[stop].level) == (first.font, first.level):
+                    stop += 1
+                rtl = first.level % 2 == 1
+                if stop - start == 1:
+                    first.shaped = metrics[first.font].shape(first.text, rtl)
+                else:
+                    parts = metrics[first.font].shape_parts(tuple(piece.text for piece in stretch[start:stop]), rtl)
+                    for piece, shaped in zip(stretch[start:stop], parts, strict=True):
+                        piece.shaped = shaped
+                for piece in stretch[start:stop]:
+                    piece.width = piece.shaped.width
+                start = stop
+            stretch = []
 
 
 def _spaces_in_fallback_faces(words: list[_Word], metrics: dict[str, FontMetrics]) -> None:

@@ -66,3 +66,18 @@ def test_widths_are_the_sum_of_the_advances(text):
     shaped = REGULAR.shape(text)
     assert len(shaped.glyphs) == len(shaped.advances) <= len(text)
     assert REGULAR.width_pt(text, 12) == pytest.approx(sum(shaped.advances) * 12 / 1000)
+
+
+def test_parts_of_a_word_are_shaped_together_and_shared_out():
+    whole = REGULAR.shape("AVAT-Tower")
+    first, second = REGULAR.shape_parts(("AVAT-", "Tower"))
+    assert first.glyphs + second.glyphs == whole.glyphs
+    assert first.advances + second.advances == whole.advances  # the kerning across the hyphen kept
+    assert first.width + second.width == pytest.approx(whole.width)
+
+
+def test_a_part_that_a_join_cuts_a_ligature_of_is_shaped_alone():
+    of, fice = REGULAR.shape_parts(("of", "fice"))  # the ffi ligature spans the join
+    assert of == REGULAR.shape("of") and fice == REGULAR.shape("fice")
+    offi, cers = REGULAR.shape_parts(("offi", "cers"))  # it does not span this one
+    assert offi.glyphs + cers.glyphs == REGULAR.shape("officers").glyphs
