@@ -30,6 +30,7 @@ from leaflet.read import markup
 from leaflet.read.formats import CAMPAIGN, FILE_SLOT, LANGUAGE, LOCAL_FIELD, LOCAL_PHOTO, LOCAL_SLOT, PHOTO, SLOT
 from leaflet.read.layouts import load_layout
 from leaflet.read.project import is_file, project_folder
+from leaflet.read.spending import load_prices, load_spending_limit
 from leaflet.read.yamlfile import YamlReader, read_yaml_with_lines
 
 CAMPAIGN_FILE = "campaign.yaml"
@@ -56,10 +57,12 @@ def load_campaign(campaign: Path) -> Campaign:
     images = _load_images(r, top.get("images") or {})
     slots, slot_files = _load_slots(r, top.get("slots") or {})
     local = _load_local(r, top.get("local") or {})
-    problems.raise_any()  # the layout's and the campaign's problems, all of them
-    assert layout is not None  # else its problems were raised
-    imprint = top["imprint"]
     order = top.get("print_order") or CAMPAIGN.by_key["print_order"].kind.read(r, {}, "print_order")
+    prices = problems.attempt(load_prices, r, order, top.get("riso"))
+    spending_limit = problems.attempt(load_spending_limit, r, top.get("spending_limit"))
+    problems.raise_any()  # the layout's and the campaign's problems, all of them
+    assert layout is not None and prices is not None  # else their problems were raised
+    imprint = top["imprint"]
     campaign_spec = Campaign(
         path=path,
         name=path.parent.name,
@@ -76,6 +79,9 @@ def load_campaign(campaign: Path) -> Campaign:
         overs_percent=order["overs_percent"],
         pack_size=order["pack_size"],
         source_files=(path, *slot_files),
+        office_printer=(imprint["office_printer"] or "").strip() or None,
+        prices=prices,
+        spending_limit=spending_limit,
         local=local,
     )
     _check_references(r, campaign_spec)

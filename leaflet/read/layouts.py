@@ -32,6 +32,7 @@ from leaflet.model import (
 )
 from leaflet.read.formats import FLOW, FONT_FAMILY, FONT_VARIANTS, FRAME, FRAMES, LAYOUT, PAGE, PREFLIGHT, STYLE, SWATCH
 from leaflet.read.project import is_file
+from leaflet.read.riso import LayoutSoFar, load_riso
 from leaflet.read.yamlfile import AlreadyReported, YamlReader, read_yaml_with_lines
 
 MIN_IMPRINT_PT = 6.0
@@ -89,6 +90,19 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
     for name in flows:
         if name not in used_flows:
             raise r.error(f"flows.{name}", "no frame takes this flow", "add a frame with 'flow: " + name + "'")
+    riso = None
+    if top.get("riso") is not None:
+        so_far = LayoutSoFar(
+            swatches,
+            styles,
+            pages,
+            top["styles"],
+            top["pages"],
+            (trim[0], trim[1]),
+            lambda name, data, where: _load_style(r, name, data, swatches, families, where),
+            lambda where, data: _load_frame(r, where, data, swatches, styles, flows),
+        )
+        riso = load_riso(r, top["riso"], so_far)
     return Layout(
         path=path,
         name=top.get("name") or path.stem,
@@ -103,6 +117,7 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
         pages=tuple(pages),
         preflight=preflight,
         fallback_fonts=fallback_fonts,
+        riso=riso,
     )
 
 
@@ -198,8 +213,10 @@ def _colour(r: YamlReader, value: str | tuple[float, ...], where: str, swatches:
     return swatches[value]
 
 
-def _load_style(r: YamlReader, name: str, data: Any, swatches: dict[str, Cmyk], families: set[str]) -> TextStyle:
-    where = f"styles.{name}"
+def _load_style(
+    r: YamlReader, name: str, data: Any, swatches: dict[str, Cmyk], families: set[str], where: str | None = None
+) -> TextStyle:
+    where = where or f"styles.{name}"
     spec = STYLE.read(r, data, where)
     family = spec["font"]
     if family in r.problems.failed or "fonts" in r.problems.failed_sections:

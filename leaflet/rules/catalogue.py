@@ -17,4 +17,8 @@ RULES = {
     "text-size": "text smaller than 6 pt",
     "thin-line": "a line thinner than 0.25 pt",
     "total-ink": "total ink above 300% in a fill or, sampled, in a photo",
+    "riso-printable-area": "Riso output: artwork outside what the machine prints (error), a saturated fill near its "
+    "edge (warning)",
+    "riso-solid": "Riso output: a large fill above 85% of a drum's ink",
+    "riso-tint-text": "Riso output: text under 7 pt printed in a tint, or on a tint or photo",
 }

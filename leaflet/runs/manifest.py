@@ -1,8 +1,9 @@
 """Built wards -> the print order: manifest.csv and manifest.json with quantities and totals.
 
 Quantity = households plus the campaign's overs percentage, rounded up to the printer's pack
-size.  Cells are written so that a spreadsheet shows them as text: one that starts like a
-formula (= + - @, tab or carriage return) gets a leading apostrophe in the CSV.
+size; cost = the printer's price for it (``runs.bill``), when the campaign gives one.  Cells are
+written so that a spreadsheet shows them as text: one that starts like a formula (= + - @, tab or
+carriage return) gets a leading apostrophe in the CSV.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import io
 import json
 import math
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from leaflet.model import Campaign, Ward
 
-COLUMNS = ("code", "name", "file", "pages", "sha256", "households", "quantity")
+COLUMNS = ("code", "name", "file", "pages", "sha256", "households", "quantity", "cost")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -30,6 +32,7 @@ class ManifestRow:
     households: int
     quantity: int
     inputs: str = ""  # digest of what the file was made from: a later build skips it if unchanged
+    cost: str = ""  # in pounds ("12.35"), when the campaign gives the printer's prices (runs.bill)
 
 
 def households(ward: Ward) -> int:
@@ -79,12 +82,21 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
             "",
             sum(r.households for r in rows),
             sum(r.quantity for r in rows),
+            total_cost(rows),
         ]
     )
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
-def manifest_json(campaign: Campaign, rows: list[ManifestRow]) -> bytes:
+def total_cost(rows: list[ManifestRow]) -> str:
+    """The rows' costs added up exactly; blank when they have none."""
+    if not rows or not all(row.cost for row in rows):
+        return ""
+    return f"{sum(Decimal(row.cost) for row in rows):.2f}"
+
+
+def manifest_json(campaign: Campaign, rows: list[ManifestRow], spending: dict | None = None) -> bytes:
+    """``spending``: the print bill against the spending limit (``runs.bill.spending_json``)."""
     document = {
         "campaign": campaign.name,
         "title": campaign.title,
@@ -96,6 +108,8 @@ def manifest_json(campaign: Campaign, rows: list[ManifestRow]) -> bytes:
             "pages": sum(r.pages for r in rows),
             "households": sum(r.households for r in rows),
             "quantity": sum(r.quantity for r in rows),
+            "cost": total_cost(rows),
         },
+        **({"spending_limit": spending} if spending else {}),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

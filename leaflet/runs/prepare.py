@@ -131,8 +131,9 @@ def _blank_ward(campaign: Campaign) -> Ward:
     return Ward("", "", dict.fromkeys(ward_fields_used(campaign) | {"code", "name"}, ""), 0)
 
 
-def characters_needed(campaigns: Iterable[Campaign]) -> set[str]:
-    """Every character the campaign's own words can set, in both cases (styles may set capitals)."""
+def characters_needed(campaigns: Iterable[Campaign], wards: Iterable[Ward] = ()) -> set[str]:
+    """Every character the campaign's own words (and the ``wards``' cells, when given) can set, in
+    both cases (styles may set capitals)."""
     texts = [
         run.text
         for campaign in campaigns
@@ -141,5 +142,6 @@ def characters_needed(campaigns: Iterable[Campaign]) -> set[str]:
         for run in p.runs
     ]
     texts.extend(campaign.imprint.text for campaign in campaigns)
+    texts.extend(value for ward in wards for value in ward.fields.values())
     characters = set("".join(texts))
     return characters | set("".join(texts).upper())

@@ -13,7 +13,7 @@ import itertools
 import os
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, assert_never
@@ -512,7 +512,7 @@ def _crop_mark_ops(width: float, height: float, offset: float, registration: str
     return b"".join(ops)
 
 
-def _rect(box: BoxPt) -> bytes:
+def rect_ops(box: BoxPt) -> bytes:
     n = pdf.number
     return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
 
@@ -528,7 +528,7 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn |
             case PlacedImage():
                 out.append(_image_ops(item, prepared, ward))
             case PlacedQr():
-                out.append(_qr_ops(item))
+                out.append(qr_ops(item))
             case _:
                 assert_never(item)
     return b"".join(out)
@@ -537,23 +537,36 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn |
 def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     ops = []
     if item.fill is not None:
-        ops.append(_colour(item.fill, prepared) + b" " + _rect(item.box) + b" f\n")
+        ops.append(_colour(item.fill, prepared) + b" " + rect_ops(item.box) + b" f\n")
     if item.stroke is not None and item.stroke_pt > 0:
         ops.append(
             _colour(item.stroke, prepared, stroke=True)
             + b" %s w " % pdf.number(item.stroke_pt)
-            + _rect(item.box)
+            + rect_ops(item.box)
             + b" S\n"
         )
     return b"".join(ops)
 
 
 def _text_ops(line: TextLine, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
+    return text_ops(line, prepared.fonts, lambda colour: _colour(colour, prepared), ward, prepared.shown_glyphs)
+
+
+def text_ops(
+    line: TextLine,
+    fonts: dict[str, DrawnFace],
+    colour: Callable[[Cmyk], bytes],
+    ward: _WardOwn | None = None,
+    shown_glyphs: dict[tuple, bytes] | None = None,
+) -> bytes:
+    """A line's text operators: ``fonts`` by face key, ``colour`` the operator that sets a run's
+    fill colour (a CMYK colour, or a Riso drum's grey); a run with glyphs beyond its face's
+    shared subset is drawn from the ``ward``'s own.  ``shown_glyphs`` remembers runs' operators."""
     n = pdf.number
     ops = [b"BT\n"]
     baseline = n(round(line.baseline_pt, 3))
     for run in line.runs:
-        face = prepared.fonts[run.font]
+        face = fonts[run.font]
         name = face.name
         if name is None or not face.shared.issuperset(run.glyphs):
             assert ward is not None, "a shared frame's glyphs are all in the shared subsets"
@@ -563,21 +576,22 @@ def _text_ops(line: TextLine, prepared: PreparedDocument, ward: _WardOwn | None)
             % (
                 name.encode("ascii"),
                 n(round(run.size_pt, 3)),
-                _colour(run.colour, prepared),
+                colour(run.colour),
                 n(round(run.x_pt, 3)),
                 baseline,
             )
         )
         key = (run.font, run.text, run.glyphs, run.advances, run.offsets)
-        shown = prepared.shown_glyphs.get(key)
+        shown = shown_glyphs.get(key) if shown_glyphs is not None else None
         if shown is None:
             shown = show_glyphs(run, face.source.widths)
             actual = actual_text(run, face.source.to_unicode)
             if actual is not None:
                 shown = b"/Span <</ActualText %s>> BDC %sEMC\n" % (actual, shown)
-            if len(prepared.shown_glyphs) >= _SHOWN_KEPT:
-                prepared.shown_glyphs.clear()
-            prepared.shown_glyphs[key] = shown
+            if shown_glyphs is not None:
+                if len(shown_glyphs) >= _SHOWN_KEPT:
+                    shown_glyphs.clear()
+                shown_glyphs[key] = shown
         ops.append(shown)
     ops.append(b"ET\n")
     return b"".join(ops)
@@ -591,10 +605,14 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardOwn | N
         assert ward is not None, "a shared frame shows only the run's shared photos"
         image = _print_image(item)
         name = ward.add_image(image)
+    return image_ops(item.clip, image.placed, name)
+
+
+def image_ops(clip: BoxPt, placed: BoxPt, name: str) -> bytes:
+    """An image XObject drawn at ``placed`` (its pixels' extent) within ``clip``."""
     n = pdf.number
-    placed = image.placed
     return b"q %s W n %s 0 0 %s %s %s cm /%s Do Q\n" % (
-        _rect(item.clip),
+        rect_ops(clip),
         n(round(placed.width, 4)),
         n(round(placed.height, 4)),
         n(round(placed.x, 4)),
@@ -603,17 +621,18 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardOwn | N
     )
 
 
-def _qr_ops(qr: PlacedQr) -> bytes:
+def qr_ops(qr: PlacedQr, colour: bytes = b"0 0 0 1 k") -> bytes:
     """Dark modules as rectangles, one per horizontal run, in module units (integers) under a
-    scaling transform: exact edges, and quick to write."""
+    scaling transform: exact edges, and quick to write.  ``colour``: the operator for the dark
+    modules (100% K; the Riso writer's drum ink)."""
     n = pdf.number
     module = qr.module_pt
     count = len(qr.modules)
     left = qr.x_pt + qr.quiet_modules * module
     bottom = qr.y_pt + qr.quiet_modules * module
     ops = [
-        b"q %s 0 0 %s %s %s cm 0 0 0 1 k\n"
-        % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)))
+        b"q %s 0 0 %s %s %s cm %s\n"
+        % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)), colour)
     ]
     for row_index, row in enumerate(qr.modules):
         y = b" %d " % (count - 1 - row_index)

@@ -156,7 +156,7 @@ def test_text_that_does_not_fit_fails_that_ward_only(campaign_copy, tmp_path):
     wards = campaign_copy / "wards.csv"
     rows = wards.read_text(encoding="utf-8").splitlines()
     long_priority = " ".join(["an endless list of local concerns"] * 40)
-    rows[1] = f'W05000981,Gŵyr,Siân Ffion Hughes,2410,"{long_priority}"'
+    rows[1] = f'W05000981,Gŵyr,Siân Ffion Hughes,2410,"{long_priority}",,4390'
     wards.write_text("\n".join(rows) + "\n", encoding="utf-8")
     report = build(campaign_copy, tmp_path / "out")
     failed = {r.ward.code: r for r in report.failed}

@@ -50,6 +50,7 @@ def test_example_wards_keep_their_names_exactly(example_campaign):
         "households": "2410",
         "local_priority": "speeding on the coast road",
         "language": "cy",
+        "electorate": "4390",
     }
     assert ward_fields_used(example_campaign) == {"code", "name", "organiser", "local_priority"}
 
