@@ -17,7 +17,7 @@ from fontTools.ttLib import TTFont, TTLibError
 from leaflet.errors import InputError
 from leaflet.model import FontFace
 
-SHAPED_KEPT = 50_000  # distinct texts remembered per face; then the memory starts again
+SHAPED_KEPT = 10_000  # distinct texts remembered per face and direction; then the memory starts again
 
 
 @dataclass(frozen=True, slots=True)
