@@ -76,6 +76,7 @@ class _Word:
     space_level: int = 0
     space_shaped: ShapedText = NOT_SHAPED
     lines: dict[tuple, tuple[float, tuple[GlyphRun, ...]]] | None = None  # lines set from this word on
+    bidi: bool = False  # its paragraph has right-to-left text: lines are turned round as need be
 
 
 # Characters that belong with the letter before them whatever font has them: combining marks,
@@ -147,40 +148,53 @@ def _words(
     if levels:
         for word in words:
             word.pieces = [part for piece in word.pieces for part in _split_by_level(piece, levels)]
-    _shape_pieces(words, metrics)
-    for word in words:
-        word.width = sum(piece.width for piece in word.pieces)
-        if word.space:
-            shaped = word.space_shaped = metrics[word.space_font].shape(word.space, word.space_level % 2 == 1)
-            word.space_width = shaped.width
+            word.bidi = True
+    _measure(words, metrics)
     return words
 
 
-def _shape_pieces(words: list[_Word], metrics: dict[str, FontMetrics]) -> None:
-    """Each stretch of text between spaces shaped as one (the kerning across a hyphen kept, a
-    ligature across a place it may break kept while it does not), its glyphs shared out among
-    the pieces its break opportunities cut it into."""
-    stretch: list[_Piece] = []
+def _measure(words: list[_Word], metrics: dict[str, FontMetrics]) -> None:
+    """Shape and measure the words: each stretch of text between spaces shaped as one (the
+    kerning across a hyphen kept, a ligature across a place it may break kept while it does
+    not), its glyphs shared out among the pieces its break opportunities cut it into."""
+    stretch: list[_Word] = []
+    last = len(words) - 1
     for index, word in enumerate(words):
-        stretch.extend(word.pieces)
-        if word.space or index == len(words) - 1:
-            start = 0
-            while start < len(stretch):  # pieces in one face and direction are shaped together
-                first = stretch[start]
-                stop = start + 1
-                while stop < len(stretch) and (stretch[stop].font, stretch[stop].level) == (first.font, first.level):
-                    stop += 1
-                rtl = first.level % 2 == 1
-                if stop - start == 1:
-                    first.shaped = metrics[first.font].shape(first.text, rtl)
-                else:
-                    parts = metrics[first.font].shape_parts(tuple(piece.text for piece in stretch[start:stop]), rtl)
-                    for piece, shaped in zip(stretch[start:stop], parts, strict=True):
-                        piece.shaped = shaped
-                for piece in stretch[start:stop]:
-                    piece.width = piece.shaped.width
-                start = stop
-            stretch = []
+        if word.space or index == last:
+            if not stretch and len(word.pieces) == 1:  # a word alone between spaces: most of them
+                piece = word.pieces[0]
+                shaped = piece.shaped = metrics[piece.font].shape(piece.text, piece.level % 2 == 1)
+                piece.width = word.width = shaped.width
+            else:
+                stretch.append(word)
+                _shape_stretch([piece for part in stretch for piece in part.pieces], metrics)
+                for part in stretch:
+                    part.width = sum(piece.width for piece in part.pieces)
+                stretch = []
+            if word.space:
+                shaped = word.space_shaped = metrics[word.space_font].shape(word.space, word.space_level % 2 == 1)
+                word.space_width = shaped.width
+        else:
+            stretch.append(word)
+
+
+def _shape_stretch(pieces: list[_Piece], metrics: dict[str, FontMetrics]) -> None:
+    start = 0
+    while start < len(pieces):  # pieces in one face and direction are shaped together
+        first = pieces[start]
+        stop = start + 1
+        while stop < len(pieces) and (pieces[stop].font, pieces[stop].level) == (first.font, first.level):
+            stop += 1
+        rtl = first.level % 2 == 1
+        if stop - start == 1:
+            first.shaped = metrics[first.font].shape(first.text, rtl)
+        else:
+            parts = metrics[first.font].shape_parts(tuple(piece.text for piece in pieces[start:stop]), rtl)
+            for piece, shaped in zip(pieces[start:stop], parts, strict=True):
+                piece.shaped = shaped
+        for piece in pieces[start:stop]:
+            piece.width = piece.shaped.width
+        start = stop
 
 
 def _spaces_in_fallback_faces(words: list[_Word], metrics: dict[str, FontMetrics]) -> None:
@@ -258,17 +272,27 @@ def _set_runs(
     # The line's pieces in reading order (font, text, glyphs, a word space, place in reading
     # order), then left to right.
     segments: list[_Segment] = []
-    levels: list[int] = []
-    for index, word in enumerate(line):
-        for piece in word.pieces:
-            segments.append((piece.font, piece.text, piece.shaped, False, len(levels)))
-            levels.append(piece.level)
-        if word.space and index < len(line) - 1:
-            segments.append((word.space_font, word.space, word.space_shaped, True, len(levels)))
-            levels.append(word.space_level)
-    bidi = levels if any(levels) else None
-    if bidi:
-        segments = [segments[index] for index in visual_order(levels)]
+    bidi: list[int] | None = None  # each segment's level, when the line has right-to-left text
+    if line[0].bidi:
+        levels: list[int] = []
+        for index, word in enumerate(line):
+            for piece in word.pieces:
+                segments.append((piece.font, piece.text, piece.shaped, False, len(levels)))
+                levels.append(piece.level)
+            if word.space and index < len(line) - 1:
+                segments.append((word.space_font, word.space, word.space_shaped, True, len(levels)))
+                levels.append(word.space_level)
+        if any(levels):
+            bidi = levels
+            segments = [segments[index] for index in visual_order(levels)]
+    else:
+        for word in line:
+            for piece in word.pieces:
+                segments.append((piece.font, piece.text, piece.shaped, False, 0))
+            if word.space:
+                segments.append((word.space_font, word.space, word.space_shaped, True, 0))
+        if segments[-1][3]:  # the last word's space: at the line's end, not set
+            segments.pop()
     extra = word_space * 1000 / size  # thousandths of an em after each space
     runs: list[GlyphRun] = []
     run: list[_Segment] = []  # the segments of the run being set
