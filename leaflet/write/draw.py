@@ -581,7 +581,7 @@ def text_ops(
                 baseline,
             )
         )
-        key = (run.font, run.text, run.glyphs, run.advances, run.offsets)
+        key = (run.font, run.text, run.glyphs, run.advances, run.offsets)  # a line many wards set alike
         shown = shown_glyphs.get(key) if shown_glyphs is not None else None
         if shown is None:
             shown = show_glyphs(run, face.source.widths)

@@ -6,6 +6,7 @@ baseline, and an ActualText span when the font's ToUnicode map cannot give the r
 
 from __future__ import annotations
 
+import operator
 import struct
 import unicodedata
 
@@ -27,14 +28,14 @@ def show_glyphs(run: GlyphRun, widths: list[int]) -> bytes:
     so ``width - advance`` leaves the pen exactly one advance on."""
     if run.offsets:
         return _show_offset_glyphs(run, widths)
-    glyphs, advances = run.glyphs, run.advances
+    glyphs = run.glyphs
+    adjustments = list(map(operator.sub, map(widths.__getitem__, glyphs), run.advances))
     items: list[bytes] = []
     start = 0
-    for index, gid in enumerate(glyphs):
-        adjust = widths[gid] - advances[index]
-        if adjust >= _ADJUST_BELOW or adjust <= -_ADJUST_BELOW:
+    for index, adjust in enumerate(adjustments):
+        if adjust and (rounded := round(adjust, 2)):
             items.append(_codes(glyphs[start : index + 1]))
-            items.append(pdf.number(round(adjust, 2)))
+            items.append(pdf.number(rounded))
             start = index + 1
     if not items:
         return _codes(glyphs) + b" Tj\n"
