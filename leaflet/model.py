@@ -118,6 +118,7 @@ class TextFrame:
     valign: VAlign = "top"
     fill: Cmyk | None = None
     padding_mm: float = 0.0
+    credits: str | None = None  # the image slot whose photo these words credit (a photo credit)
 
 
 @dataclass(frozen=True)
@@ -248,20 +249,32 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class ImprintWording:
+    """The words the imprint is composed with, in the leaflet's language."""
+
+    printed_by: str = "Printed by"
+    promoted_by: str = "Promoted by"
+    on_behalf_of: str = "on behalf of"
+
+
+@dataclass(frozen=True)
 class Imprint:
     printer: str
     promoter: str
     on_behalf_of: str | None = None
+    wording: ImprintWording = ImprintWording()
 
     @property
     def text(self) -> str:
-        parts = [f"Printed by {self.printer}.", f"Promoted by {self.promoter}"]
+        words = self.wording
+        parts = [f"{words.printed_by} {self.printer}.", f"{words.promoted_by} {self.promoter}"]
         if self.on_behalf_of and self.on_behalf_of != self.promoter:
-            parts[-1] += f" on behalf of {self.on_behalf_of}"
+            parts[-1] += f" {words.on_behalf_of} {self.on_behalf_of}"
         parts[-1] += "."
         return " ".join(parts)
 
 
+Translations = Literal["partial", "complete"]
 # ---------------------------------------------------------------- what a ward may change (campaign.yaml's local:)
 
 
@@ -322,9 +335,11 @@ class Campaign:
     imprint: Imprint
     slots: dict[str, tuple[Paragraph, ...]]
     images: dict[str, Path]
-    language: str = "en"  # of campaign.yaml's words; wards in other languages use campaign.<code>.yaml
+    project: Path  # the folder its files, and the photos its wards name, may come from
+    language: str = "en"  # of its words: campaign.yaml's, or a campaign.<language>.yaml's
     overs_percent: float = 5.0  # the print order: extra copies on top of households
     pack_size: int = 50  # quantities are rounded up to whole packs
+    translations: Translations = "partial"  # complete: a slot a language file leaves out is an error
     source_files: tuple[Path, ...] = ()  # the YAML and Markdown files its words were read from
     office_printer: str | None = None  # the imprint's printer on office (Riso) output
     prices: PrintPrices = field(default_factory=lambda: PrintPrices())

@@ -21,11 +21,10 @@ from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_
 from leaflet.runs.local import pending_reviews
 from leaflet.runs.manifest import (
     ManifestRow,
-    households,
     manifest_csv,
     manifest_json,
     manifest_row,
-    quantity,
+    order_quantities,
     read_manifest_rows,
 )
 from leaflet.runs.names import output_names, slug
@@ -158,7 +157,7 @@ def build(
         wards, unapproved_wards = approved_wards(campaigns, wards)
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
-    bill = press_bill(campaign, {ward.code: quantity(households(ward), campaign) for ward in wards})
+    bill = press_bill(campaign, order_quantities(campaign, wards))
     spending = check_spending(campaign, bill, "press", wards, wards_path, over_limit)
     refuse_other_output(out_dir, "press")
     names = output_names(wards, wards_path)

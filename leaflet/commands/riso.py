@@ -177,7 +177,9 @@ def build_riso(
         )
         for ward, masters in order
     }
-    copies = {ward.code: riso_copies(households(ward), campaign.overs_percent) for ward, _ in order}
+    copies = {
+        ward.code: riso_copies(households(ward, campaign.wards_path), campaign.overs_percent) for ward, _ in order
+    }
     prints = [RisoWardPrint(code, copies[code], tuple((m.label, m.wards) for m in uses[code])) for code in copies]
     bill = riso_bill(campaign, prints)
     spending = check_spending(campaign, bill, "riso", [ward for ward, _ in order], wards_path, over_limit)
@@ -221,7 +223,7 @@ def build_riso(
     rows = [
         RisoRow(
             ward,
-            households(ward),
+            households(ward, campaign.wards_path),
             copies[ward.code],
             pictures[ward.code],
             uses[ward.code],

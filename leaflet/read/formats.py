@@ -18,12 +18,13 @@ from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any, Protocol, get_args
 
-from leaflet.errors import InputError, InputErrors
+from leaflet.errors import InputError, InputErrors, shorten
 from leaflet.model import (
     Align,
     Campaign,
     ImageFit,
     ImageFrame,
+    ImprintWording,
     LocalField,
     PhotoScreen,
     QrFrame,
@@ -36,6 +37,7 @@ from leaflet.model import (
     TextFrame,
     TextStyle,
     Thresholds,
+    Translations,
     VAlign,
 )
 from leaflet.read.spending_presets import spending_presets
@@ -61,6 +63,11 @@ def _join_or(words: Iterable[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
+def shown(value: Any) -> str:
+    """A value as a message shows it: its repr, cut to a readable length."""
+    return shorten(repr(value), 60)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -81,16 +88,16 @@ class Text(Kind):
     choices: tuple[str, ...] = ()  # when given, the only values allowed
     label: str = ""  # what a choice is called in messages: "unknown alignment 'centre'"
     pattern: str | None = None  # a regular expression the text must contain (as JSON Schema has it)
-    message: str = ""  # said when the pattern is not found; {value!r} is the value
+    message: str = ""  # said when the pattern is not found; {value} is the value, quoted and cut short
     hint: str | None = None
 
     def read(self, r: Reader, value: Any, where: str) -> str:
         if not isinstance(value, str):
-            raise r.error(where, f"expected text, got {value!r}")
+            raise r.error(where, f"expected text, got {shown(value)}")
         if self.choices and value not in self.choices:
             raise r.error(where, f"unknown {self.label} '{value}'", f"use {_join_or(self.choices)}")
         if self.pattern and not re.search(self.pattern, value):
-            raise r.error(where, self.message.format(value=value), self.hint)
+            raise r.error(where, self.message.format(value=shown(value)), self.hint)
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -122,13 +129,13 @@ class Number(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> float:
         if not _is_number(value):
-            raise r.error(where, f"expected a number, got {value!r}")
+            raise r.error(where, f"expected a number, got {shown(value)}")
         try:
             number = float(value)
         except OverflowError:
             raise r.error(where, f"the number {str(value)[:20]}... is too large") from None
         if not math.isfinite(number):
-            raise r.error(where, f"expected a number, got {value!r}")
+            raise r.error(where, f"expected a number, got {shown(value)}")
         problem = self.out_of_bounds(number)
         if problem:
             raise r.error(where, problem)
@@ -154,7 +161,7 @@ class Whole(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise r.error(where, f"expected a whole number, got {value!r}")
+            raise r.error(where, f"expected a whole number, got {shown(value)}")
         if self.minimum is not None and value < self.minimum:
             raise r.error(where, f"must be a whole number of at least {self.minimum}")
         return value
@@ -167,7 +174,7 @@ class Whole(Kind):
 class Flag(Kind):
     def read(self, r: Reader, value: Any, where: str) -> bool:
         if not isinstance(value, bool):
-            raise r.error(where, f"expected true or false, got {value!r}")
+            raise r.error(where, f"expected true or false, got {shown(value)}")
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -183,7 +190,7 @@ class Numbers(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> tuple[float, ...]:
         if not isinstance(value, list) or len(value) != len(self.items) or not all(map(_is_number, value)):
-            raise r.error(where, f"expected a list of {len(self.items)} numbers, got {value!r}")
+            raise r.error(where, f"expected a list of {len(self.items)} numbers, got {shown(value)}")
         numbers = tuple(float(v) for v in value)
         if any(item.out_of_bounds(number) for number, item in zip(numbers, self.items, strict=True)):
             raise r.error(where, self.message)
@@ -238,10 +245,10 @@ class Money(Kind):
         elif pounds:
             amount = Decimal(pounds.group(1).replace(",", ""))
         else:
-            raise r.error(where, f"expected an amount of money such as 1.50, £0.045 or 4.5p, got {value!r}")
+            raise r.error(where, f"expected an amount of money such as 1.50, £0.045 or 4.5p, got {shown(value)}")
         exponent = amount.normalize().as_tuple().exponent
         if isinstance(exponent, int) and exponent < -MONEY_DECIMALS:
-            raise r.error(where, f"{value!r} has more than {MONEY_DECIMALS} decimal places of a pound")
+            raise r.error(where, f"{shown(value)} has more than {MONEY_DECIMALS} decimal places of a pound")
         return amount
 
     def schema(self) -> dict[str, Any]:
@@ -269,7 +276,7 @@ class Colour(Kind):
         if isinstance(value, list) and len(value) == 4 and all(_is_number(v) and 0 <= v <= 100 for v in value):
             c, m, y, k = (float(v) for v in value)
             return (c, m, y, k)
-        raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {value!r}", CMYK_HINT)
+        raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {shown(value)}", CMYK_HINT)
 
     def schema(self) -> dict[str, Any]:
         cmyk = {
@@ -306,7 +313,7 @@ class MapOf(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise r.error(where, f"expected a mapping, got {value!r}")
+            raise r.error(where, f"expected a mapping, got {shown(value)}")
         return {str(key): item for key, item in value.items()}  # values are read by the loader
 
     def schema(self) -> dict[str, Any]:
@@ -355,7 +362,7 @@ class Section(Kind):
         """The values of the fields that are right, and a problem for each one that is not (a
         field with a problem is left out of the values)."""
         if not isinstance(value, dict):
-            return {}, [r.error(where, f"expected a mapping (key: value lines), got {value!r}")]
+            return {}, [r.error(where, f"expected a mapping (key: value lines), got {shown(value)}")]
         errors: list[InputError] = [unknown_key(r, key, self.keys, where) for key in value if key not in self.by_key]
         values: dict[str, Any] = {}
         for spec in self.fields:
@@ -435,13 +442,13 @@ class Tagged(Kind):
 
     def section(self, r: Reader, value: Any, where: str) -> tuple[str, Section]:
         if not isinstance(value, dict):
-            raise r.error(where, f"expected a mapping (key: value lines), got {value!r}")
+            raise r.error(where, f"expected a mapping (key: value lines), got {shown(value)}")
         kind = value.get(self.tag)
         place = f"{where}.{self.tag}"
         if kind is None:
             raise r.error(place, "missing required field")
         if not isinstance(kind, str):
-            raise r.error(place, f"expected text, got {kind!r}")
+            raise r.error(place, f"expected text, got {shown(kind)}")
         if kind not in self.sections:
             raise r.error(place, f"unknown {self.label} '{kind}'", f"use one of: {', '.join(self.sections)}")
         return kind, self.sections[kind]
@@ -584,8 +591,15 @@ FRAME_TYPES: dict[str, Section] = {  # by FrameType
                 "room between the frame's edge and its text, in mm",
                 default_of(TextFrame, "padding_mm"),
             ),
+            Field(
+                "credits",
+                Text(),
+                "the image slot whose photo these words credit: where a ward or a language replaces that photo, "
+                "it prints its own credit, or none",
+                None,
+            ),
         ),
-        "one block of words: a headline, a caption, the ward banner",
+        "one block of words: a headline, a caption, the ward banner, a photo credit",
     ),
     "flow": Section(
         (
@@ -669,10 +683,10 @@ PREFLIGHT = Section(
 PAPER_DRUM = "paper"  # a swatch that prints nowhere
 RISO_DRUM = Section(
     (
-        Field("ink", Text(pattern=r"\S", message="expected the ink's name, got {value!r}"), "the ink's name"),
+        Field("ink", Text(pattern=r"\S", message="expected the ink's name, got {value}"), "the ink's name"),
         Field(
             "rgb",
-            Text(pattern=r"^#[0-9A-Fa-f]{6}$", message="expected #RRGGBB, got {value!r}", hint="e.g. #3255A4"),
+            Text(pattern=r"^#[0-9A-Fa-f]{6}$", message="expected #RRGGBB, got {value}", hint="e.g. #3255A4"),
             "how the ink looks on paper, #RRGGBB (sRGB), for the composite",
         ),
     )
@@ -845,6 +859,19 @@ SLOT = OneOf(
 )
 PHOTO = FilePath("an image file")
 IMPRINT_PART = "missing: printed election material must say who printed and who promoted it"
+IMPRINT_WORDING = Section(
+    tuple(
+        Field(
+            words.name,
+            Text(pattern=r"\S", message="the imprint's words may not be blank", hint="give them in this language"),
+            f"the imprint's words before the {words.name.removesuffix('_by').replace('_', ' ')}'s name "
+            f"(default: {words.default})",
+            words.default,
+        )
+        for words in fields(ImprintWording)
+    ),
+    "the words the imprint is composed with: '<printed_by> <printer>. <promoted_by> <promoter> <on_behalf_of> ...'",
+)
 IMPRINT = Section(
     (
         *(
@@ -864,7 +891,12 @@ IMPRINT = Section(
             "who prints office (Riso) output, name and address: the imprint of leaflet build --for riso names them",
             None,
         ),
+        Field("wording", IMPRINT_WORDING, "the imprint's words, in this file's language", None),
     )
+)
+LANGUAGE_IMPRINT = Section(
+    (Field("wording", IMPRINT_WORDING, "the imprint's words in this language (names stay campaign.yaml's)"),),
+    "the imprint in this language",
 )
 PRINT_ORDER = Section(
     (
@@ -980,7 +1012,7 @@ CAMPAIGN = Section(
         Field("wards", Text(), "the wards spreadsheet, from the campaign's folder", "wards.csv"),
         Field(
             "signup_url",
-            Text(pattern=r"^https?://", message="expected an http(s) address, got {value!r}"),
+            Text(pattern=r"^https?://", message="expected an http(s) address, got {value}"),
             "the sign-up address the QR code holds; {ward.code} and other ward fields are filled in",
         ),
         Field(
@@ -1001,6 +1033,13 @@ CAMPAIGN = Section(
             "the language of this file's words; wards in others use campaign.<language>.yaml",
             default_of(Campaign, "language"),
         ),
+        Field(
+            "translations",
+            Text(get_args(Translations), "translations setting"),
+            "complete: a slot a campaign.<language>.yaml leaves out fails its wards; partial: it prints in this "
+            "file's language, with a warning",
+            default_of(Campaign, "translations"),
+        ),
         Field("local", LOCAL, "what a ward's organiser may change in leaflet serve", None),
     )
 )
@@ -1010,5 +1049,6 @@ LANGUAGE = Section(
         Field("title", Text(), "the title in this language (default: campaign.yaml's)", None),
         Field("slots", MapOf(SLOT), "words that replace campaign.yaml's, slot by slot", None),
         Field("images", MapOf(PHOTO), "photos that replace campaign.yaml's, slot by slot", None),
+        Field("imprint", LANGUAGE_IMPRINT, "the imprint's words in this language", None),
     )
 )

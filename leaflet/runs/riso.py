@@ -13,11 +13,12 @@ from leaflet.model import Campaign, Finding, LaidOutLeaflet, Ward
 from leaflet.read import markup
 from leaflet.rules.laid_out import LaidOutRules
 from leaflet.rules.riso import RisoRules
+from leaflet.runs.manifest import PRINT_ORDER_COLUMNS, whole_number
 from leaflet.runs.prepare import characters_needed
 from leaflet.ward.imposition import SheetPlan, sheet_plan
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out
 from leaflet.ward.riso import RisoClipper, office_imprint, riso_layout
-from leaflet.ward.variant import make_variant, ward_language, ward_slots
+from leaflet.ward.variant import VariantPlan, make_variant, plan_variants, ward_language
 from leaflet.write.riso import Master, RisoDocuments, prepare_drums, separate
 
 NOT_FOR_RISO = {"bleed", "total-ink"}  # press rules a Riso page does not answer to: nothing bleeds, one ink a drum
@@ -26,7 +27,7 @@ NOT_FOR_RISO = {"bleed", "total-ink"}  # press rules a Riso page does not answer
 @dataclass
 class PreparedRiso:
     campaigns: dict[str, Campaign]  # by language, "" for campaign.yaml's own; the office prints them
-    varying: dict[str, frozenset[str]]
+    plans: dict[str, VariantPlan]  # by language, as ``campaigns``
     layout: PreparedLayout
     plan: SheetPlan
     clipper: RisoClipper
@@ -39,8 +40,7 @@ class PreparedRiso:
         return self.campaigns[""]
 
     def lay_out(self, ward: Ward) -> LaidOutLeaflet:
-        language = ward_language(ward, self.campaign)
-        variant = make_variant(self.campaigns[language], ward, self.varying[language])
+        variant = make_variant(self.plans[ward_language(ward, self.campaign)], ward)
         return self.clipper.clip(lay_out(self.layout, variant))
 
     def check(self, ward: Ward) -> tuple[LaidOutLeaflet | None, list[Finding]]:
@@ -48,6 +48,8 @@ class PreparedRiso:
         and the Riso's own; no pages when the ward's own input cannot be used."""
         try:
             leaflet = self.lay_out(ward)
+            for column in PRINT_ORDER_COLUMNS:  # the print order must be able to count its copies
+                whole_number(ward, column, self.campaign.wards_path)
         except LeafletError as error:
             return None, [Finding("error", "input", str(error), ward.code)]
         findings = [f for f in self.press_rules.check(leaflet) if f.rule not in NOT_FOR_RISO]
@@ -75,8 +77,12 @@ def office_campaigns(campaigns: dict[str, Campaign]) -> dict[str, Campaign]:
             "missing: office output must name who prints it in its imprint",
             "add imprint.office_printer: the office's name and address",
         )
-    imprint = office_imprint(base.imprint, base.office_printer)  # one object: its frame is laid out once
-    return {language: replace(campaign, imprint=imprint) for language, campaign in campaigns.items()}
+    office_printer = base.office_printer
+    imprints = {}  # one object per imprint: its frame is laid out once
+    for campaign in campaigns.values():
+        if id(campaign.imprint) not in imprints:
+            imprints[id(campaign.imprint)] = office_imprint(campaign.imprint, office_printer)
+    return {language: replace(c, imprint=imprints[id(c.imprint)]) for language, c in campaigns.items()}
 
 
 def prepare_riso(campaigns: dict[str, Campaign], wards: list[Ward]) -> PreparedRiso:
@@ -87,22 +93,22 @@ def prepare_riso(campaigns: dict[str, Campaign], wards: list[Ward]) -> PreparedR
     prepared = PreparedLayout(layout, metrics, base.path, bool(markup.placeholders(base.signup_url)))
     plan = sheet_plan(layout)
     clipper = RisoClipper(layout, plan)
-    varying = {language: ward_slots(campaign) for language, campaign in office.items()}
+    plans = plan_variants(office, wards[0].fields)
     samples: dict[str, LaidOutLeaflet] = {}
     for ward in wards:  # one ward per language shows every static frame of that language
         language = ward_language(ward, base)
         if language not in samples:
-            variant = make_variant(office[language], ward, varying[language])
-            samples[language] = clipper.clip(lay_out(prepared, variant))
+            samples[language] = clipper.clip(lay_out(prepared, make_variant(plans[language], ward)))
     characters = characters_needed(office.values(), wards)
     documents = prepare_drums(layout, plan, list(samples.values()), faces_needed(layout), characters)
+    wordings = tuple(dict.fromkeys(campaign.imprint.wording for campaign in office.values()))
     return PreparedRiso(
         office,
-        varying,
+        plans,
         prepared,
         plan,
         clipper,
         documents,
-        LaidOutRules(layout, metrics),
+        LaidOutRules(layout, metrics, imprint_wordings=wordings),
         RisoRules(layout, metrics, plan),
     )

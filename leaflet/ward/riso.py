@@ -40,7 +40,7 @@ def riso_layout(layout: Layout) -> Layout:
 
 def office_imprint(imprint: Imprint, office_printer: str) -> Imprint:
     """The imprint of office output names the office as the printer: it prints the leaflet."""
-    return Imprint(office_printer, imprint.promoter, imprint.on_behalf_of)
+    return replace(imprint, printer=office_printer)  # in the words of the leaflet's language
 
 
 class RisoClipper:

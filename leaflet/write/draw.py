@@ -26,6 +26,7 @@ from leaflet.assets.images import (
     prepare_print_image,
     read_image_source,
 )
+from leaflet.errors import InputError, shorten
 from leaflet.model import (
     BoxPt,
     Cmyk,
@@ -50,9 +51,26 @@ REGISTRATION = "All"  # the separation every plate prints: what crop marks are d
 _SHOWN_KEPT = 4096  # runs whose operators are remembered: a line every ward sets is encoded once
 
 
+DEFAULT_EPOCH = 946684800  # 2000-01-01, when SOURCE_DATE_EPOCH is not set
+LAST_PDF_EPOCH = 253402300799  # 9999-12-31 23:59:59: PDF dates have four-digit years
+
+
 def pdf_date() -> str:
-    """A fixed date, so the same inputs give the same bytes (SOURCE_DATE_EPOCH overrides it)."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
+    """A fixed date, so the same inputs give the same bytes (SOURCE_DATE_EPOCH overrides it, as
+    reproducible builds define it: whole seconds since 1970-01-01 UTC; blank counts as unset)."""
+    setting = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not setting:
+        epoch = DEFAULT_EPOCH
+    elif setting.isascii() and setting.isdigit() and len(setting) <= 12 and int(setting) <= LAST_PDF_EPOCH:
+        epoch = int(setting)
+    else:
+        raise InputError(
+            None,
+            "SOURCE_DATE_EPOCH",
+            f"'{shorten(setting)}' is not a date leaflet can use: whole seconds since 1970-01-01 UTC, up to the "
+            f"year 9999",
+            "set it to e.g. $(date +%s) or 946684800, or unset it for the default date (2000-01-01)",
+        )
     return time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
 
 

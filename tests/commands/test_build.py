@@ -86,14 +86,34 @@ def test_ward_name_and_organiser_come_out_as_text(demo_report):
         back = reader.pages[1].extract_text()
         assert row["name"] in front, row["name"]
         assert row["organiser"] in front
-        assert row["local_priority"] in back.replace("\n", " ")
+        priority = row["local_priority_cy"] if row["language"] == "cy" else row["local_priority"]
+        assert priority in back.replace("\n", " ")
         headline = (
             "Troi eich blaenoriaethau yn weithredu"
             if row["language"] == "cy"
             else "Turning your priorities into action"
         )
         assert headline.upper() in front.replace("\n", " ")
-        assert "Printed by Riverside Print Ltd" in back
+        printed_by = "Argraffwyd gan" if row["language"] == "cy" else "Printed by"
+        assert f"{printed_by} Riverside Print Ltd" in back
+
+
+def test_the_welsh_leaflet_is_welsh_throughout(demo_report):
+    english = ("Since you elected", "Photo:", "Printed by", "Promoted by", "SIGN UP", "Scan", "priority", "TURNING")
+    welsh = (
+        "Ers i chi fy ethol",
+        "Llun:",
+        "Argraffwyd gan",
+        "Hyrwyddwyd gan",
+        "COFRESTRWCH",
+        "Sganiwch",
+        "flaenoriaeth",
+    )
+    for result in demo_report.written:
+        text = " ".join(page.extract_text() for page in pypdf.PdfReader(result.path).pages).replace("\n", " ")
+        in_welsh = result.ward.fields["language"] == "cy"
+        assert all((phrase in text) == in_welsh for phrase in welsh), result.ward.code
+        assert all((phrase in text) != in_welsh for phrase in english), result.ward.code
 
 
 def test_accented_names_survive_exactly(demo_report):

@@ -63,7 +63,7 @@ def test_a_saturated_fill_keeps_further_in_and_a_light_one_does_not(example):
 def test_frames_that_do_not_bleed_are_the_laid_out_frames_themselves(example):
     riso, _, wards = example
     leaflet = riso.lay_out(wards[3])
-    unclipped = _frames(lay_out(riso.layout, make_variant(riso.campaigns[""], wards[3], riso.varying[""])))
+    unclipped = _frames(lay_out(riso.layout, make_variant(riso.plans[""], wards[3])))
     clipped = _frames(leaflet)
     assert clipped["ward-banner"].items == unclipped["ward-banner"].items
     assert clipped["front-story-1"] is unclipped["front-story-1"]
@@ -85,7 +85,10 @@ def test_the_imprint_of_office_output_names_the_office_as_printer(example):
         frame = _frames(leaflet)["imprint"]
         return " ".join(run.text for item in frame.items if isinstance(item, TextLine) for run in item.runs)
 
-    office, commercial = imprint(riso.lay_out(wards[0])), imprint(press.lay_out(wards[0]))
+    english = wards[3]
+    office, commercial = imprint(riso.lay_out(english)), imprint(press.lay_out(english))
     assert office.startswith("Printed by Alex Morgan Campaign Office, 5 High Street")
     assert commercial.startswith("Printed by Riverside Print Ltd")
     assert office.split("Promoted by")[1] == commercial.split("Promoted by")[1]
+    welsh = imprint(riso.lay_out(wards[0]))  # in the words of the ward's language
+    assert welsh.startswith("Argraffwyd gan Alex Morgan Campaign Office, 5 High Street")
