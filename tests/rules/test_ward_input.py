@@ -23,7 +23,7 @@ SHAPING = (
     "print it unjoined, in the wrong order or with its marks adrift (even where a fallback font has the glyphs)"
 )
 ORDER = "(the print order needs a whole number of 0 or more, e.g. 3120 or 3,120)"
-NO_FALLBACK = "no fallback font would help: leaflet cannot yet set text that needs shaping"
+NO_FALLBACK = "no fallback font would help: leaflet does not shape this script"
 
 # file -> (severity, rule, ward, frame, message) of every finding; {path} is the file's path
 EXPECTED: dict[str, list[tuple[str, str, str, str | None, str]]] = {
