@@ -175,7 +175,7 @@ def build(
     awaiting_review = pending_reviews(campaign, wards)
     signed_only = sign_off_needed(campaign, approved_only, print_unapproved)
     gate = print_gate(campaigns, wards, signed_only)
-    every_ward, wards, unapproved_wards = wards, gate.wards, gate.refused  # the run is prepared from them all
+    wards, unapproved_wards = gate.wards, gate.refused
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     bill = press_bill(campaign, order_quantities(campaign, wards))
@@ -189,7 +189,7 @@ def build(
         [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])],
     )
     remove_partial_files(out_dir)  # a run that was killed outright could not clean up
-    run = prepare_run(campaigns, every_ward, crop_marks)
+    run = prepare_run(campaigns, wards, crop_marks)
     run_key = b"|".join((run.document.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
     builder = _WardBuilder(
         run,

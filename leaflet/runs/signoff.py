@@ -3,10 +3,10 @@ it, preflighted in full (as ``leaflet check`` does: its QR code decoded from a 3
 with the SHA-256 of its bytes and of every input it is made from: what a sign-off records, so
 that the build prints exactly what was signed.
 
-The run is prepared from every ward of the spreadsheet, as a build of the whole print order
-prepares it.  While a run's shared font subsets and frames depend on which wards it holds (issue
-16 makes them not), a build of fewer wards can give other bytes; the build then refuses those
-wards rather than print what was not signed.
+The run is prepared as the build prepares it; what every ward's file shares (font subsets,
+static frames) depends on the campaign alone, so a ward's bytes are the same in a build of one
+ward or of all.  Should they ever differ (another leaflet, ``SOURCE_DATE_EPOCH``, ``--marks``),
+the build refuses the ward rather than print what was not signed.
 """
 
 from __future__ import annotations

@@ -291,3 +291,12 @@ def test_with_every_sign_off_stale_nothing_prints_and_the_change_is_named(campai
         "(sign wards off (leaflet approve, or the agent in leaflet serve); --unapproved prints them unsigned)\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_ward_built_alone_is_the_bytes_signed_in_a_run_of_every_ward(campaign_copy, tmp_path):
+    approve(campaign_copy, "Sam Taylor", SIGNED)
+    signed = Storage.for_campaign(campaign_copy).signoffs()
+    for code in SIGNED:
+        report = build(campaign_copy, tmp_path / code, ward_codes=[code], approved_only=True)
+        (result,) = report.written
+        assert hashlib.sha256(result.path.read_bytes()).hexdigest() == signed[code].print_sha256
