@@ -415,20 +415,26 @@ class TextLine:
 
 @dataclass(frozen=True)
 class FilledBox:
+    """A rectangle filled and/or stroked; ``underlaps`` are strips beyond ``box``, under frames
+    drawn above it where they meet it, that the fill covers too (so no paper shows at the join)."""
+
     box: BoxPt
     fill: Cmyk | None
     stroke: Cmyk | None = None
     stroke_pt: float = 0.0
+    underlaps: tuple[BoxPt, ...] = ()
 
 
 @dataclass(frozen=True)
 class PlacedImage:
-    """An image drawn at ``placed`` (its whole extent) and clipped to ``clip``."""
+    """An image drawn at ``placed`` (its whole extent) and clipped to ``clip`` and its
+    ``underlaps`` (strips under the frames drawn above it where they meet it, see FilledBox)."""
 
     slot: str
     path: Path
     placed: BoxPt
     clip: BoxPt
+    underlaps: tuple[BoxPt, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ every PDF reader shows the same colours without a Decode array.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,13 +121,13 @@ def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> Prin
     right = min(placed.width, clip.right - placed.x)
     bottom = max(0.0, clip.y - placed.y)
     top = min(placed.height, clip.top - placed.y)
-    x0 = min(source.width_px - 1, max(0, int(left * px_per_pt)))
-    y0 = min(source.height_px - 1, max(0, int((placed.height - top) * px_per_pt)))
+    x0 = min(source.width_px - 1, max(0, math.floor(left * px_per_pt)))
+    y0 = min(source.height_px - 1, max(0, math.floor((placed.height - top) * px_per_pt)))
     box = (  # at least a pixel, however little of the photo shows
         x0,
         y0,
-        max(x0 + 1, min(source.width_px, -int(-right * px_per_pt))),
-        max(y0 + 1, min(source.height_px, -int(-(placed.height - bottom) * px_per_pt))),
+        max(x0 + 1, min(source.width_px, math.ceil(right * px_per_pt))),
+        max(y0 + 1, min(source.height_px, math.ceil((placed.height - bottom) * px_per_pt))),
     )
     cropped_placed = BoxPt(
         placed.x + box[0] / px_per_pt,

@@ -40,6 +40,7 @@ from leaflet.model import (
     mm_to_pt,
 )
 from leaflet.version import __version__
+from leaflet.ward.joins import grown
 from leaflet.write import pdf
 from leaflet.write.glyphs import actual_text, show_glyphs
 from leaflet.write.pdffont import FONT_OBJECTS, FontSource, embed_font, shared_glyphs
@@ -133,11 +134,11 @@ class PreparedDocument:
 
 
 def _image_key(item: PlacedImage) -> tuple:
-    return (item.path, item.placed, item.clip)
+    return (item.path, item.placed, item.clip, item.underlaps)
 
 
 def _print_image(item: PlacedImage) -> PrintImage:
-    return prepare_print_image(read_image_source(item.path), item.placed, item.clip)
+    return prepare_print_image(read_image_source(item.path), item.placed, grown(item.clip, item.underlaps))
 
 
 def prepare_document(
@@ -530,9 +531,16 @@ def _crop_mark_ops(width: float, height: float, offset: float, registration: str
     return b"".join(ops)
 
 
-def rect_ops(box: BoxPt) -> bytes:
+def rect_ops(box: BoxPt, *more: BoxPt) -> bytes:
+    """Rectangles as one path; each one's edges rounded (not its size), so that boxes whose edges
+    meet in the layout meet in the file."""
     n = pdf.number
-    return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
+    out = []
+    for each in (box, *more):
+        left, bottom = round(each.x, 3), round(each.y, 3)
+        width, height = round(round(each.right, 3) - left, 3), round(round(each.top, 3) - bottom, 3)
+        out.append(b"%s %s %s %s re" % (n(left), n(bottom), n(width), n(height)))
+    return b" ".join(out)
 
 
 def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
@@ -555,7 +563,7 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn |
 def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     ops = []
     if item.fill is not None:
-        ops.append(_colour(item.fill, prepared) + b" " + rect_ops(item.box) + b" f\n")
+        ops.append(_colour(item.fill, prepared) + b" " + rect_ops(item.box, *item.underlaps) + b" f\n")
     if item.stroke is not None and item.stroke_pt > 0:
         ops.append(
             _colour(item.stroke, prepared, stroke=True)
@@ -623,14 +631,15 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardOwn | N
         assert ward is not None, "a shared frame shows only the run's shared photos"
         image = _print_image(item)
         name = ward.add_image(image)
-    return image_ops(item.clip, image.placed, name)
+    return image_ops(item.clip, image.placed, name, item.underlaps)
 
 
-def image_ops(clip: BoxPt, placed: BoxPt, name: str) -> bytes:
-    """An image XObject drawn at ``placed`` (its pixels' extent) within ``clip``."""
+def image_ops(clip: BoxPt, placed: BoxPt, name: str, underlaps: tuple[BoxPt, ...] = ()) -> bytes:
+    """An image XObject drawn at ``placed`` (its pixels' extent) within ``clip`` and its
+    ``underlaps``."""
     n = pdf.number
     return b"q %s W n %s 0 0 %s %s %s cm /%s Do Q\n" % (
-        rect_ops(clip),
+        rect_ops(clip, *underlaps),
         n(round(placed.width, 4)),
         n(round(placed.height, 4)),
         n(round(placed.x, 4)),
