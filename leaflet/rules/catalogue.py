@@ -20,6 +20,7 @@ RULES = {
     "rgb-colour": "an RGB or Lab colour in the print file",
     "font-embedding": "a font not embedded in the print file",
     "transparency": "transparency in the print file (not allowed in PDF/X-1a)",
+    "output-intent": "no PDF/X output intent, or one with neither a CMYK profile nor a registered condition's name",
     "text-size": "text smaller than 6 pt",
     "thin-line": "a line thinner than 0.25 pt",
     "total-ink": "total ink above 300% in a fill or, sampled, in a photo",

@@ -49,6 +49,8 @@ MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed
 MARK_LENGTH_MM = 5.0
 MARK_WIDTH_PT = 0.25
 REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
+THIN_RULE_PT = 2.0  # a 100% K line (or fill) at most this wide overprints, as 100% K text does
+OVERPRINT, KNOCKOUT = "GSop", "GSko"  # the graphics states that turn overprint on and off
 _SHOWN_KEPT = 4096  # runs whose operators are remembered: a line every ward sets is encoded once
 
 
@@ -104,6 +106,7 @@ class PreparedDocument:
     resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
     output_intent: pdf.Ref
     date: str
+    overprint_black: bool = False
     _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
     colour_ops: dict[tuple[Cmyk, bool], bytes] = field(default_factory=dict)  # (colour, stroke) -> operator
     shown_glyphs: dict[tuple, bytes] = field(default_factory=dict)  # a run's glyphs -> operators showing them
@@ -197,29 +200,33 @@ def prepare_document(
                     number += 1
     image_refs = {name: pdf.Ref(object_number) for name, object_number, _ in images.values()}
 
-    icc = PRESS_PROFILE.read_bytes()
-    body.add(number, pdf.stream(number, {"N": 4, "Alternate": pdf.Name("DeviceCMYK")}, icc))
-    intent = number
-    number += 1
-    body.add(
-        number,
-        pdf.indirect(
-            number,
-            {
-                "Type": pdf.Name("OutputIntent"),
-                "S": pdf.Name("GTS_PDFX"),
-                "OutputConditionIdentifier": PRESS_CONDITION,
-                "OutputCondition": PRESS_CONDITION_INFO,
-                "Info": PRESS_CONDITION_INFO,
-                "RegistryName": "http://www.color.org",
-                "DestOutputProfile": pdf.Ref(intent),
-            },
-        ),
-    )
+    intent: dict[str, object] = {
+        "Type": pdf.Name("OutputIntent"),
+        "S": pdf.Name("GTS_PDFX"),
+        "OutputConditionIdentifier": PRESS_CONDITION,
+        "OutputCondition": PRESS_CONDITION_INFO,
+        "Info": PRESS_CONDITION_INFO,
+        "RegistryName": "http://www.color.org",
+    }
+    if layout.press.output_intent == "embedded":  # named: a registered condition needs no profile (PDF/X-1a)
+        icc = PRESS_PROFILE.read_bytes()
+        body.add(number, pdf.stream(number, {"N": 4, "Alternate": pdf.Name("DeviceCMYK")}, icc))
+        intent["DestOutputProfile"] = pdf.Ref(number)
+        number += 1
+    body.add(number, pdf.indirect(number, intent))
     output_intent = number
     number += 1
 
-    form_resources = {"Font": font_refs, "XObject": image_refs, "ColorSpace": colour_space_refs}
+    states: dict[str, pdf.Ref] = {}
+    if layout.press.overprint_black:  # PDF 1.3's overprint keys, OPM 1: only the inks a colour has
+        for name, on in ((OVERPRINT, True), (KNOCKOUT, False)):
+            state = {"Type": pdf.Name("ExtGState"), "OP": on, "op": on, "OPM": 1 if on else 0}
+            body.add(number, pdf.indirect(number, state))
+            states[name] = pdf.Ref(number)
+            number += 1
+    graphics_states = {"ExtGState": states} if states else {}
+
+    form_resources = {"Font": font_refs, "XObject": image_refs, "ColorSpace": colour_space_refs, **graphics_states}
     body.add(number, pdf.indirect(number, form_resources))
     form_resources_ref = pdf.Ref(number)
     number += 1
@@ -240,9 +247,10 @@ def prepare_document(
         fonts=fonts,
         images=images,
         forms={},
-        resources={"Font": font_refs, "XObject": dict(image_refs), "ColorSpace": colour_space_refs},
+        resources={"Font": font_refs, "XObject": dict(image_refs), "ColorSpace": colour_space_refs, **graphics_states},
         output_intent=pdf.Ref(output_intent),
         date=pdf_date(),
+        overprint_black=layout.press.overprint_black,
     )
     if crop_marks:
         prepared.marks = _crop_mark_ops(trim_w, trim_h, mark_offset, colour_spaces[REGISTRATION])
@@ -560,22 +568,42 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn |
     return b"".join(out)
 
 
+def overprints(colour: Cmyk) -> bool:
+    """100% black and nothing else: the one colour that overprints (when the layout says so)."""
+    return colour.spot is None and colour.c == colour.m == colour.y == 0 and colour.k == 1
+
+
 def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     ops = []
     if item.fill is not None:
-        ops.append(_colour(item.fill, prepared) + b" " + rect_ops(item.box, *item.underlaps) + b" f\n")
+        thin = min(item.box.width, item.box.height) <= THIN_RULE_PT
+        fill = _colour(item.fill, prepared) + b" " + rect_ops(item.box, *item.underlaps) + b" f\n"
+        ops.append(_overprinted(fill) if prepared.overprint_black and thin and overprints(item.fill) else fill)
     if item.stroke is not None and item.stroke_pt > 0:
-        ops.append(
+        stroke = (
             _colour(item.stroke, prepared, stroke=True)
             + b" %s w " % pdf.number(item.stroke_pt)
             + rect_ops(item.box)
             + b" S\n"
         )
+        thin = item.stroke_pt <= THIN_RULE_PT
+        ops.append(_overprinted(stroke) if prepared.overprint_black and thin and overprints(item.stroke) else stroke)
     return b"".join(ops)
 
 
+def _overprinted(ops: bytes) -> bytes:
+    return b"/%s gs %s/%s gs\n" % (OVERPRINT.encode("ascii"), ops, KNOCKOUT.encode("ascii"))
+
+
 def _text_ops(line: TextLine, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
-    return text_ops(line, prepared.fonts, lambda colour: _colour(colour, prepared), ward, prepared.shown_glyphs)
+    return text_ops(
+        line,
+        prepared.fonts,
+        lambda colour: _colour(colour, prepared),
+        ward,
+        prepared.shown_glyphs,
+        prepared.overprint_black,
+    )
 
 
 def text_ops(
@@ -584,12 +612,15 @@ def text_ops(
     colour: Callable[[Cmyk], bytes],
     ward: _WardOwn | None = None,
     shown_glyphs: dict[tuple, bytes] | None = None,
+    overprint_black: bool = False,
 ) -> bytes:
     """A line's text operators: ``fonts`` by face key, ``colour`` the operator that sets a run's
     fill colour (a CMYK colour, or a Riso drum's grey); a run with glyphs beyond its face's
-    shared subset is drawn from the ``ward``'s own.  ``shown_glyphs`` remembers runs' operators."""
+    shared subset is drawn from the ``ward``'s own.  ``shown_glyphs`` remembers runs' operators.
+    With ``overprint_black``, 100% K runs overprint (the state set back after them)."""
     n = pdf.number
     ops = [b"BT\n"]
+    overprinting = False
     baseline = n(round(line.baseline_pt, 3))
     for run in line.runs:
         face = fonts[run.font]
@@ -597,6 +628,9 @@ def text_ops(
         if name is None or not face.shared.issuperset(run.glyphs):
             assert ward is not None, "a shared frame's glyphs are all in the shared subsets"
             name = ward.font_for(run.font, run.glyphs)
+        if overprint_black and overprints(run.colour) != overprinting:
+            overprinting = not overprinting
+            ops.append(b"/%s gs " % (OVERPRINT if overprinting else KNOCKOUT).encode("ascii"))
         ops.append(
             b"/%s %s Tf %s 1 0 0 1 %s %s Tm "
             % (
@@ -620,6 +654,8 @@ def text_ops(
                 shown_glyphs[key] = shown
         ops.append(shown)
     ops.append(b"ET\n")
+    if overprinting:
+        ops.append(b"/%s gs\n" % KNOCKOUT.encode("ascii"))
     return b"".join(ops)
 
 
