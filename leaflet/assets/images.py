@@ -300,3 +300,24 @@ def _without_adobe_marker(jpeg: bytes) -> bytes:
         position += 2 + length
     out += jpeg[position:]
     return bytes(out)
+
+
+@lru_cache(maxsize=256)
+def press_lightness(c: float, m: float, y: float, k: float) -> float:
+    """CIE L* (0 black to 100 white) of a CMYK colour (each 0..1) printed in the press condition:
+    how light it looks on paper, from the press profile."""
+    pixel = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in (c, m, y, k)))
+    lab = ImageCms.applyTransform(pixel, _to_lab())
+    assert lab is not None
+    return cast(tuple[int, int, int], lab.getpixel((0, 0)))[0] * 100 / 255
+
+
+@lru_cache(maxsize=1)
+def _to_lab() -> ImageCms.ImageCmsTransform:
+    return ImageCms.buildTransform(
+        ImageCms.ImageCmsProfile(str(PRESS_PROFILE)),
+        ImageCms.createProfile("LAB"),
+        "CMYK",
+        "LAB",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+    )

@@ -24,6 +24,8 @@ RULES = {
     "text-size": "text smaller than 6 pt",
     "thin-line": "a line thinner than 0.25 pt",
     "total-ink": "total ink above 300% in a fill or, sampled, in a photo",
+    "reversed-text": "light text under 8 pt (10 pt if not bold) reversed out of a photo or a fill of several inks",
+    "multi-ink-text": "text under 10 pt printed with more than one ink",
     "riso-printable-area": "Riso output: artwork outside what the machine prints (error), a saturated fill near its "
     "edge (warning)",
     "riso-solid": "Riso output: a large fill above 85% of a drum's ink",
