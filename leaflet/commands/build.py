@@ -190,7 +190,7 @@ def build(
     )
     remove_partial_files(out_dir)  # a run that was killed outright could not clean up
     run = prepare_run(campaigns, wards, crop_marks)
-    run_key = b"|".join((run.document.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
+    run_key = b"|".join((run.document.everything.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
     builder = _WardBuilder(
         run,
         Preflight(run, wards),

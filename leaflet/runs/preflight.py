@@ -16,7 +16,7 @@ from leaflet.rules.print_file import print_file_findings, qr_decode_findings
 from leaflet.rules.ward_input import WardInputRules
 from leaflet.runs.manifest import PRINT_ORDER_COLUMNS, whole_number
 from leaflet.runs.prepare import PreparedRun
-from leaflet.write.draw import WardPages
+from leaflet.write.draw import WardPages, draw_pages, file_from_pages
 
 
 class Preflight:
@@ -28,8 +28,8 @@ class Preflight:
         self.rules = LaidOutRules(run.campaign.layout, run.layout.metrics, imprint_wordings=wordings)
         self.inputs = WardInputRules(run.plans, wards[0].fields)
         self.trim_width_pt = mm_to_pt(run.campaign.layout.trim_width_mm)
-        sample = run.lay_out(wards[0])
-        self.file_findings = tuple(print_file_findings(run.draw(sample)))
+        sample = draw_pages(run.lay_out(wards[0]), run.document)  # in the part with all of the run's artwork
+        self.file_findings = tuple(print_file_findings(file_from_pages(sample, run.document, run.document.everything)))
 
     def lay_out(self, ward: Ward) -> tuple[LaidOutLeaflet | None, list[Finding]]:
         """The ward laid out and checked; no leaflet when its own input cannot be used, nor when

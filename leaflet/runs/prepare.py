@@ -7,10 +7,8 @@ processes are forked after preparing, so they share all of it copy-on-write.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cached_property
 from pathlib import Path
 
 from leaflet.errors import InputError, shorten
@@ -46,10 +44,6 @@ class PreparedRun:
     def campaign(self) -> Campaign:
         return self.campaigns[""]
 
-    @cached_property
-    def head_hash(self) -> hashlib._Hash:
-        return hashlib.sha256(self.document.shared.head)
-
     def variant(self, ward: Ward) -> Variant:
         return make_variant(self.plans[ward_language(ward, self.campaign)], ward)
 
@@ -62,12 +56,13 @@ class PreparedRun:
     def write(self, leaflet: LaidOutLeaflet, path: Path) -> tuple[WardPages, str]:
         """Draw a ward's print file into ``path`` atomically; its pages and SHA-256.
 
-        The shared head is written from the run's one copy and hashed once per run: per ward,
-        only the ward's own tail is built and hashed."""
+        The shared head is written from the run's one copy of its part and hashed once per run:
+        per ward, only the ward's own tail is built and hashed."""
         pages = draw_pages(leaflet, self.document)
-        tail = file_tail(pages, self.document)
-        write_atomically(path, self.document.shared.head, tail)
-        digest = self.head_hash.copy()
+        part = self.document.part_for(pages)
+        tail = file_tail(pages, self.document, part)
+        write_atomically(path, part.shared.head, tail)
+        digest = part.head_hash.copy()
         digest.update(tail)
         return pages, digest.hexdigest()
 
