@@ -242,6 +242,7 @@ ParagraphKind = Literal["body", "heading", "bullet"]
 class Paragraph:
     kind: ParagraphKind
     runs: tuple[Run, ...]
+    language: str = ""  # of its words (a campaign file's or a ward's language): hyphenation, quotes
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ class Campaign:
     slots: dict[str, tuple[Paragraph, ...]]
     images: dict[str, Path]
     language: str = "en"  # of campaign.yaml's words; wards in other languages use campaign.<code>.yaml
+    typographic_punctuation: bool = True  # curly quotes, en dashes in ranges, no-break spaces (read/punctuation.py)
     overs_percent: float = 5.0  # the print order: extra copies on top of households
     pack_size: int = 50  # quantities are rounded up to whole packs
     source_files: tuple[Path, ...] = ()  # the YAML and Markdown files its words were read from

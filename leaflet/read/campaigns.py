@@ -15,8 +15,8 @@ from typing import Any
 
 from leaflet.errors import InputError
 from leaflet.model import Campaign, Imprint, Layout, Paragraph, frame_slots
-from leaflet.read import markup
-from leaflet.read.formats import CAMPAIGN, FILE_SLOT, LANGUAGE, PHOTO, SLOT
+from leaflet.read import markup, punctuation
+from leaflet.read.formats import CAMPAIGN, FILE_SLOT, LANGUAGE, PHOTO, SLOT, default_of
 from leaflet.read.layouts import load_layout
 from leaflet.read.project import is_file, project_folder
 from leaflet.read.yamlfile import YamlReader, read_yaml_with_lines
@@ -43,10 +43,15 @@ def load_campaign(campaign: Path) -> Campaign:
     if "signup_url" in top:
         problems.attempt(_check_placeholders, r, "signup_url", top["signup_url"])
     images = _load_images(r, top.get("images") or {})
-    slots, slot_files = _load_slots(r, top.get("slots") or {})
+    language = top["language"].strip().lower() if "language" in top else default_of(Campaign, "language")
+    typographic = top.get("typographic_punctuation", default_of(Campaign, "typographic_punctuation"))
+    slots, slot_files = _load_slots(r, top.get("slots") or {}, language, typographic)
     problems.raise_any()  # the layout's and the campaign's problems, all of them
     assert layout is not None  # else its problems were raised
-    imprint = top["imprint"]
+    imprint = {
+        part: punctuation.typographic(text, language) if typographic and text else text
+        for part, text in top["imprint"].items()
+    }
     order = top.get("print_order") or CAMPAIGN.by_key["print_order"].kind.read(r, {}, "print_order")
     campaign_spec = Campaign(
         path=path,
@@ -60,7 +65,8 @@ def load_campaign(campaign: Path) -> Campaign:
         ),
         slots=slots,
         images=images,
-        language=top["language"].strip().lower(),
+        language=language,
+        typographic_punctuation=typographic,
         overs_percent=order["overs_percent"],
         pack_size=order["pack_size"],
         source_files=(path, *slot_files),
@@ -85,7 +91,7 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
     problems = r.problems
     top, errors = LANGUAGE.read_each(r, data, "")
     problems.errors.extend(errors)
-    slots, slot_files = _load_slots(r, top.get("slots") or {})
+    slots, slot_files = _load_slots(r, top.get("slots") or {}, language, campaign.typographic_punctuation)
     for name in slots:
         if name not in campaign.slots:
             problems.errors.append(
@@ -130,12 +136,15 @@ def _load_photo(r: YamlReader, file: Any, where: str) -> Path:
     return r.relative_path(PHOTO.read(r, file, where), where)
 
 
-def _load_slots(r: YamlReader, slots: dict[str, Any]) -> tuple[dict[str, tuple[Paragraph, ...]], list[Path]]:
-    """Each slot's paragraphs, and the files that slots read their words from."""
+def _load_slots(
+    r: YamlReader, slots: dict[str, Any], language: str, typographic: bool
+) -> tuple[dict[str, tuple[Paragraph, ...]], list[Path]]:
+    """Each slot's paragraphs in ``language`` (punctuated, when ``typographic``), and the files
+    that slots read their words from."""
     loaded: dict[str, tuple[Paragraph, ...]] = {}
     files: list[Path] = []
     for name, value in slots.items():
-        result = r.problems.attempt(_load_slot, r, name, value)
+        result = r.problems.attempt(_load_slot, r, name, value, language, typographic)
         if result is not None:
             loaded[name], file = result
             if file is not None:
@@ -143,7 +152,9 @@ def _load_slots(r: YamlReader, slots: dict[str, Any]) -> tuple[dict[str, tuple[P
     return loaded, files
 
 
-def _load_slot(r: YamlReader, name: str, value: Any) -> tuple[tuple[Paragraph, ...], Path | None]:
+def _load_slot(
+    r: YamlReader, name: str, value: Any, language: str, typographic: bool
+) -> tuple[tuple[Paragraph, ...], Path | None]:
     where = f"slots.{name}"
     words = SLOT.read(r, value, where)
     file = None
@@ -156,7 +167,8 @@ def _load_slot(r: YamlReader, name: str, value: Any) -> tuple[tuple[Paragraph, .
         except UnicodeDecodeError:
             raise InputError(file, None, "not UTF-8 text", "save the file as UTF-8") from None
     _check_placeholders(r, where, words)
-    return markup.parse_markdown(words), file
+    paragraphs = markup.parse_markdown(words, language)
+    return (punctuation.typographic_paragraphs(paragraphs) if typographic else paragraphs), file
 
 
 def _check_placeholders(r: YamlReader, where: str, text: str) -> None:

@@ -703,6 +703,13 @@ CAMPAIGN = Section(
             "the language of this file's words; wards in others use campaign.<language>.yaml",
             default_of(Campaign, "language"),
         ),
+        Field(
+            "typographic_punctuation",
+            Flag(),
+            "set ' and \" as ’ ‘ “ ”, number ranges with en dashes (10–12), and no-break spaces in postcodes, "
+            "after titles (Mr, Dr, St) and before units (5 mm), in the campaign's words and the wards' cells",
+            default_of(Campaign, "typographic_punctuation"),
+        ),
     )
 )
 

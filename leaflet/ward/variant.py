@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from leaflet.errors import InputError
 from leaflet.model import Campaign, Paragraph, Ward
-from leaflet.read import markup
+from leaflet.read import markup, punctuation
 from leaflet.read.project import project_folder
 
 
@@ -77,14 +77,20 @@ def make_variant(campaign: Campaign, ward: Ward, varying: frozenset[str]) -> Var
     campaign folder).
     """
     slots = dict(campaign.slots)
+    typographic = campaign.typographic_punctuation
     for name in varying:
         slots[name] = markup.fill_paragraphs(slots[name], ward.fields)
+        if typographic:  # the campaign's words are punctuated already; this does the ward's
+            slots[name] = punctuation.typographic_paragraphs(slots[name])
     images = campaign.images
     for column, value in ward.fields.items():
         if not value:
             continue
         if column in slots and column not in ("code", "name"):
-            slots[column] = markup.fill_paragraphs(markup.parse_markdown(value), ward.fields)
+            language = ward.fields.get("language", "").strip().lower() or campaign.language
+            slots[column] = markup.fill_paragraphs(markup.parse_markdown(value, language), ward.fields)
+            if typographic:
+                slots[column] = punctuation.typographic_paragraphs(slots[column])
         elif column in images:
             images = {**images, column: _ward_photo(campaign, ward, column, value)}
     return Variant(
