@@ -120,7 +120,11 @@ def paragraphs_placeholders(paragraphs: tuple[Paragraph, ...]) -> set[str]:
 
 
 def fill_paragraphs(paragraphs: tuple[Paragraph, ...], fields: dict[str, str]) -> tuple[Paragraph, ...]:
+    """The paragraphs with the ward's values filled in; one without placeholders is passed on as
+    the same object."""
     return tuple(
         Paragraph(p.kind, tuple(Run(fill(r.text, fields), r.bold, r.italic) for r in p.runs), p.language)
+        if any("{" in r.text or "}" in r.text for r in p.runs)
+        else p
         for p in paragraphs
     )

@@ -26,11 +26,16 @@ _ENGLISH_QUOTES = {"en", "cy", "ga", "gd", "kw", "gv", "sco"}
 _PROTECTED = re.compile(
     r"\{[^{}]*\}"  # a placeholder
     r"|(?:https?://|www\.)\S+"  # a web address
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
+    r"|[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"  # an e-mail address
     r"|\b[\w-]+(?:\.[\w-]+)+/\S*"  # a domain with a path: example.org/sign-up
 )
+_STRAIGHT_QUOTE = re.compile("['\"]")
+_MAY_BE_PROTECTED = re.compile(r"[{@/]|www\.")
+_TITLES = ("Mr", "Ms", "Mx", "Dr", "St", "Cllr", "Prof", "Rev", "Sgt", "Fr", "Cyng")
+_DIGIT = re.compile("[0-9]")
+_TITLE_HINT = re.compile("|".join(_TITLES))
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?( )[0-9][A-Z]{2}\b")
-_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Mx|Dr|St|Cllr|Prof|Rev|Revd|Sgt|Fr|Cyng)\.?( )(?=[{\d]|[^\W\d_])")
+_TITLE = re.compile(r"\b(?:" + "|".join(("Mrs", "Revd", *_TITLES)) + r")\.?( )")
 _UNIT = re.compile(
     r"(?<![\w.,])[0-9]+(?:[.,][0-9]+)?( )"
     r"(?:km/h|mm|cm|km|mi|mph|kph|kg|mg|ml|ha|kW|kWh|MW|Hz|dB|GB|MB|TB|ft|yd|lb|oz|am|pm|m|g|l|%|°C|°F)(?![\w/])"
@@ -48,29 +53,42 @@ _CLOSING_PUNCTUATION = ".,;:!?)]}\u2019\u201d\u2026"
 
 def typographic(text: str, language: str = "en") -> str:
     """``text`` with typographic punctuation (see the module's docstring); the same length."""
-    if "'" not in text and '"' not in text and "-" not in text and " " not in text:
+    if " " not in text and "'" not in text and '"' not in text and "-" not in text:
+        return text  # every rule needs one of them
+    quotes = [match.start() for match in _STRAIGHT_QUOTE.finditer(text)] if "'" in text or '"' in text else []
+    digits = _DIGIT.search(text) is not None
+    titles = _TITLE_HINT.search(text) is not None
+    if not (quotes or digits or titles or "-" in text):
         return text
     chars = list(text)
-    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)] if ("{" in text or "." in text) else []
+    protected = [m.span() for m in _PROTECTED.finditer(text)] if _MAY_BE_PROTECTED.search(text) else []
 
     def free(index: int) -> bool:
-        return not any(start <= index < end for start, end in protected)
+        return not protected or not any(start <= index < end for start, end in protected)
 
-    for pattern in (_POSTCODE, _TITLE, _UNIT):
+    for pattern in ((_POSTCODE, _UNIT) if digits else ()) + ((_TITLE,) if titles else ()):
         for match in pattern.finditer(text):
-            if free(match.start(1)):
+            if free(match.start(1)) and (pattern is not _TITLE or _names_follow(text, match.end(1))):
                 chars[match.start(1)] = NO_BREAK_SPACE
-    for match in _RANGE.finditer(text):
-        if free(match.start(2)) and _is_range(match.group(1), match.group(3)):
-            chars[match.start(2)] = EN_DASH
-    for match in _SPACED_HYPHEN.finditer(text):
-        if free(match.start(1)):
-            chars[match.start(1)] = EN_DASH
-    english = language.split("-")[0].lower() in _ENGLISH_QUOTES
-    for index, char in enumerate(text):
-        if char in "'\"" and free(index):
-            chars[index] = _quote(text, chars, index, english)
+    if "-" in text:
+        if digits:
+            for match in _RANGE.finditer(text):
+                if free(match.start(2)) and _is_range(match.group(1), match.group(3)):
+                    chars[match.start(2)] = EN_DASH
+        for match in _SPACED_HYPHEN.finditer(text):
+            if free(match.start(1)):
+                chars[match.start(1)] = EN_DASH
+    if quotes:
+        english = language.split("-")[0].lower() in _ENGLISH_QUOTES
+        for index in quotes:
+            if free(index):
+                chars[index] = _quote(text, chars, index, english)
     return "".join(chars)
+
+
+def _names_follow(text: str, index: int) -> bool:
+    """A name (a capital, a number or a placeholder) at ``index``, as after Mr or St."""
+    return index < len(text) and (text[index].isupper() or text[index].isdigit() or text[index] == "{")
 
 
 def _is_range(first: str, second: str) -> bool:

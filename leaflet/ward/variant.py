@@ -24,6 +24,7 @@ class Variant:
     signup_url: str
     slots: dict[str, tuple[Paragraph, ...]]
     images: dict[str, Path]
+    values: dict[str, str]  # the ward's cells as its words have them (punctuated)
 
 
 def ward_language(ward: Ward, campaign: Campaign) -> str:
@@ -77,20 +78,23 @@ def make_variant(campaign: Campaign, ward: Ward, varying: frozenset[str]) -> Var
     campaign folder).
     """
     slots = dict(campaign.slots)
-    typographic = campaign.typographic_punctuation
+    language = ward.fields.get("language", "").strip().lower() or campaign.language
+    values = ward.fields
+    if campaign.typographic_punctuation:
+        # The campaign's words were punctuated when loaded (a placeholder counting as a word), so
+        # the ward's values are the words still to do.  The URL and file names use the cells as typed.
+        values = {column: punctuation.typographic(value, language) for column, value in ward.fields.items()}
     for name in varying:
-        slots[name] = markup.fill_paragraphs(slots[name], ward.fields)
-        if typographic:  # the campaign's words are punctuated already; this does the ward's
-            slots[name] = punctuation.typographic_paragraphs(slots[name])
+        slots[name] = markup.fill_paragraphs(slots[name], values)
     images = campaign.images
     for column, value in ward.fields.items():
         if not value:
             continue
         if column in slots and column not in ("code", "name"):
-            language = ward.fields.get("language", "").strip().lower() or campaign.language
-            slots[column] = markup.fill_paragraphs(markup.parse_markdown(value, language), ward.fields)
-            if typographic:
-                slots[column] = punctuation.typographic_paragraphs(slots[column])
+            paragraphs = markup.parse_markdown(value, language)
+            if campaign.typographic_punctuation:
+                paragraphs = punctuation.typographic_paragraphs(paragraphs)
+            slots[column] = markup.fill_paragraphs(paragraphs, values)
         elif column in images:
             images = {**images, column: _ward_photo(campaign, ward, column, value)}
     return Variant(
@@ -100,4 +104,5 @@ def make_variant(campaign: Campaign, ward: Ward, varying: frozenset[str]) -> Var
         signup_url=signup_url(campaign, ward),
         slots=slots,
         images=images,
+        values=values,
     )
