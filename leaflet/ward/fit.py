@@ -1,13 +1,18 @@
 """Paragraphs + styles + a chain of frame boxes -> positioned text lines, shrunk to fit if allowed.
 
-Lines break greedily at spaces (and after hyphens and dashes).  A chain is filled frame by frame;
-a heading is never left alone at the bottom of a frame.  When the text does not fit at its styles'
-sizes, every size in the chain is scaled down together, never below any style's ``min_size_pt``;
-if it still does not fit the result says how many words were left over.  Nothing is cut silently.
+A chain (the story's flow) is broken total-fit (``linebreak``: every break of a paragraph chosen
+at once, hyphenated where the paragraph's hyphenator allows) and so is any justified paragraph;
+other frames' text breaks greedily at spaces (and after hyphens and dashes, and at soft hyphens).
+A chain is filled frame by frame: a paragraph never leaves its first line alone at the bottom of
+a frame (an orphan) nor its last line alone at the top of the next (a widow), and a heading
+stays with the lines that follow it.  When the text does not fit at its styles' sizes, every size
+in the chain is scaled down together, never below any style's ``min_size_pt``; if it still does
+not fit the result says how many words were left over.  Nothing is cut silently.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,15 +20,35 @@ from functools import lru_cache, partial
 
 from leaflet.assets.fonts import FontMetrics
 from leaflet.model import BoxPt, GlyphRun, Paragraph, TextLine, TextStyle
+from leaflet.ward import linebreak
+from leaflet.ward.hyphenate import SOFT_HYPHEN, Hyphenator
 
 BULLET = "\u2022\u2002"  # bullet and en space
-_BREAKS = re.compile(r"( +)|(?<=[-\u2013\u2014/])(?=\w)")
+HYPHEN = "-"  # drawn where a line breaks a word
+# Break opportunities: spaces, and after a hyphen, dash or slash before a letter (so never inside
+# a number range such as 10–12, a date or a phone number).
+_BREAKS = re.compile(r"( +)|(?<=[-\u2010\u2013\u2014/])(?=[^\W\d_])")
+_DASHES = "\u2013\u2014"
+
+# Total-fit costs, as TeX has them: a hyphen (and a break after an explicit one) costs 50; a line
+# that starts with a spaced dash costs more than one that ends with it.
+HYPHEN_PENALTY = 50.0
+DASH_START_PENALTY = 500.0
+TIE_PENALTY = 5000.0  # inside a name: only when nothing else will do
+JUSTIFIED = linebreak.Rules()
+RAGGED = linebreak.Rules(ragged=True)
 
 
 @dataclass(frozen=True)
 class StyledParagraph:
+    """A paragraph in its style; ``hyphenator`` (None: never) says where its words may break,
+    and a line breaks inside none of the ``unbroken`` phrases (a ward's names) unless one alone
+    is wider than the line."""
+
     paragraph: Paragraph
     style: TextStyle
+    hyphenator: Hyphenator | None = None
+    unbroken: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,9 +85,12 @@ class _Word:
 
     pieces: list[_Piece]
     width: float
-    space: str  # the spaces after it ('' when it ends the paragraph or breaks after a hyphen)
+    space: str  # the spaces after it ('' when it ends the paragraph, breaks after a hyphen or is part of a word)
     space_width: float
     space_font: str
+    hyphen: str = ""  # drawn after it if a line breaks there: it is part of a word (hyphenation, soft hyphen)
+    hyphen_width: float = 0.0
+    tie: bool = False  # its space is inside an unbroken phrase
 
 
 def _pieces(font: str, text: str, fallbacks: list[str], metrics: dict[str, FontMetrics]) -> list[_Piece]:
@@ -84,12 +112,34 @@ def _words(
     paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()
 ) -> list[_Word]:
     style = paragraph.style
+    hyphenator = paragraph.hyphenator
     words: list[_Word] = []
     current: list[_Piece] = []
+
+    def add(segment: str, font: str, pieces_of: Callable[[str], list[_Piece]]) -> None:
+        """A stretch of a word; where it may break with a hyphen, the part before is a _Word."""
+        nonlocal current
+        if SOFT_HYPHEN in segment:  # the author's breaks, and only those
+            parts = [part for part in segment.split(SOFT_HYPHEN) if part]
+        elif hyphenator is not None and (points := hyphenator.points(segment)):
+            parts = [segment[a:b] for a, b in itertools.pairwise((0, *points, len(segment)))]
+        else:
+            current.extend(pieces_of(segment))
+            return
+        for part in parts[:-1]:
+            current.extend(pieces_of(part))
+            words.append(_Word(current, 0.0, "", 0.0, font, HYPHEN))
+            current = []
+        if parts:
+            current.extend(pieces_of(parts[-1]))
+
+    tied = _tied_spaces(paragraph) if paragraph.unbroken else set()
+    offset = 0  # of the run's text in the paragraph's
     for run in paragraph.paragraph.runs:
         bold, italic = style.bold or run.bold, style.italic or run.italic
         font = face_key(style.family, bold, italic, metrics)
         text = run.text.upper() if style.uppercase else run.text
+        plain = hyphenator is None and SOFT_HYPHEN not in text
         if fallback_families and not all(map(metrics[font].advances.__contains__, text)):
             fallbacks = [face_key(family, bold, italic, metrics) for family in fallback_families]
             pieces_of = partial(_pieces, font, fallbacks=fallbacks, metrics=metrics)
@@ -99,17 +149,26 @@ def _words(
         for match in _BREAKS.finditer(text):
             start = match.start()
             if start > position:
-                current.extend(pieces_of(text[position:start]))
+                if plain:
+                    current.extend(pieces_of(text[position:start]))
+                else:
+                    add(text[position:start], font, pieces_of)
             spaces = match.group(1) or ""
+            tie = bool(tied) and offset + start in tied
             if current:
-                words.append(_Word(current, 0.0, spaces, 0.0, font))
+                words.append(_Word(current, 0.0, spaces, 0.0, font, tie=tie))
                 current = []
             elif words and spaces:  # spaces at a run boundary belong to the previous word
                 words[-1].space += spaces
                 words[-1].space_font = font
+                words[-1].tie = words[-1].tie or tie
             position = match.end()
         if position < len(text):
-            current.extend(pieces_of(text[position:]))
+            if plain:
+                current.extend(pieces_of(text[position:]))
+            else:
+                add(text[position:], font, pieces_of)
+        offset += len(text)
     if current:
         words.append(_Word(current, 0.0, "", 0.0, current[-1].font))
     for word in words:
@@ -119,6 +178,8 @@ def _words(
             width += piece.width
         word.width = width
         word.space_width = metrics[word.space_font].width_pt(word.space, 1.0) if word.space else 0.0
+        if word.hyphen:
+            word.hyphen_width = metrics[word.pieces[-1].font].width_pt(word.hyphen, 1.0)
     if words:
         words[-1].space, words[-1].space_width = "", 0.0
     return words
@@ -128,32 +189,108 @@ def _one_piece(font: str, text: str) -> list[_Piece]:
     return [_Piece(font, text)]
 
 
-def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:
-    """Greedy breaking; ``width`` in the words' own unit (points at 1 pt size)."""
+def _tied_spaces(paragraph: StyledParagraph) -> set[int]:
+    """Where the spaces inside the unbroken phrases are in the paragraph's text (as its style
+    sets it)."""
+    text = "".join(run.text for run in paragraph.paragraph.runs)
+    if paragraph.style.uppercase:
+        text = text.upper()
+    tied: set[int] = set()
+    for phrase in paragraph.unbroken:
+        phrase = phrase.upper() if paragraph.style.uppercase else phrase
+        start = text.find(phrase)
+        while start >= 0:
+            tied.update(start + i for i, char in enumerate(phrase) if char == " ")
+            start = text.find(phrase, start + 1)
+    return tied
+
+
+def unbroken_in(paragraph: Paragraph, phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``phrases`` that ``paragraph`` holds."""
+    if not phrases:
+        return ()
+    text = "".join(run.text for run in paragraph.runs)
+    return tuple(phrase for phrase in phrases if phrase in text)
+
+
+def _break_greedy(words: list[_Word], widths: list[float]) -> list[list[_Word]]:
+    """Each line as full as it can be, in turn; line ``n`` is ``widths[n]`` wide (the last width
+    for the lines after), in the words' own unit (points at 1 pt size).  A line may end inside a
+    word where it may take a hyphen (a soft hyphen), if the hyphen fits too."""
     lines: list[list[_Word]] = []
-    line: list[_Word] = []
-    used = 0.0
-    for word in words:
-        if line and used + line[-1].space_width + word.width > width + 1e-6:
-            lines.append(line)
-            line, used = [], 0.0
-        if line:
-            used += line[-1].space_width
-        line.append(word)
-        used += word.width
-    if line:
-        lines.append(line)
+    start, count = 0, len(words)
+    while start < count:
+        width = widths[min(len(lines), len(widths) - 1)] + 1e-6
+        used = words[start].width
+        end = start + 1
+        while end < count and used + words[end - 1].space_width + words[end].width <= width:
+            used += words[end - 1].space_width + words[end].width
+            end += 1
+        if end < count:  # break earlier if the break here is inside a phrase, or its hyphen does not fit
+            back, room = end, used
+            while back - 1 > start and (
+                words[back - 1].tie or (words[back - 1].hyphen and room + words[back - 1].hyphen_width > width)
+            ):
+                room -= words[back - 1].width + words[back - 2].space_width
+                back -= 1
+            if not (words[back - 1].tie or (words[back - 1].hyphen and room + words[back - 1].hyphen_width > width)):
+                end = back  # else no better break on this line: keep the one there is
+        lines.append(words[start:end])
+        start = end
+    return lines
+
+
+def _items(words: list[_Word], justified: bool) -> tuple[list[linebreak.Item], list[int]]:
+    """The words as boxes, glue and penalties (at 1 pt), and for each item the word it follows."""
+    items: list[linebreak.Item] = []
+    owners: list[int] = []
+    last = len(words) - 1
+    for index, word in enumerate(words):
+        items.append(linebreak.Box(word.width))
+        owners.append(index)
+        if index == last:
+            break
+        if word.space:
+            if word.tie or words[index + 1].pieces[0].text[:1] in _DASHES:  # a name, or a line starting with a dash
+                items.append(linebreak.Penalty(0.0, TIE_PENALTY if word.tie else DASH_START_PENALTY))
+                owners.append(index)
+            space = word.space_width
+            items.append(linebreak.Glue(space, space / 2, space / 3) if justified else linebreak.Glue(space, 0, 0))
+        elif word.hyphen:
+            items.append(linebreak.Penalty(word.hyphen_width, HYPHEN_PENALTY, True))
+        else:  # after a hyphen, dash or slash that is in the text
+            hyphen = word.pieces[-1].text[-1:] in "-\u2010\u2013\u2014"
+            items.append(linebreak.Penalty(0.0, HYPHEN_PENALTY if hyphen else 0.0, hyphen))
+        owners.append(index)
+    ending = linebreak.paragraph_end()
+    items.extend(ending)
+    owners.extend([last] * len(ending))
+    return items, owners
+
+
+def _break_total_fit(
+    words: list[_Word], items: tuple[list[linebreak.Item], list[int]], widths: list[float], rules, frame_ends
+) -> list[list[_Word]]:
+    """Every break of the paragraph chosen at once (``linebreak.total_fit``)."""
+    boxes, owners = items
+    lines: list[list[_Word]] = []
+    start = 0
+    for position in linebreak.total_fit(boxes, widths, rules, frame_ends):
+        end = owners[position] + 1
+        lines.append(words[start:end])
+        start = end
     return lines
 
 
 def _set_line(
     line: list[_Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool
 ) -> TextLine:
-    natural = (sum(w.width for w in line) + sum(w.space_width for w in line[:-1])) * size
+    hyphen = line[-1].hyphen  # the line breaks a word
+    natural = (sum(w.width for w in line) + sum(w.space_width for w in line[:-1]) + line[-1].hyphen_width) * size
     gaps = sum(len(w.space) for w in line[:-1])
     word_space = 0.0
     if style.align == "justify" and not last and gaps:
-        word_space = max(0.0, (width - natural) / gaps)
+        word_space = (width - natural) / gaps  # below zero where total-fit shrank the spaces
     elif style.align == "center":
         x += (width - natural) / 2
     elif style.align == "right":
@@ -161,15 +298,23 @@ def _set_line(
     runs: list[GlyphRun] = []
     font, text, start = line[0].pieces[0].font, "", x
     cursor = x
+    last_word = len(line) - 1
     for index, word in enumerate(line):
-        trailing = word.space if index < len(line) - 1 else ""
-        for piece in word.pieces + ([_Piece(word.space_font, trailing, word.space_width)] if trailing else []):
-            if piece.font != font:
+        pieces = [(piece.font, piece.text, piece.width) for piece in word.pieces]
+        if index < last_word:
+            if word.space:
+                pieces.append((word.space_font, word.space, word.space_width))
+        elif hyphen:
+            pieces.append((word.pieces[-1].font, hyphen, word.hyphen_width))
+        for piece_font, piece_text, piece_width in pieces:
+            if piece_font != font:
                 if text:
                     runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
-                font, text, start = piece.font, "", cursor
-            text += piece.text
-            cursor += piece.width * size + word_space * piece.text.count(" ")
+                font, text, start = piece_font, "", cursor
+            text += piece_text
+            cursor += piece_width * size
+            if word_space:
+                cursor += word_space * piece_text.count(" ")
     if text:
         runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
     return TextLine(baseline, natural + word_space * gaps, tuple(runs))
@@ -190,18 +335,21 @@ def fit_chain(
     metrics: dict[str, FontMetrics],
     fallback_families: tuple[str, ...] = (),
     measure: Callable[[StyledParagraph], list[_Word]] | None = None,
+    total_fit: bool = False,
 ) -> Fitted:
     """Set ``paragraphs`` into ``boxes`` at full size or, if needed and allowed, smaller;
     characters a style's family lacks are taken from ``fallback_families``, in order.
-    ``measure`` (from ``remembering_measurer`` for the same fonts) saves measuring again."""
+    ``measure`` (from ``remembering_measurer`` for the same fonts) saves measuring again.
+    ``total_fit`` breaks every paragraph total-fit (justified ones always are)."""
     words = [measure(p) if measure else _words(p, metrics, fallback_families) for p in paragraphs]
-    first = _flow(paragraphs, words, boxes, metrics, 1.0)
+    breakers = [_breaker(p.style, w, total_fit) for p, w in zip(paragraphs, words, strict=True)]
+    first = _flow(paragraphs, words, breakers, boxes, metrics, 1.0)
     if not first.overflow_words:
         return first
     floor = max((p.style.smallest_size_pt / p.style.size_pt for p in paragraphs), default=1.0)
     if floor >= 1.0:
         return first
-    smallest = _flow(paragraphs, words, boxes, metrics, floor)
+    smallest = _flow(paragraphs, words, breakers, boxes, metrics, floor)
     if smallest.overflow_words:
         return smallest
     # Largest scale (in steps of 1% of the full size) that fits: fitting is monotonic enough.
@@ -209,7 +357,7 @@ def fit_chain(
     best = smallest
     while high - low > 10:
         middle = (low + high) // 2
-        attempt = _flow(paragraphs, words, boxes, metrics, middle / 1000)
+        attempt = _flow(paragraphs, words, breakers, boxes, metrics, middle / 1000)
         if attempt.overflow_words:
             high = middle
         else:
@@ -217,9 +365,71 @@ def fit_chain(
     return best
 
 
+_Breaker = Callable[[list[_Word], list[float], frozenset[int]], list[list[_Word]]]
+
+
+def _greedy(words: list[_Word], widths: list[float], frame_ends: frozenset[int]) -> list[list[_Word]]:
+    return _break_greedy(words, widths)
+
+
+def _breaker(style: TextStyle, words: list[_Word], total_fit: bool) -> _Breaker:
+    """How a paragraph's lines break: (its words or the rest of them, line widths, the lines
+    that end a frame) -> lines.  Total-fit items are made once, for every size tried."""
+    justified = style.align == "justify"
+    if not (total_fit or justified) or not words:
+        return _greedy
+    rules = JUSTIFIED if justified else RAGGED
+    whole = _items(words, justified)
+
+    def break_total_fit(part: list[_Word], widths: list[float], frame_ends: frozenset[int]) -> list[list[_Word]]:
+        items = whole if len(part) == len(words) else _items(part, justified)
+        return _break_total_fit(part, items, widths, rules, frame_ends)
+
+    return break_total_fit
+
+
+@dataclass(slots=True)
+class _Spacing:
+    """A paragraph's vertical measures at the size it is set."""
+
+    ascent: float
+    descent: float
+    leading: float
+    space_before: float
+
+    def baselines(
+        self, count: int, frame_has_lines: bool, starts_paragraph: bool, depth: float, height: float, reserve=None
+    ) -> list[float]:
+        """Baselines (below the frame's top) of the next ``count`` lines, as many as fit; the last
+        of them needs ``reserve`` below it instead of the descent (a heading's following lines)."""
+        baselines: list[float] = []
+        for line_number in range(count):
+            if not frame_has_lines and line_number == 0:
+                baseline = self.ascent
+            elif line_number == 0 and starts_paragraph:
+                baseline = depth + self.space_before + self.leading
+            else:
+                baseline = depth + self.leading
+            below = reserve if reserve is not None and line_number == count - 1 else self.descent
+            if baseline + below > height + 1e-6:
+                break
+            baselines.append(baseline)
+            depth = baseline
+        return baselines
+
+
+def _spacing(style: TextStyle, scale: float, metrics: dict[str, FontMetrics]) -> _Spacing:
+    size = style.size_pt * scale
+    base = metrics[face_key(style.family, style.bold, style.italic, metrics)]
+    return _Spacing(
+        base.ascent * size / 1000, base.descent * size / 1000, style.leading_pt * scale, style.space_before_pt * scale
+    )
+
+
 def _flow(
     paragraphs: list[StyledParagraph],
     paragraph_words: list[list[_Word]],
+    breakers: list[_Breaker],
     boxes: list[BoxPt],
     metrics: dict[str, FontMetrics],
     scale: float,
@@ -230,98 +440,184 @@ def _flow(
     for index, paragraph in enumerate(paragraphs):
         style = paragraph.style
         size = style.size_pt * scale
-        base = metrics[face_key(style.family, style.bold, style.italic, metrics)]
-        ascent, descent = base.ascent * size / 1000, base.descent * size / 1000
-        indent = 0.0
+        spacing = _spacing(style, scale, metrics)
         words = paragraph_words[index]
+        indent = 0.0
         if paragraph.paragraph.kind == "bullet":
-            bullet_font = face_key(style.family, style.bold, False, metrics)
-            indent = metrics[bullet_font].width_pt(BULLET, size)
+            indent = metrics[face_key(style.family, style.bold, False, metrics)].width_pt(BULLET, size)
         if not words:
             continue
-        # Lines are broken again whenever the text moves to a frame of another width.
-        remaining = words
-        first_line_of_paragraph = True
-        while remaining:
-            if frame >= len(boxes):
-                return _overflow(frames, scale, remaining, paragraphs[index + 1 :])
-            box = boxes[frame]
-            lines = _break_lines(remaining, (box.width - indent) / size)
-            baselines = _baselines_that_fit(
-                paragraphs,
-                index,
-                len(lines),
-                bool(frames[frame]),
-                first_line_of_paragraph,
-                depth,
-                box.height,
-                scale,
-                ascent,
-                descent,
-            )
-            if paragraph.paragraph.kind == "heading" and len(baselines) < len(lines) and frames[frame]:
-                baselines = []  # a heading moves to the next frame whole
-            for line_number, (line, baseline) in enumerate(zip(lines, baselines, strict=False)):  # the lines that fit
-                last = line_number == len(lines) - 1
+        if frame >= len(boxes):
+            return _overflow(frames, scale, words, paragraphs[index + 1 :])
+        widths = [(box.width - indent) / size for box in boxes[frame:]]
+
+        if paragraph.paragraph.kind == "heading":
+            reserve = _room_for_what_follows(paragraphs, paragraph_words, breakers, index, boxes[frame], scale, metrics)
+            placement = _place_heading(words, breakers[index], widths, spacing, frames, frame, depth, boxes, reserve)
+        else:
+            caps = [
+                len(
+                    spacing.baselines(
+                        len(words), not offset and bool(frames[frame]), True, depth, boxes[frame + offset].height
+                    )
+                )
+                for offset in range(len(widths))
+            ]
+            placement = _place_paragraph(words, breakers[index], widths, caps)
+        first_line = True
+        to_place = sum(map(len, placement.chunks))
+        start_frame = frame
+        for offset, lines in enumerate(placement.chunks):
+            if not lines:
+                continue
+            target = start_frame + offset
+            box = boxes[target]
+            baselines = spacing.baselines(len(lines), bool(frames[target]), first_line, depth, box.height)
+            for line, baseline in zip(lines, baselines, strict=True):
+                to_place -= 1
+                last = placement.ends_paragraph and not to_place
                 text_line = _set_line(line, box.x + indent, box.top - baseline, box.width - indent, style, size, last)
-                if indent and first_line_of_paragraph and line_number == 0:
+                if indent and first_line:
                     bullet = GlyphRun(
                         face_key(style.family, style.bold, False, metrics), size, style.colour, box.x, BULLET
                     )
                     text_line = TextLine(text_line.baseline_pt, text_line.width_pt + indent, (bullet, *text_line.runs))
-                frames[frame].append(text_line)
-                depth = baseline
-            placed = len(baselines)
-            if placed == len(lines):
-                remaining = []
-            else:
-                if placed:
-                    first_line_of_paragraph = False
-                    remaining = [w for line in lines[placed:] for w in line]
-                frame += 1
-                depth = 0.0
+                frames[target].append(text_line)
+                first_line = False
+            frame, depth = target, baselines[-1]
+        if placement.left_over:
+            return _overflow(frames, scale, placement.left_over, paragraphs[index + 1 :])
         depth += style.space_after_pt * scale
     return Fitted(tuple(tuple(lines) for lines in frames), scale)
 
 
-def _baselines_that_fit(
-    paragraphs: list[StyledParagraph],
-    index: int,
-    count: int,
-    frame_has_lines: bool,
-    starts_paragraph: bool,
-    depth: float,
-    height: float,
-    scale: float,
-    ascent: float,
-    descent: float,
-) -> list[float]:
-    """Baselines (below the frame's top) of the paragraph's next lines, as many as fit."""
-    paragraph = paragraphs[index]
-    style = paragraph.style
-    leading = style.leading_pt * scale
-    baselines: list[float] = []
-    for line_number in range(count):
-        if not frame_has_lines and line_number == 0:
-            baseline = ascent
-        elif line_number == 0 and starts_paragraph:
-            baseline = depth + style.space_before_pt * scale + leading
-        else:
-            baseline = depth + leading
-        needed = baseline + descent
-        if paragraph.paragraph.kind == "heading" and line_number == count - 1 and index + 1 < len(paragraphs):
-            following = paragraphs[index + 1].style  # keep a heading with the first line after it
-            needed += (style.space_after_pt + following.space_before_pt + following.leading_pt) * scale
-        if needed > height + 1e-6:
+@dataclass(slots=True)
+class _Placement:
+    """A paragraph's lines, chunked by the frames of the chain from the current one on, and the
+    words that fit in none of them."""
+
+    chunks: list[list[list[_Word]]]
+    left_over: list[_Word]
+
+    @property
+    def ends_paragraph(self) -> bool:
+        return not self.left_over
+
+
+def _place_paragraph(words: list[_Word], breaker: _Breaker, widths: list[float], caps: list[int]) -> _Placement:
+    """Lines spread over the frames, ``caps[i]`` lines at most in frame ``i``, so that no frame
+    ends with the paragraph's first line (an orphan) and none starts with its last (a widow).
+    The lines are broken for the widths of the frames they land in; where moving a line changes
+    which frame a line is in, they are broken again (at most a few times, then kept as broken)."""
+    if len(caps) == 1:  # one frame: what fits, and the rest left over
+        lines = breaker(words, widths, frozenset())
+        placed = sum(map(len, lines[: caps[0]]))
+        return _Placement([lines[: caps[0]]], _whole_words(words, placed))
+    assumed = list(caps)
+    for attempt in range(3):
+        shape = _frame_of_each_line(assumed, caps, len(words))
+        line_widths = [widths[min(frame, len(widths) - 1)] for frame in shape]
+        while len(line_widths) > 1 and line_widths[-1] == line_widths[-2]:
+            line_widths.pop()  # the last width holds for every later line
+        frame_ends = frozenset(n for n in range(len(shape) - 1) if shape[n] != shape[n + 1])
+        lines = breaker(words, line_widths, frame_ends)
+        takes = _without_orphans_and_widows(len(lines), caps)
+        if _frame_of_each_line(takes, caps, len(lines)) == shape[: len(lines)]:
             break
-        baselines.append(baseline)
-        depth = baseline
-    return baselines
+        if attempt == 2:
+            takes = assumed  # no agreement: keep the lines in the frames they were broken for
+            break
+        assumed = takes
+    shape = _frame_of_each_line(takes, caps, len(lines))
+    chunks: list[list[list[_Word]]] = [[] for _ in caps]
+    placed = 0
+    for line, frame in zip(lines, shape, strict=True):
+        if frame < len(caps):
+            chunks[frame].append(line)
+            placed += len(line)
+    return _Placement(chunks, _whole_words(words, placed))
+
+
+def _whole_words(words: list[_Word], placed: int) -> list[_Word]:
+    """The words after the first ``placed``; a word broken at that point is left over whole."""
+    first = placed
+    while 0 < first < len(words) and words[first - 1].hyphen:
+        first -= 1
+    return words[first:]
+
+
+def _frame_of_each_line(takes: list[int], caps: list[int], count: int) -> list[int]:
+    """For each of ``count`` lines, the frame it goes in (``len(caps)``: beyond the chain)."""
+    shape: list[int] = []
+    for frame, cap in enumerate(caps):
+        take = takes[frame] if frame < len(takes) else cap
+        shape.extend([frame] * min(take, count - len(shape)))
+    return shape + [len(caps)] * (count - len(shape))
+
+
+def _without_orphans_and_widows(count: int, caps: list[int]) -> list[int]:
+    """How many of ``count`` lines go in each frame: as many as fit, but a frame never takes a
+    paragraph's first line alone, nor leaves its last line alone for the next one (so a
+    paragraph of two or three lines is never split).  The chain's last frame takes what fits:
+    what does not is left over either way."""
+    takes: list[int] = []
+    remaining = count
+    for frame, cap in enumerate(caps):
+        take = min(cap, remaining)
+        if take < remaining and frame < len(caps) - 1:
+            if remaining - take == 1:
+                take -= 1  # the last line would be a widow: take one more along
+            if take == 1 and remaining == count:
+                take = 0  # the first line would be an orphan: start in the next frame
+        takes.append(take)
+        remaining -= take
+        if not remaining:
+            break
+    return takes
+
+
+def _place_heading(words, breaker: _Breaker, widths, spacing: _Spacing, frames, frame, depth, boxes, reserve):
+    """A heading is set whole where it fits with room for what must follow it, else it moves to
+    the next frame; one that fits in no frame whole breaks in an empty frame of its own."""
+    chunks: list[list[list[_Word]]] = []
+    remaining = words
+    for offset in range(len(widths)):
+        box = boxes[frame + offset]
+        has_lines = offset == 0 and bool(frames[frame])
+        at = depth if offset == 0 else 0.0
+        lines = breaker(remaining, [widths[offset]], frozenset())
+        if len(spacing.baselines(len(lines), has_lines, True, at, box.height, reserve)) == len(lines):
+            return _Placement([*chunks, lines], [])
+        if has_lines and remaining is words:
+            chunks.append([])  # move on whole
+            continue
+        fitting = spacing.baselines(len(lines), has_lines, not chunks, at, box.height)
+        if len(fitting) == len(lines):
+            return _Placement([*chunks, lines], [])  # alone in its frame
+        chunks.append(lines[: len(fitting)])
+        remaining = [word for line in lines[len(fitting) :] for word in line]
+    return _Placement(chunks, remaining)
+
+
+def _room_for_what_follows(paragraphs, paragraph_words, breakers, index, box, scale, metrics) -> float | None:
+    """Below a heading's last baseline: room for the lines of the next paragraph that must stay
+    with it (all of one of up to three lines, else two: a paragraph never leaves one alone)."""
+    if index + 1 >= len(paragraphs):
+        return None
+    style = paragraphs[index].style
+    following = paragraphs[index + 1]
+    keep = 1
+    words = paragraph_words[index + 1]
+    if following.paragraph.kind != "heading" and words:
+        lines = breakers[index + 1](words, [box.width / (following.style.size_pt * scale)], frozenset())
+        keep = len(lines) if len(lines) <= 3 else 2
+    spacing = _spacing(following.style, scale, metrics)
+    return (style.space_after_pt * scale) + spacing.space_before + spacing.leading * keep + spacing.descent
 
 
 def _overflow(frames, scale, remaining_words: list[_Word], later: list[StyledParagraph]) -> Fitted:
     """What did not fit, counted in words as a reader counts them (a hyphenated word is one)."""
     left_over = "".join("".join(piece.text for piece in word.pieces) + word.space for word in remaining_words)
     later_text = " ".join("".join(run.text for run in p.paragraph.runs) for p in later)
-    words = (left_over + " " + later_text).split()
+    words = (left_over + " " + later_text.replace(SOFT_HYPHEN, "")).split()
     return Fitted(tuple(tuple(lines) for lines in frames), scale, len(words), " ".join(left_over.split()[:6]))
