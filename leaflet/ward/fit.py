@@ -34,7 +34,7 @@ _DASHES = "\u2013\u2014"
 # that starts with a spaced dash costs more than one that ends with it.
 HYPHEN_PENALTY = 50.0
 DASH_START_PENALTY = 500.0
-TIE_PENALTY = 5000.0  # inside a name: only when nothing else will do
+TIE_PENALTY = linebreak.LAST_RESORT  # inside a name: only when nothing else will do
 JUSTIFIED = linebreak.Rules()
 RAGGED = linebreak.Rules(ragged=True)
 
@@ -289,7 +289,7 @@ def _set_line(
     natural = (sum(w.width for w in line) + sum(w.space_width for w in line[:-1]) + line[-1].hyphen_width) * size
     gaps = sum(len(w.space) for w in line[:-1])
     word_space = 0.0
-    if style.align == "justify" and not last and gaps:
+    if style.align == "justify" and gaps and (not last or natural > width):
         word_space = (width - natural) / gaps  # below zero where total-fit shrank the spaces
     elif style.align == "center":
         x += (width - natural) / 2

@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 FORBIDDEN = 10000.0  # a penalty this high forbids a break; its negative forces one
+LAST_RESORT = 5000.0  # a penalty this high allows a break only when no line would fit without it
 FILL = 1e9  # the stretch of the glue that fills a paragraph's last line
 UNSTRETCHABLE = 1e12  # the badness of a short line with nothing to stretch: worse than any that can
 
@@ -120,7 +121,7 @@ def _find_breaks(items, widths, rules: Rules, tolerance: float, frame_ends, fina
             breakable = index > 0 and type(items[index - 1]) is Box
             break_width, cost, flagged = 0.0, 0.0, False
         else:
-            breakable = item.cost < FORBIDDEN
+            breakable = item.cost < (FORBIDDEN if final else LAST_RESORT)
             break_width, cost, flagged = item.width, item.cost, item.flagged
         if breakable:
             forced = cost <= -FORBIDDEN
