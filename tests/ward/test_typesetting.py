@@ -1,0 +1,117 @@
+"""The example's story as set: hyphens where en_GB allows them, no orphans or widows, no line under
+80% full but a paragraph's last, every word on the page in order (read back with pypdf)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import pypdf
+import pytest
+from leaflet.model import FlowFrame, TextLine
+from leaflet.runs.prepare import load, prepare_run
+from leaflet.ward.hyphenate import hyphenator_for
+
+from tests.conftest import DEMO
+
+
+@dataclass
+class SetLine:
+    frame: str
+    text: str
+    fill: float  # of its frame's width
+    starts_paragraph: bool = False
+    ends_paragraph: bool = False
+    hyphen: tuple[str, int] | None = None  # (word, offset) where a hyphen breaks a word
+
+
+@pytest.fixture(scope="module")
+def example():
+    campaigns, wards = load(DEMO)
+    run = prepare_run(campaigns, wards)
+    return run, wards
+
+
+def story_lines(run, ward) -> list[SetLine]:
+    """The story's lines as laid out, each matched to the paragraph and word it ends on."""
+    leaflet = run.lay_out(ward)
+    layout = run.campaign.layout
+    names = [f.name for page in layout.pages for f in page.frames if isinstance(f, FlowFrame)]
+    frames = {frame.name: frame for page in leaflet.pages for frame in page.frames}
+    lines = [
+        SetLine(name, "".join(run.text for run in item.runs), item.width_pt / frames[name].box.width)
+        for name in names
+        for item in frames[name].items
+        if isinstance(item, TextLine)
+    ]
+    paragraphs = ["".join(r.text for r in p.runs).split() for p in run.campaign.slots["body"]]
+    paragraph, word, carry = 0, 0, ""
+    for line in lines:
+        line.starts_paragraph = word == 0 and not carry
+        tokens = line.text.split()
+        for index, token in enumerate(tokens):
+            token = carry + token
+            carry = ""
+            expected = paragraphs[paragraph][word]
+            if token.casefold() == expected.casefold():
+                word += 1
+            elif index == len(tokens) - 1 and token.endswith("-") and expected.startswith(token):
+                carry = token  # broken after a hyphen of its own: kick-/started
+            elif index == len(tokens) - 1 and token.endswith("-"):
+                carry = token[:-1]
+                assert expected.casefold().startswith(carry.casefold()), (line.text, expected)
+                line.hyphen = (expected, len(carry))
+            else:
+                raise AssertionError(f"{token!r} where {expected!r} was expected ({line.text!r})")
+            if word == len(paragraphs[paragraph]):
+                paragraph, word = paragraph + 1, 0
+        line.ends_paragraph = word == 0 and not carry
+    assert paragraph == len(paragraphs), "every word of the story is set, in order"
+    return lines
+
+
+def test_the_story_has_hyphens_exactly_where_en_gb_allows_them(example):
+    run, wards = example
+    english = hyphenator_for("en")
+    assert english is not None
+    lines = story_lines(run, wards[0])
+    hyphens = [line.hyphen for line in lines if line.hyphen]
+    assert len(hyphens) >= 3
+    for word, offset in hyphens:
+        assert offset in english.points(word), (word, offset)
+    runs = [line.hyphen is not None or line.text.endswith("-") for line in lines]
+    assert not any(all(runs[i : i + 3]) for i in range(len(runs) - 2)), "at most two hyphenated lines in a row"
+
+
+def test_the_story_has_no_line_under_80_percent_full_but_a_paragraphs_last(example):
+    run, wards = example
+    for line in story_lines(run, wards[0]):
+        assert line.fill <= 1.0 + 1e-6
+        if not line.ends_paragraph:
+            assert line.fill >= 0.8, line.text
+
+
+def test_the_story_has_no_orphans_or_widows(example):
+    run, wards = example
+    lines = story_lines(run, wards[0])
+    for before, after in itertools.pairwise(lines):
+        if before.frame != after.frame:
+            assert not (before.starts_paragraph and not before.ends_paragraph), f"orphan: {before.text!r}"
+            assert not (after.ends_paragraph and not after.starts_paragraph), f"widow: {after.text!r}"
+
+
+def test_every_ward_shares_the_story_as_set_once(example):
+    run, wards = example
+    welsh = next(ward for ward in wards if ward.fields["language"] == "cy")
+    assert [line.text for line in story_lines(run, welsh)] == [line.text for line in story_lines(run, wards[-1])]
+
+
+def test_the_print_file_has_the_storys_words_and_hyphens_on_the_page(example, demo_report):
+    run, _ = example
+    result = demo_report.written[0]
+    reader = pypdf.PdfReader(result.path)
+    on_the_page = {line.strip() for page in reader.pages for line in page.extract_text().splitlines()}
+    lines = story_lines(run, result.ward)
+    for line in lines:
+        assert line.text in on_the_page, line.text
+    assert any(line.hyphen and line.text.endswith("-") for line in lines)
