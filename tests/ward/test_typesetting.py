@@ -115,3 +115,63 @@ def test_the_print_file_has_the_storys_words_and_hyphens_on_the_page(example, de
     for line in lines:
         assert line.text in on_the_page, line.text
     assert any(line.hyphen and line.text.endswith("-") for line in lines)
+
+
+WELSH_STORY = (
+    "## Ein blaenoriaethau\n\n"
+    + " ".join(["Rydym yn gweithredu ar eich blaenoriaethau gyda gwybodaeth newydd a chymunedau cryfach."] * 22)
+    + "\n"
+)
+GAELIC_STORY = (
+    "## Ar prìomhachasan\n\n"
+    + " ".join(["Tha sinn ag obair air na prìomhachasan agaibh le fiosrachadh ùr agus coimhearsnachdan."] * 22)
+    + "\n"
+)
+
+
+def _with_story(campaign_copy, language: str, story: str):
+    (campaign_copy / f"story.{language}.md").write_text(story, encoding="utf-8")
+    path = campaign_copy / f"campaign.{language}.yaml"
+    words = path.read_text(encoding="utf-8") if path.exists() else "slots:\n"
+    path.write_text(words.replace("slots:\n", f"slots:\n  body: {{file: story.{language}.md}}\n"), encoding="utf-8")
+    wards = (campaign_copy / "wards.csv").read_text(encoding="utf-8").splitlines()
+    if language == "gd":  # the Scottish wards read Gaelic
+        wards = [line + "gd" if line.startswith("S13") else line for line in wards]
+        (campaign_copy / "wards.csv").write_text("\n".join(wards) + "\n", encoding="utf-8")
+    campaigns, wards = load(campaign_copy)
+    return prepare_run(campaigns, wards), wards
+
+
+def _flow_lines(run, ward) -> list[str]:
+    leaflet = run.lay_out(ward)
+    return [
+        "".join(r.text for r in item.runs)
+        for page in leaflet.pages
+        for frame in page.frames
+        if "story" in frame.name
+        for item in frame.items
+        if isinstance(item, TextLine)
+    ]
+
+
+def test_a_welsh_story_is_hyphenated_by_the_welsh_patterns(campaign_copy):
+    run, wards = _with_story(campaign_copy, "cy", WELSH_STORY)
+    welsh = hyphenator_for("cy")
+    assert welsh is not None
+    lines = _flow_lines(run, next(w for w in wards if w.fields["language"] == "cy"))
+    words = WELSH_STORY.split()
+    broken = [line.split()[-1][:-1] for line in lines if line.endswith("-")]
+    assert broken
+    for part in broken:
+        word = next(w for w in words if w.startswith(part) and w != part)
+        assert len(part) in welsh.points(word), (part, word)
+    english = _flow_lines(run, next(w for w in wards if not w.fields["language"]))
+    assert english[1].startswith("Since you elected me")  # the others keep the English story
+
+
+def test_a_gaelic_story_is_never_hyphenated(campaign_copy):
+    (campaign_copy / "campaign.gd.yaml").write_text("slots:\n", encoding="utf-8")
+    run, wards = _with_story(campaign_copy, "gd", GAELIC_STORY)
+    lines = _flow_lines(run, next(w for w in wards if w.fields["language"] == "gd"))
+    assert len(lines) > 30
+    assert not any(line.endswith("-") for line in lines)
