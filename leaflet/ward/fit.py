@@ -3,9 +3,9 @@
 A chain (the story's flow) is broken total-fit (``linebreak``: every break of a paragraph chosen
 at once, hyphenated where the paragraph's hyphenator allows) and so is any justified paragraph;
 other frames' text breaks greedily at spaces (and after hyphens and dashes, and at soft hyphens).
-A chain is filled frame by frame: a paragraph never leaves its first line alone at the bottom of
-a frame (an orphan) nor its last line alone at the top of the next (a widow), and a heading
-stays with the lines that follow it.  When the text does not fit at its styles' sizes, every size
+A chain is filled frame by frame (``chain``): a paragraph never leaves its first line alone at
+the bottom of a frame (an orphan) nor its last line alone at the top of the next (a widow), and
+a heading stays with the lines that follow it.  When the text does not fit at its styles' sizes, every size
 in the chain is scaled down together, never below any style's ``min_size_pt``; if it still does
 not fit the result says how many words were left over.  Nothing is cut silently.
 """
@@ -20,7 +20,7 @@ from functools import lru_cache, partial
 
 from leaflet.assets.fonts import FontMetrics
 from leaflet.model import BoxPt, GlyphRun, Paragraph, TextLine, TextStyle
-from leaflet.ward import linebreak
+from leaflet.ward import chain, linebreak
 from leaflet.ward.hyphenate import SOFT_HYPHEN, Hyphenator
 
 BULLET = "\u2022\u2002"  # bullet and en space
@@ -365,7 +365,7 @@ def fit_chain(
     return best
 
 
-_Breaker = Callable[[list[_Word], list[float], frozenset[int]], list[list[_Word]]]
+_Breaker = chain.Breaker[_Word]
 
 
 def _greedy(words: list[_Word], widths: list[float], frame_ends: frozenset[int]) -> list[list[_Word]]:
@@ -388,40 +388,10 @@ def _breaker(style: TextStyle, words: list[_Word], total_fit: bool) -> _Breaker:
     return break_total_fit
 
 
-@dataclass(slots=True)
-class _Spacing:
-    """A paragraph's vertical measures at the size it is set."""
-
-    ascent: float
-    descent: float
-    leading: float
-    space_before: float
-
-    def baselines(
-        self, count: int, frame_has_lines: bool, starts_paragraph: bool, depth: float, height: float, reserve=None
-    ) -> list[float]:
-        """Baselines (below the frame's top) of the next ``count`` lines, as many as fit; the last
-        of them needs ``reserve`` below it instead of the descent (a heading's following lines)."""
-        baselines: list[float] = []
-        for line_number in range(count):
-            if not frame_has_lines and line_number == 0:
-                baseline = self.ascent
-            elif line_number == 0 and starts_paragraph:
-                baseline = depth + self.space_before + self.leading
-            else:
-                baseline = depth + self.leading
-            below = reserve if reserve is not None and line_number == count - 1 else self.descent
-            if baseline + below > height + 1e-6:
-                break
-            baselines.append(baseline)
-            depth = baseline
-        return baselines
-
-
-def _spacing(style: TextStyle, scale: float, metrics: dict[str, FontMetrics]) -> _Spacing:
+def _spacing(style: TextStyle, scale: float, metrics: dict[str, FontMetrics]) -> chain.Spacing:
     size = style.size_pt * scale
     base = metrics[face_key(style.family, style.bold, style.italic, metrics)]
-    return _Spacing(
+    return chain.Spacing(
         base.ascent * size / 1000, base.descent * size / 1000, style.leading_pt * scale, style.space_before_pt * scale
     )
 
@@ -451,19 +421,18 @@ def _flow(
             return _overflow(frames, scale, words, paragraphs[index + 1 :])
         widths = [(box.width - indent) / size for box in boxes[frame:]]
 
+        heights = [box.height for box in boxes[frame:]]
         if paragraph.paragraph.kind == "heading":
             reserve = _room_for_what_follows(paragraphs, paragraph_words, breakers, index, boxes[frame], scale, metrics)
-            placement = _place_heading(words, breakers[index], widths, spacing, frames, frame, depth, boxes, reserve)
+            placement = chain.place_heading(
+                words, breakers[index], widths, spacing, bool(frames[frame]), depth, heights, reserve
+            )
         else:
             caps = [
-                len(
-                    spacing.baselines(
-                        len(words), not offset and bool(frames[frame]), True, depth, boxes[frame + offset].height
-                    )
-                )
-                for offset in range(len(widths))
+                len(spacing.baselines(len(words), not offset and bool(frames[frame]), True, depth, height))
+                for offset, height in enumerate(heights)
             ]
-            placement = _place_paragraph(words, breakers[index], widths, caps)
+            placement = chain.place_paragraph(words, breakers[index], widths, caps)
         first_line = True
         to_place = sum(map(len, placement.chunks))
         start_frame = frame
@@ -475,7 +444,7 @@ def _flow(
             baselines = spacing.baselines(len(lines), bool(frames[target]), first_line, depth, box.height)
             for line, baseline in zip(lines, baselines, strict=True):
                 to_place -= 1
-                last = placement.ends_paragraph and not to_place
+                last = placement.placed == len(words) and not to_place
                 text_line = _set_line(line, box.x + indent, box.top - baseline, box.width - indent, style, size, last)
                 if indent and first_line:
                     bullet = GlyphRun(
@@ -485,57 +454,10 @@ def _flow(
                 frames[target].append(text_line)
                 first_line = False
             frame, depth = target, baselines[-1]
-        if placement.left_over:
-            return _overflow(frames, scale, placement.left_over, paragraphs[index + 1 :])
+        if placement.placed < len(words):
+            return _overflow(frames, scale, _whole_words(words, placement.placed), paragraphs[index + 1 :])
         depth += style.space_after_pt * scale
     return Fitted(tuple(tuple(lines) for lines in frames), scale)
-
-
-@dataclass(slots=True)
-class _Placement:
-    """A paragraph's lines, chunked by the frames of the chain from the current one on, and the
-    words that fit in none of them."""
-
-    chunks: list[list[list[_Word]]]
-    left_over: list[_Word]
-
-    @property
-    def ends_paragraph(self) -> bool:
-        return not self.left_over
-
-
-def _place_paragraph(words: list[_Word], breaker: _Breaker, widths: list[float], caps: list[int]) -> _Placement:
-    """Lines spread over the frames, ``caps[i]`` lines at most in frame ``i``, so that no frame
-    ends with the paragraph's first line (an orphan) and none starts with its last (a widow).
-    The lines are broken for the widths of the frames they land in; where moving a line changes
-    which frame a line is in, they are broken again (at most a few times, then kept as broken)."""
-    if len(caps) == 1:  # one frame: what fits, and the rest left over
-        lines = breaker(words, widths, frozenset())
-        placed = sum(map(len, lines[: caps[0]]))
-        return _Placement([lines[: caps[0]]], _whole_words(words, placed))
-    assumed = list(caps)
-    for attempt in range(3):
-        shape = _frame_of_each_line(assumed, caps, len(words))
-        line_widths = [widths[min(frame, len(widths) - 1)] for frame in shape]
-        while len(line_widths) > 1 and line_widths[-1] == line_widths[-2]:
-            line_widths.pop()  # the last width holds for every later line
-        frame_ends = frozenset(n for n in range(len(shape) - 1) if shape[n] != shape[n + 1])
-        lines = breaker(words, line_widths, frame_ends)
-        takes = _without_orphans_and_widows(len(lines), caps)
-        if _frame_of_each_line(takes, caps, len(lines)) == shape[: len(lines)]:
-            break
-        if attempt == 2:
-            takes = assumed  # no agreement: keep the lines in the frames they were broken for
-            break
-        assumed = takes
-    shape = _frame_of_each_line(takes, caps, len(lines))
-    chunks: list[list[list[_Word]]] = [[] for _ in caps]
-    placed = 0
-    for line, frame in zip(lines, shape, strict=True):
-        if frame < len(caps):
-            chunks[frame].append(line)
-            placed += len(line)
-    return _Placement(chunks, _whole_words(words, placed))
 
 
 def _whole_words(words: list[_Word], placed: int) -> list[_Word]:
@@ -544,59 +466,6 @@ def _whole_words(words: list[_Word], placed: int) -> list[_Word]:
     while 0 < first < len(words) and words[first - 1].hyphen:
         first -= 1
     return words[first:]
-
-
-def _frame_of_each_line(takes: list[int], caps: list[int], count: int) -> list[int]:
-    """For each of ``count`` lines, the frame it goes in (``len(caps)``: beyond the chain)."""
-    shape: list[int] = []
-    for frame, cap in enumerate(caps):
-        take = takes[frame] if frame < len(takes) else cap
-        shape.extend([frame] * min(take, count - len(shape)))
-    return shape + [len(caps)] * (count - len(shape))
-
-
-def _without_orphans_and_widows(count: int, caps: list[int]) -> list[int]:
-    """How many of ``count`` lines go in each frame: as many as fit, but a frame never takes a
-    paragraph's first line alone, nor leaves its last line alone for the next one (so a
-    paragraph of two or three lines is never split).  The chain's last frame takes what fits:
-    what does not is left over either way."""
-    takes: list[int] = []
-    remaining = count
-    for frame, cap in enumerate(caps):
-        take = min(cap, remaining)
-        if take < remaining and frame < len(caps) - 1:
-            if remaining - take == 1:
-                take -= 1  # the last line would be a widow: take one more along
-            if take == 1 and remaining == count:
-                take = 0  # the first line would be an orphan: start in the next frame
-        takes.append(take)
-        remaining -= take
-        if not remaining:
-            break
-    return takes
-
-
-def _place_heading(words, breaker: _Breaker, widths, spacing: _Spacing, frames, frame, depth, boxes, reserve):
-    """A heading is set whole where it fits with room for what must follow it, else it moves to
-    the next frame; one that fits in no frame whole breaks in an empty frame of its own."""
-    chunks: list[list[list[_Word]]] = []
-    remaining = words
-    for offset in range(len(widths)):
-        box = boxes[frame + offset]
-        has_lines = offset == 0 and bool(frames[frame])
-        at = depth if offset == 0 else 0.0
-        lines = breaker(remaining, [widths[offset]], frozenset())
-        if len(spacing.baselines(len(lines), has_lines, True, at, box.height, reserve)) == len(lines):
-            return _Placement([*chunks, lines], [])
-        if has_lines and remaining is words:
-            chunks.append([])  # move on whole
-            continue
-        fitting = spacing.baselines(len(lines), has_lines, not chunks, at, box.height)
-        if len(fitting) == len(lines):
-            return _Placement([*chunks, lines], [])  # alone in its frame
-        chunks.append(lines[: len(fitting)])
-        remaining = [word for line in lines[len(fitting) :] for word in line]
-    return _Placement(chunks, remaining)
 
 
 def _room_for_what_follows(paragraphs, paragraph_words, breakers, index, box, scale, metrics) -> float | None:
