@@ -13,8 +13,10 @@ from pathlib import Path
 from leaflet.commands.approve import approve
 from leaflet.commands.build import build
 from leaflet.commands.check import check_campaign, findings_json, findings_table
+from leaflet.commands.invite import DEFAULT_URL, invite, invite_all, revoke
 from leaflet.commands.proof import proof
 from leaflet.commands.schema import write_schemas
+from leaflet.commands.serve import serve
 from leaflet.errors import InputError, LeafletError
 from leaflet.runs.parallel import default_jobs
 from leaflet.version import __version__
@@ -109,6 +111,41 @@ def _parser() -> argparse.ArgumentParser:
     _ward_arguments(approve_parser, "approve", jobs=False)
     approve_parser.add_argument("--by", required=True, metavar="NAME", help="who approves")
 
+    serve_parser = commands.add_parser(
+        "serve",
+        help="the web app where ward organisers make their local version and reviewers approve it",
+        description="Serve the organisers' and reviewers' pages for a campaign: each organiser edits what "
+        "campaign.yaml's local: section opens, sees the real print file as they type, and submits it; a "
+        "reviewer approves it, and leaflet build prints what was approved. Binds to this machine only unless "
+        "--host says otherwise; put an HTTPS reverse proxy in front of it for organisers elsewhere.",
+    )
+    serve_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve_parser.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="server processes (default: 1; one per core for many)"
+    )
+
+    invite_parser = commands.add_parser(
+        "invite",
+        help="print a personal link for a ward's organiser or a reviewer (leaflet serve)",
+        description="Make a personal link to leaflet serve: a capability for one ward and one role, used once "
+        "to sign a browser in. --all --out FILE writes one per ward as CSV for a mail merge; --revoke ends a "
+        "ward's links and sessions.",
+    )
+    invite_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    invite_parser.add_argument("--ward", action="append", metavar="CODE", help="the ward (repeatable)")
+    invite_parser.add_argument("--all", action="store_true", help="one link for every ward (with --out)")
+    invite_parser.add_argument("--out", type=Path, metavar="CSV", help="with --all: the mail-merge file to write")
+    invite_parser.add_argument(
+        "--role", choices=["organiser", "reviewer"], default=None, help="organiser (default) or reviewer"
+    )
+    invite_parser.add_argument("--name", default="", help="who the link is for (shown in the history)")
+    invite_parser.add_argument(
+        "--url", default=DEFAULT_URL, help="the server's address as organisers reach it (default: %(default)s)"
+    )
+    invite_parser.add_argument("--revoke", action="store_true", help="revoke the ward's links instead")
+
     schema_parser = commands.add_parser(
         "schema",
         help="write JSON Schemas of the layout and campaign files, for editors",
@@ -163,6 +200,11 @@ def _build(args: argparse.Namespace) -> int:
     )
     for code, reason in report.unapproved.items():
         print(f"not approved: ward {code}: {reason}", file=sys.stderr)
+    for code, state in report.awaiting_review.items():
+        print(
+            f"awaiting review: ward {code}: its local version is {state}; the last approved words print",
+            file=sys.stderr,
+        )
     for result in report.results:
         for finding in result.errors:
             where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
@@ -216,13 +258,46 @@ def _approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    serve(args.campaign, args.host, args.port, args.workers, warn=lambda line: print(line, file=sys.stderr))
+    return 0
+
+
+def _invite(args: argparse.Namespace) -> int:
+    if args.revoke:
+        count = revoke(args.campaign, args.ward, args.role)
+        print(f"revoked {count} link(s)")
+        return 0
+    role = args.role or "organiser"
+    if args.all:
+        if args.out is None:
+            raise InputError(None, "--all", "needs --out FILE for the links", "e.g. --all --out invites.csv")
+        links = invite_all(args.campaign, args.out, role, args.url)
+        print(f"wrote {len(links)} {role} link(s) to {args.out}: send each to its ward, then delete the file")
+        return 0
+    if not args.ward and role == "organiser":
+        raise InputError(None, "--ward", "say which ward the link is for", "give --ward CODE, or --all --out FILE")
+    for link in invite(args.campaign, args.ward, role, args.name, args.url):
+        where = f"{link.ward.code} ({link.ward.name})" if link.ward else "every ward"
+        print(f"{role} link for {where}: {link.url}")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     for path in write_schemas(args.out):
         print(f"wrote {path}")
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check, "proof": _proof, "approve": _approve, "schema": _schema}
+COMMANDS = {
+    "build": _build,
+    "check": _check,
+    "proof": _proof,
+    "approve": _approve,
+    "serve": _serve,
+    "invite": _invite,
+    "schema": _schema,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ Every mistake in a campaign's files is raised as a subclass of LeafletError.  Th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -75,3 +76,10 @@ class DoesNotFit(LeafletError):
             f'{self.overflow_words} word(s) left over, starting "{self.first_words}" '
             "(shorten the text, enlarge the frame or lower the style's min_size_pt)"
         )
+
+    @staticmethod
+    def words_over(message: str) -> int | None:
+        """The words left over, read back from a message of this class (a Finding keeps only
+        its message)."""
+        match = re.search(r": (\d+) word\(s\) left over", message)
+        return int(match.group(1)) if match else None

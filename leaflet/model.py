@@ -260,6 +260,55 @@ class Imprint:
         return " ".join(parts)
 
 
+# ---------------------------------------------------------------- what a ward may change (campaign.yaml's local:)
+
+
+@dataclass(frozen=True)
+class LocalSlot:
+    """A slot whose words a ward's organiser may write (``leaflet serve``)."""
+
+    slot: str
+    label: str  # what the organiser's form calls it
+    help: str = ""
+    max_words: int | None = None
+    max_characters: int | None = None
+    must_change: tuple[str, ...] = ()  # placeholder words ("[your priority]") to replace before submitting
+    start: str | None = None  # the words an organiser starts from; None: the ward's words as they print now
+
+
+@dataclass(frozen=True)
+class LocalPhoto:
+    """An image slot whose photo a ward may replace, and whose focal point it may set."""
+
+    slot: str
+    label: str
+    help: str = ""
+    min_ppi: float | None = None  # at its placed size; None: the layout's preflight limits alone
+
+
+@dataclass(frozen=True)
+class LocalField:
+    """A ward column (the organiser's name) that the ward may change."""
+
+    field: str
+    label: str
+    help: str = ""
+    max_characters: int = 100
+
+
+@dataclass(frozen=True)
+class LocalEdits:
+    """Everything a ward may change; the rest of the leaflet stays as the campaign made it."""
+
+    slots: tuple[LocalSlot, ...] = ()
+    photos: tuple[LocalPhoto, ...] = ()
+    fields: tuple[LocalField, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.slots or self.photos or self.fields)
+
+
 @dataclass(frozen=True)
 class Campaign:
     path: Path  # the campaign.yaml
@@ -276,6 +325,7 @@ class Campaign:
     overs_percent: float = 5.0  # the print order: extra copies on top of households
     pack_size: int = 50  # quantities are rounded up to whole packs
     source_files: tuple[Path, ...] = ()  # the YAML and Markdown files its words were read from
+    local: LocalEdits = LocalEdits()  # what a ward's organiser may change in leaflet serve
 
     @property
     def root(self) -> Path:

@@ -17,6 +17,7 @@ from leaflet.model import Campaign, Finding, Ward
 from leaflet.runs.approvals import unapproved
 from leaflet.runs.digests import InputDigests
 from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
+from leaflet.runs.local import pending_reviews
 from leaflet.runs.manifest import ManifestRow, manifest_csv, manifest_json, manifest_row, read_manifest_rows
 from leaflet.runs.names import output_names, slug
 from leaflet.runs.parallel import Progress, map_wards
@@ -47,6 +48,7 @@ class BuildReport:
     manifest: tuple[ManifestRow, ...]
     combined: Path | None = None
     unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
+    awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -136,6 +138,7 @@ def build(
     """
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
+    awaiting_review = pending_reviews(campaign, wards)
     unapproved_wards: dict[str, str] = {}
     if approved_only:
         unapproved_wards = unapproved(campaigns, wards)
@@ -184,4 +187,4 @@ def build(
             combined_file.close()
     write_atomically(out_dir / "manifest.csv", manifest_csv(rows))
     write_atomically(out_dir / "manifest.json", manifest_json(campaign, rows))
-    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards)
+    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards, awaiting_review)

@@ -14,9 +14,30 @@ from pathlib import Path
 from typing import Any
 
 from leaflet.errors import InputError
-from leaflet.model import Campaign, Imprint, Layout, Paragraph, frame_slots
+from leaflet.model import (
+    Campaign,
+    ImageFrame,
+    Imprint,
+    Layout,
+    LocalEdits,
+    LocalField,
+    LocalPhoto,
+    LocalSlot,
+    Paragraph,
+    frame_slots,
+)
 from leaflet.read import markup, punctuation
-from leaflet.read.formats import CAMPAIGN, FILE_SLOT, LANGUAGE, PHOTO, SLOT, default_of
+from leaflet.read.formats import (
+    CAMPAIGN,
+    FILE_SLOT,
+    LANGUAGE,
+    LOCAL_FIELD,
+    LOCAL_PHOTO,
+    LOCAL_SLOT,
+    PHOTO,
+    SLOT,
+    default_of,
+)
 from leaflet.read.layouts import load_layout
 from leaflet.read.project import is_file, project_folder
 from leaflet.read.yamlfile import YamlReader, read_yaml_with_lines
@@ -46,6 +67,7 @@ def load_campaign(campaign: Path) -> Campaign:
     language = top["language"].strip().lower() if "language" in top else default_of(Campaign, "language")
     typographic = top.get("typographic_punctuation", default_of(Campaign, "typographic_punctuation"))
     slots, slot_files = _load_slots(r, top.get("slots") or {}, language, typographic)
+    local = _load_local(r, top.get("local") or {})
     problems.raise_any()  # the layout's and the campaign's problems, all of them
     assert layout is not None  # else its problems were raised
     imprint = {
@@ -70,8 +92,10 @@ def load_campaign(campaign: Path) -> Campaign:
         overs_percent=order["overs_percent"],
         pack_size=order["pack_size"],
         source_files=(path, *slot_files),
+        local=local,
     )
     _check_references(r, campaign_spec)
+    _check_local(r, campaign_spec)
     return campaign_spec
 
 
@@ -193,3 +217,82 @@ def _check_references(r: YamlReader, campaign: Campaign) -> None:
                     raise r.error(
                         f"images.{slot}", f"missing: layout frame '{frame.name}' takes it", f"add '{slot}' under images"
                     )
+
+
+# ---------------------------------------------------------------- what a ward may change (local:)
+
+LOCKED_FIELDS = ("code", "name", "language")  # a ward's identity and the words file it takes
+
+
+def _load_local(r: YamlReader, local: dict[str, Any]) -> LocalEdits:
+    """``local:`` read key by key; each problem reported, the entries that are right kept."""
+    sections = {"slots": LOCAL_SLOT, "photos": LOCAL_PHOTO, "fields": LOCAL_FIELD}
+    read: dict[str, list[tuple[str, dict[str, Any]]]] = {name: [] for name in sections}
+    for name, section in sections.items():
+        for key, value in (local.get(name) or {}).items():
+            values, errors = section.read_each(r, value, f"local.{name}.{key}")
+            r.problems.errors.extend(errors)
+            if not errors:
+                read[name].append((key, values))
+    for key, values in read["slots"]:
+        if values["start"] is not None:
+            r.problems.attempt(_check_placeholders, r, f"local.slots.{key}.start", values["start"])
+    return LocalEdits(
+        slots=tuple(
+            LocalSlot(
+                key,
+                v["label"].strip(),
+                v["help"].strip(),
+                v["max_words"],
+                v["max_characters"],
+                tuple(v["must_change"]),
+                v["start"],
+            )
+            for key, v in read["slots"]
+        ),
+        photos=tuple(LocalPhoto(key, v["label"].strip(), v["help"].strip(), v["min_ppi"]) for key, v in read["photos"]),
+        fields=tuple(
+            LocalField(key.strip().lower(), v["label"].strip(), v["help"].strip(), v["max_characters"])
+            for key, v in read["fields"]
+        ),
+    )
+
+
+def _check_local(r: YamlReader, campaign: Campaign) -> None:
+    """What ``local:`` opens must be something the leaflet shows, and one thing only."""
+    layout = campaign.layout
+    frames = [frame for page in layout.pages for frame in page.frames]
+    words_used = {slot for frame in frames for slot in frame_slots(frame, layout.flows)[0]}
+    for local_slot in campaign.local.slots:
+        if local_slot.slot not in campaign.slots:
+            raise r.error(
+                f"local.slots.{local_slot.slot}",
+                "no such slot under slots",
+                f"slots there: {', '.join(sorted(campaign.slots))}",
+            )
+        if local_slot.slot not in words_used:
+            raise r.error(f"local.slots.{local_slot.slot}", "no frame of the layout shows this slot")
+    for photo in campaign.local.photos:
+        if photo.slot not in campaign.images:
+            raise r.error(
+                f"local.photos.{photo.slot}",
+                "no such image slot under images",
+                f"image slots there: {', '.join(sorted(campaign.images)) or 'none'}",
+            )
+        shown_in = [frame.name for frame in frames if isinstance(frame, ImageFrame) and frame.slot == photo.slot]
+        if len(shown_in) != 1:
+            raise r.error(
+                f"local.photos.{photo.slot}",
+                f"{len(shown_in)} frames show this photo: a ward's photo is cropped to fit one frame",
+                "open an image slot that one image frame shows",
+            )
+    for local_field in campaign.local.fields:
+        where = f"local.fields.{local_field.field}"
+        if local_field.field in LOCKED_FIELDS:
+            raise r.error(where, f"a ward's {local_field.field} cannot be changed locally", "remove it from local")
+        if local_field.field in campaign.slots or local_field.field in campaign.images:
+            raise r.error(
+                where,
+                "a column named like a slot replaces that slot's words",
+                f"open it under local.{'slots' if local_field.field in campaign.slots else 'photos'} instead",
+            )

@@ -23,6 +23,7 @@ from leaflet.model import (
     Campaign,
     ImageFit,
     ImageFrame,
+    LocalField,
     QrFrame,
     ShapeFrame,
     TextFrame,
@@ -677,6 +678,64 @@ PRINT_ORDER = Section(
     )
 )
 
+LABEL = Text(pattern=r"\S", message="expected the words the organiser's form shows")
+LOCAL_SLOT = Section(
+    (
+        Field("label", LABEL, "what the organiser's form calls it, e.g. Your local priority"),
+        Field("help", Text(), "a line under the label: what to write", ""),
+        Field("max_words", Whole(minimum=1), "at most this many words", None),
+        Field("max_characters", Whole(minimum=1), "at most this many characters", None),
+        Field(
+            "must_change",
+            ListOf(Text(pattern=r"\S", message="expected the placeholder words, e.g. '[your priority]'")),
+            "placeholder words, e.g. [your priority], that must be replaced before the ward is submitted",
+            (),
+        ),
+        Field(
+            "start",
+            Words("expected the words an organiser starts from"),
+            "the words an organiser starts from, {ward.<column>} filled in (default: the ward's words as they "
+            "print now)",
+            None,
+        ),
+    ),
+    "a slot whose words the ward's organiser writes",
+)
+LOCAL_PHOTO = Section(
+    (
+        Field("label", LABEL, "what the organiser's form calls it, e.g. Back page photo"),
+        Field("help", Text(), "a line under the label: what to show", ""),
+        Field(
+            "min_ppi",
+            Number(above=0),
+            "a photo under this resolution at its placed size cannot be submitted (default: the layout's preflight)",
+            None,
+        ),
+    ),
+    "an image slot whose photo the ward may replace, and whose focal point it may set",
+)
+LOCAL_FIELD = Section(
+    (
+        Field("label", LABEL, "what the organiser's form calls it, e.g. Organiser's name"),
+        Field("help", Text(), "a line under the label", ""),
+        Field(
+            "max_characters",
+            Whole(minimum=1),
+            "at most this many characters",
+            default_of(LocalField, "max_characters"),
+        ),
+    ),
+    "a ward column, e.g. organiser, that the ward may change",
+)
+LOCAL = Section(
+    (
+        Field("slots", MapOf(LOCAL_SLOT), "slots whose words a ward writes, by slot name", None),
+        Field("photos", MapOf(LOCAL_PHOTO), "image slots whose photo a ward may replace, by slot name", None),
+        Field("fields", MapOf(LOCAL_FIELD), "ward columns a ward may change, by column name", None),
+    ),
+    "what a ward's organiser may change in leaflet serve; everything else stays locked",
+)
+
 CAMPAIGN = Section(
     (
         Field("title", Text(), "the campaign's title, in every print file's metadata"),
@@ -710,6 +769,7 @@ CAMPAIGN = Section(
             "after titles (Mr, Dr, St) and before units (5 mm), in the campaign's words and the wards' cells",
             default_of(Campaign, "typographic_punctuation"),
         ),
+        Field("local", LOCAL, "what a ward's organiser may change in leaflet serve", None),
     )
 )
 

@@ -20,6 +20,13 @@ from leaflet.model import Ward
 _HIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def hidden_character(value: str) -> str | None:
+    """The first invisible control or bidirectional character in a cell's text, if any: the
+    same rule holds for what an organiser types in leaflet serve."""
+    hidden = _HIDDEN_CHARACTERS.search(value)
+    return hidden.group() if hidden else None
+
+
 def decode_spreadsheet_text(raw: bytes, path: Path) -> str:
     """Text as spreadsheets export it: UTF-8 (with or without a byte-order mark), UTF-16 with
     one ("Unicode text"), or Windows-1252 ("CSV" from Excel on Windows).  Anything else is
@@ -107,12 +114,12 @@ def load_wards(path: Path, required_fields: AbstractSet[str] = frozenset()) -> l
                 )
             fields = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(columns) if column}
             for column, value in fields.items():
-                hidden = _HIDDEN_CHARACTERS.search(value)
+                hidden = hidden_character(value)
                 if hidden:
                     raise InputError(
                         path,
                         f"line {line}",
-                        f"column '{column}' holds an invisible control character U+{ord(hidden.group()):04X}",
+                        f"column '{column}' holds an invisible control character U+{ord(hidden):04X}",
                         "retype the cell: such characters reorder or hide text on the leaflet",
                     )
             for required in ("code", "name"):

@@ -19,6 +19,7 @@ from leaflet.model import Campaign, LaidOutLeaflet, Ward
 from leaflet.read.campaigns import load_campaign, load_language
 from leaflet.read.wards import load_wards, select_wards
 from leaflet.runs.files import write_atomically
+from leaflet.runs.local import overlay_approved
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out, prepare_layout
 from leaflet.ward.variant import make_variant, ward_fields_used, ward_language, ward_slots
 from leaflet.write.draw import (
@@ -69,12 +70,18 @@ class PreparedRun:
 
 
 def load(
-    campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None
+    campaign_dir: Path,
+    wards_csv: Path | None = None,
+    ward_codes: Iterable[str] | None = None,
+    approved_local: bool = True,
 ) -> tuple[dict[str, Campaign], list[Ward]]:
-    """The campaign in each language its wards ask for, and the (chosen) wards."""
+    """The campaign in each language its wards ask for, and the (chosen) wards, each with its
+    approved local version (``leaflet serve``) laid over its row unless not ``approved_local``."""
     campaign = load_campaign(Path(campaign_dir))
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     wards = select_wards(load_wards(wards_path, ward_fields_used(campaign)), list(ward_codes or []), wards_path)
+    if approved_local:
+        wards = overlay_approved(campaign, wards)
     campaigns = {"": campaign}
     for ward in wards:
         language = ward_language(ward, campaign)
@@ -98,7 +105,10 @@ def load(
     return campaigns, wards
 
 
-def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False) -> PreparedRun:
+def prepare_run(
+    campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False, extra_characters: Iterable[str] = ()
+) -> PreparedRun:
+    """``extra_characters``: more that the fonts must carry (what an organiser has typed)."""
     base = campaigns[""]
     layout = prepare_layout(base)
     varying = {language: ward_slots(campaign) for language, campaign in campaigns.items()}
@@ -107,7 +117,7 @@ def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: b
         language = ward_language(ward, base)
         if language not in samples:
             samples[language] = lay_out(layout, make_variant(campaigns[language], ward, varying[language]))
-    characters = characters_needed(campaigns.values(), wards)
+    characters = characters_needed(campaigns.values(), wards) | set(extra_characters)
     document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
     return PreparedRun(campaigns, varying, layout, document)
 

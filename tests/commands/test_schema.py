@@ -23,6 +23,9 @@ BAD = INPUTS / "bad"
 # another file, or the file is not YAML a schema could read at all.
 BEYOND_A_SCHEMA = {
     "campaign-layout-error.yaml": "the problem is in the layout file it names",
+    "campaign-local-locked-field.yaml": "which ward columns are locked is said by the loader",
+    "campaign-local-unknown-photo.yaml": "a reference to an image slot by name",
+    "campaign-local-unknown-slot.yaml": "a reference to a slot by name",
     "campaign-malformed-placeholder.yaml": "placeholders are parsed from inside the words",
     "campaign-missing-flow-slot.yaml": "which slots are needed is said by the layout file",
     "campaign-missing-image.yaml": "which photos are needed is said by the layout file",
