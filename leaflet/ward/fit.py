@@ -154,7 +154,7 @@ def _words(
                 else:
                     add(text[position:start], font, pieces_of)
             spaces = match.group(1) or ""
-            tie = bool(tied) and offset + start in tied
+            tie = (offset + start in tied) if tied else False
             if current:
                 words.append(_Word(current, 0.0, spaces, 0.0, font, tie=tie))
                 current = []
@@ -200,7 +200,10 @@ def _tied_spaces(paragraph: StyledParagraph) -> set[int]:
         phrase = phrase.upper() if paragraph.style.uppercase else phrase
         start = text.find(phrase)
         while start >= 0:
-            tied.update(start + i for i, char in enumerate(phrase) if char == " ")
+            space = phrase.find(" ")
+            while space >= 0:
+                tied.add(start + space)
+                space = phrase.find(" ", space + 1)
             start = text.find(phrase, start + 1)
     return tied
 
@@ -226,7 +229,8 @@ def _break_greedy(words: list[_Word], widths: list[float]) -> list[list[_Word]]:
         while end < count and used + words[end - 1].space_width + words[end].width <= width:
             used += words[end - 1].space_width + words[end].width
             end += 1
-        if end < count:  # break earlier if the break here is inside a phrase, or its hyphen does not fit
+        if end < count and (words[end - 1].tie or words[end - 1].hyphen):
+            # break earlier if the break here is inside a phrase, or its hyphen does not fit
             back, room = end, used
             while back - 1 > start and (
                 words[back - 1].tie or (words[back - 1].hyphen and room + words[back - 1].hyphen_width > width)
@@ -298,23 +302,25 @@ def _set_line(
     runs: list[GlyphRun] = []
     font, text, start = line[0].pieces[0].font, "", x
     cursor = x
-    last_word = len(line) - 1
-    for index, word in enumerate(line):
-        pieces = [(piece.font, piece.text, piece.width) for piece in word.pieces]
-        if index < last_word:
-            if word.space:
-                pieces.append((word.space_font, word.space, word.space_width))
-        elif hyphen:
-            pieces.append((word.pieces[-1].font, hyphen, word.hyphen_width))
-        for piece_font, piece_text, piece_width in pieces:
-            if piece_font != font:
+    last_word = line[-1]
+    for word in line:
+        for piece in word.pieces:
+            if piece.font != font:
                 if text:
                     runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
-                font, text, start = piece_font, "", cursor
-            text += piece_text
-            cursor += piece_width * size
-            if word_space:
-                cursor += word_space * piece_text.count(" ")
+                font, text, start = piece.font, "", cursor
+            text += piece.text
+            cursor += piece.width * size
+        if word is not last_word:
+            if word.space:  # in its own face, stretched on a justified line
+                if word.space_font != font:
+                    if text:
+                        runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
+                    font, text, start = word.space_font, "", cursor
+                text += word.space
+                cursor += word.space_width * size + word_space * len(word.space)
+        elif hyphen:  # in the face of the letters it follows
+            text += hyphen
     if text:
         runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
     return TextLine(baseline, natural + word_space * gaps, tuple(runs))
@@ -422,7 +428,11 @@ def _flow(
         widths = [(box.width - indent) / size for box in boxes[frame:]]
 
         heights = [box.height for box in boxes[frame:]]
-        if paragraph.paragraph.kind == "heading":
+        if len(heights) == 1 and paragraph.paragraph.kind != "heading":  # one frame: what fits of it
+            lines = breakers[index](words, widths, frozenset())
+            fit = len(spacing.baselines(len(lines), bool(frames[frame]), True, depth, heights[0]))
+            placement = chain.Placement([lines[:fit]], sum(map(len, lines[:fit])))
+        elif paragraph.paragraph.kind == "heading":
             reserve = _room_for_what_follows(paragraphs, paragraph_words, breakers, index, boxes[frame], scale, metrics)
             placement = chain.place_heading(
                 words, breakers[index], widths, spacing, bool(frames[frame]), depth, heights, reserve
