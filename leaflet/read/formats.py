@@ -470,7 +470,7 @@ STYLE = Section(
         Field(
             "align",
             Text(get_args(Align), "alignment"),
-            "how lines sit in the frame (justify: both edges)",
+            "how lines sit in the frame (justify: both edges, every paragraph broken total-fit)",
             default_of(TextStyle, "align"),
         ),
         Field(
