@@ -231,12 +231,12 @@ def count_rivers(lines: list[Line], space: float, length: int = 3) -> int:
 
 
 def leaflet_pdf(repo: Path, justified: bool, out: Path) -> Path:
-    """The example's first ward as leaflet (from ``repo``) sets it."""
+    """An English ward of the example as leaflet (from ``repo``) sets it."""
     sys.path.insert(0, str(repo))
     try:
         from leaflet.runs.prepare import load, prepare_run
 
-        campaigns, wards = load(repo / "content" / "pcc-2021", ward_codes=["W05000981"])
+        campaigns, wards = load(repo / "content" / "pcc-2021", ward_codes=["E05009308"])
         if justified:
             layout = campaigns[""].layout
             layout.styles["body"] = dataclasses.replace(layout.styles["body"], align="justify")

@@ -11,13 +11,15 @@ import sys
 from pathlib import Path
 
 from leaflet.commands.approve import approve
-from leaflet.commands.build import build
+from leaflet.commands.build import BuildReport, build
 from leaflet.commands.check import check_campaign, findings_json, findings_table
 from leaflet.commands.invite import DEFAULT_URL, invite, invite_all, revoke
 from leaflet.commands.proof import proof
+from leaflet.commands.riso import RisoReport, build_riso
 from leaflet.commands.schema import write_schemas
 from leaflet.commands.serve import serve
 from leaflet.errors import InputError, LeafletError
+from leaflet.runs.bill import Bill, SpendingReport, pounds_text
 from leaflet.runs.parallel import default_jobs
 from leaflet.version import __version__
 
@@ -54,7 +56,17 @@ def _parser() -> argparse.ArgumentParser:
         description="Lay out and write one print-ready PDF (trim + bleed, CMYK, PDF/X-1a) per ward.",
     )
     _ward_arguments(build_parser, "build")
-    build_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>)")
+    build_parser.add_argument(
+        "--for",
+        dest="output",
+        choices=("press", "riso"),
+        default="press",
+        help="press: PDF/X-1a files for a commercial printer (default); riso: greyscale masters per drum, "
+        "A5 2-up on A4, for the office's Riso, and a composite PNG per ward",
+    )
+    build_parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>, or out/<campaign>/riso)"
+    )
     build_parser.add_argument(
         "--combined",
         action="store_true",
@@ -70,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_parser.add_argument(
         "--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)"
+    )
+    build_parser.add_argument(
+        "--over-limit",
+        action="store_true",
+        help="build even when the print bill is over the candidate's spending limit (refused otherwise)",
     )
     build_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
@@ -184,20 +201,33 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if report.failing(args.strict) else 0
 
 
-def _build(args: argparse.Namespace) -> int:
-    _check_jobs(args.jobs)
-    report = build(
-        args.campaign,
-        args.out,
-        args.wards,
-        args.ward,
-        _progress(args.quiet),
-        crop_marks=args.marks,
-        jobs=args.jobs,
-        combined=args.combined,
-        force=args.force,
-        approved_only=args.approved_only,
-    )
+def _print_bill(bill: Bill | None, spending: SpendingReport | None, wards: int) -> None:
+    if bill:
+        print(f"print bill: £{pounds_text(bill.total_pence)} for {wards} ward(s), from {bill.supplier}")
+    if spending:
+        limit = spending.limit
+        if spending.per_ward:
+            top = max(spending.elections, key=lambda s: s.share_percent)
+            print(
+                f"spending limits ({limit.name}, each ward its own): the print uses up to "
+                f"{top.share_percent:.1f}%, in {top.where}"
+            )
+        else:
+            (total,) = spending.elections
+            print(
+                f"spending limit £{pounds_text(total.limit_pence)} ({limit.name}): the print uses "
+                f"{total.share_percent:.1f}%"
+            )
+    for warning in spending.warnings() if spending else []:
+        print(f"warning: {warning}", file=sys.stderr)
+    for over in spending.over() if spending else []:
+        print(
+            f"warning: {over.where}: the print bill is over the spending limit (built: --over-limit)", file=sys.stderr
+        )
+
+
+def _print_findings(report: BuildReport | RisoReport, quiet: bool) -> None:
+    """What stops or holds up a build, then each ward's errors, then its warnings summed up."""
     for code, reason in report.unapproved.items():
         print(f"not approved: ward {code}: {reason}", file=sys.stderr)
     for code, state in report.awaiting_review.items():
@@ -210,8 +240,68 @@ def _build(args: argparse.Namespace) -> int:
             where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
             print(f"error: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}", file=sys.stderr)
     warnings = [f for result in report.results for f in result.findings if f.severity == "warning"]
-    if warnings and not args.quiet:
+    if warnings and not quiet:
         print(findings_table(warnings, len(report.results)), file=sys.stderr)
+
+
+def _print_riso(report: RisoReport, quiet: bool) -> int:
+    _print_findings(report, quiet)
+    if not quiet:
+        by_drum = ", ".join(f"{drum} {count}" for drum, count in report.masters.items())
+        print(
+            f"wrote the Riso masters of {len(report.built)} of {len(report.results)} wards to {report.out_dir}: "
+            f"{report.masters_total} masters ({by_drum}), one file a drum"
+        )
+        shared = {m.label: m.scope for row in report.rows for m in row.masters if m.scope != "own"}
+        own: dict[str, int] = {}
+        for master in (m for row in report.rows for m in row.masters if m.scope == "own"):
+            own[master.drum] = own.get(master.drum, 0) + 1
+        if shared:
+            print("shared masters: " + ", ".join(f"{label} ({scope})" for label, scope in shared.items()))
+        if own:
+            print("a ward's own masters: " + ", ".join(f"{drum} {count}" for drum, count in own.items()))
+        copies, sheets = sum(row.copies for row in report.rows), sum(row.sheets for row in report.rows)
+        print(f"print order: {copies} copies on {sheets} sheets, in {report.out_dir / 'manifest.csv'}")
+        _print_bill(report.bill, report.spending, len(report.rows))
+    failed = [r for r in report.results if r.errors]
+    if failed:
+        print(f"{len(failed)} ward(s) with errors: {', '.join(r.ward.code for r in failed)}", file=sys.stderr)
+        return 1
+    return 1 if report.unapproved else 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    _check_jobs(args.jobs)
+    if args.output == "riso":
+        for flag, given in (("--combined", args.combined), ("--marks", args.marks)):
+            if given:
+                raise InputError(None, flag, "is for press output", "leave it out with --for riso")
+        riso = build_riso(
+            args.campaign,
+            args.out,
+            args.wards,
+            args.ward,
+            _progress(args.quiet),
+            jobs=args.jobs,
+            force=args.force,
+            approved_only=args.approved_only,
+            over_limit=args.over_limit,
+        )
+        return _print_riso(riso, args.quiet)
+    report = build(
+        args.campaign,
+        args.out,
+        args.wards,
+        args.ward,
+        _progress(args.quiet),
+        crop_marks=args.marks,
+        jobs=args.jobs,
+        combined=args.combined,
+        force=args.force,
+        approved_only=args.approved_only,
+        over_limit=args.over_limit,
+    )
+    _print_findings(report, args.quiet)
     if not args.quiet:
         kept = f" ({len(report.kept)} more up to date, kept)" if report.kept else ""
         print(
@@ -223,6 +313,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"print order: {quantity} copies for {households} households, in {report.out_dir / 'manifest.csv'}")
         if report.combined:
             print(f"combined print file: {report.combined}")
+        _print_bill(report.bill, report.spending, len(report.manifest))
     if report.failed:
         print(
             f"{len(report.failed)} ward(s) not built: {', '.join(r.ward.code for r in report.failed)}", file=sys.stderr

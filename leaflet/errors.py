@@ -10,6 +10,15 @@ import re
 from pathlib import Path
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """A value cut to a length a one-line message can hold: its start, an ellipsis, its end."""
+    text = " ".join(str(text).split()) if len(str(text)) > limit else str(text)
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    return f"{text[:head]}…{text[-(limit - head - 1) :]}"
+
+
 class LeafletError(Exception):
     """Base of every error a user can fix by changing their files or options."""
 

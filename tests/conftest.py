@@ -59,11 +59,15 @@ def demo_report(tmp_path_factory):
     return build(DEMO, tmp_path_factory.mktemp("demo"))
 
 
-@pytest.fixture()
-def campaign_copy(tmp_path) -> Path:
+def copy_example(folder: Path) -> Path:
     """A writable copy of the example project (layouts, fonts, photos) with its campaign."""
-    for folder in ("layouts", "fonts", "images"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    target = tmp_path / "content" / "pcc-2021"
+    for name in ("layouts", "fonts", "images"):
+        shutil.copytree(ROOT / name, folder / name)
+    target = folder / "content" / "pcc-2021"
     shutil.copytree(DEMO, target)
     return target
+
+
+@pytest.fixture()
+def campaign_copy(tmp_path) -> Path:
+    return copy_example(tmp_path)

@@ -8,21 +8,30 @@ import hashlib
 import json
 from collections.abc import Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from leaflet.errors import InputError, LeafletError
+from leaflet.errors import LeafletError
 from leaflet.model import Campaign, Finding, Ward
-from leaflet.runs.approvals import unapproved
+from leaflet.runs.approvals import approved_wards
+from leaflet.runs.bill import Bill, SpendingReport, check_spending, money_text, press_bill, spending_json
 from leaflet.runs.digests import InputDigests
 from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
 from leaflet.runs.local import pending_reviews
-from leaflet.runs.manifest import ManifestRow, manifest_csv, manifest_json, manifest_row, read_manifest_rows
+from leaflet.runs.manifest import (
+    ManifestRow,
+    manifest_csv,
+    manifest_json,
+    manifest_row,
+    order_quantities,
+    read_manifest_rows,
+)
 from leaflet.runs.names import output_names, slug
 from leaflet.runs.parallel import Progress, map_wards
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
+from leaflet.runs.riso_manifest import refuse_other_output
 from leaflet.version import __version__
 from leaflet.ward.variant import ward_language
 from leaflet.write.draw import CombinedFile, WardPages
@@ -49,6 +58,8 @@ class BuildReport:
     combined: Path | None = None
     unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
     awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
+    bill: Bill | None = None  # the printer's bill, when the campaign gives prices
+    spending: SpendingReport | None = None  # the bill against the spending limit, when there is one
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -126,6 +137,7 @@ def build(
     combined: bool = False,
     force: bool = False,
     approved_only: bool = False,
+    over_limit: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
@@ -134,24 +146,21 @@ def build(
     ``approved_only`` builds only wards whose inputs still match their approval (``approve``).
     Every ward is preflighted as ``leaflet check`` does, but for decoding its QR code from a
     render; a ward with an error gets no print file unless ``force``, and the others are still
-    built.
+    built.  The print bill (``campaign.prices``) is checked against the spending limit before
+    anything is written: over it, the build is refused unless ``over_limit``.
     """
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
     awaiting_review = pending_reviews(campaign, wards)
     unapproved_wards: dict[str, str] = {}
     if approved_only:
-        unapproved_wards = unapproved(campaigns, wards)
-        wards = [ward for ward in wards if ward.code not in unapproved_wards]
-        if not wards:
-            raise InputError(
-                campaign.root / "approvals.json",
-                None,
-                "no ward's inputs match an approval",
-                "review the proofs, then run leaflet approve",
-            )
+        wards, unapproved_wards = approved_wards(campaigns, wards)
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
-    names = output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
+    wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
+    bill = press_bill(campaign, order_quantities(campaign, wards))
+    spending = check_spending(campaign, bill, "press", wards, wards_path, over_limit)
+    refuse_other_output(out_dir, "press")
+    names = output_names(wards, wards_path)
     combined_path = out_dir / f"{slug(campaign.name)}-all-wards.pdf" if combined else None
     claim_output_folder(
         out_dir,
@@ -185,6 +194,12 @@ def build(
             raise
         if combined_file:
             combined_file.close()
+    if bill:
+        rows = [replace(row, cost=money_text(bill.costs[row.code])) for row in rows]
     write_atomically(out_dir / "manifest.csv", manifest_csv(rows))
-    write_atomically(out_dir / "manifest.json", manifest_json(campaign, rows))
-    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards, awaiting_review)
+    write_atomically(
+        out_dir / "manifest.json", manifest_json(campaign, rows, spending_json(spending) if spending else None)
+    )
+    return BuildReport(
+        campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards, awaiting_review, bill, spending
+    )

@@ -12,6 +12,7 @@ from typing import assert_never
 
 from leaflet.assets.fonts import FontMetrics, load_metrics
 from leaflet.assets.images import ImageSource, read_image_source
+from leaflet.assets.scripts import needs_shaping
 from leaflet.errors import DoesNotFit, InputError
 from leaflet.model import (
     WHITE,
@@ -38,11 +39,13 @@ from leaflet.model import (
     TextLine,
     mm_to_pt,
 )
-from leaflet.read import markup
+from leaflet.read import markup, punctuation
 from leaflet.ward.fit import StyledParagraph, fit_chain, remembering_measurer, unbroken_in
 from leaflet.ward.hyphenate import Hyphenator, hyphenator_for
 from leaflet.ward.qr import QUIET_MODULES, qr_modules
 from leaflet.ward.variant import Variant
+
+MIN_PLACE_PPI = 50  # a photo placed at fewer pixels per inch prints as blocks at any setting: refused
 
 
 @dataclass
@@ -69,6 +72,7 @@ class _Result:
     frames: dict[str, LaidOutFrame]
     findings: list[Finding]
     ward_fields: dict[str, str] = field(default_factory=dict)  # to say which cell a character came from
+    ward_row: str = ""  # and where that cell is: "wards.csv line 5"
     unbroken: tuple[str, ...] = ()  # the ward's names, as its words have them
 
 
@@ -79,7 +83,13 @@ def prepare_layout(campaign: Campaign) -> PreparedLayout:
 
 def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
     layout = prepared.layout
-    own = _Result({}, [], variant.ward.fields, _unbroken(variant.values))
+    own = _Result(
+        {},
+        [],
+        variant.fields,
+        f"{variant.campaign.wards_path.name} line {variant.ward.line}",
+        _unbroken(variant.values),
+    )
     frames: dict[str, LaidOutFrame] = {}
     findings: list[Finding] = []
     for page in layout.pages:
@@ -100,6 +110,7 @@ def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
             frames.update(shared_frames)
             findings.extend(shared_findings)
     findings.extend(own.findings)
+    findings.extend(variant.findings)
     pages = tuple(LaidOutPage(page.name, tuple(frames[frame.name] for frame in page.frames)) for page in layout.pages)
     ward_findings = tuple(Finding(f.severity, f.rule, f.message, variant.ward.code, f.page, f.frame) for f in findings)
     return LaidOutLeaflet(variant.ward, variant.title, variant.signup_url, pages, ward_findings)
@@ -156,6 +167,16 @@ def _lay_out_unit(
         case ImageFrame():
             source = read_image_source(variant.images[frame.slot])
             placed = _place_image(box, source, frame.fit, frame.focal)
+            ppi = source.width_px / (placed.width / 72)
+            if ppi < MIN_PLACE_PPI:
+                wanted = round(placed.width / 72 * 300)
+                raise InputError(
+                    source.path,
+                    None,
+                    f"{source.width_px} x {source.height_px} pixels are too few for frame '{frame.name}': "
+                    f"{ppi:.0f} ppi at its placed size",
+                    f"use a photo about {wanted} pixels wide (300 ppi)",
+                )
             image = PlacedImage(frame.slot, source.path, placed, box)
             result.frames[frame.name] = LaidOutFrame(frame.name, box, (image,), static)
         case TextFrame():
@@ -176,7 +197,10 @@ def _lay_out_unit(
                 result,
             )
         case ImprintFrame():
-            paragraphs = (Paragraph("body", (Run(variant.campaign.imprint.text),)),)
+            campaign = variant.campaign
+            paragraphs: tuple[Paragraph, ...] = (Paragraph("body", (Run(campaign.imprint.text),), campaign.language),)
+            if campaign.typographic_punctuation:  # its postcodes kept whole; laid out once a run
+                paragraphs = punctuation.typographic_paragraphs(paragraphs)
             _lay_out_text(prepared, page, frame.name, box, box, paragraphs, frame.style, "bottom", (), static, result)
         case QrFrame():
             caption_is_shared = (
@@ -311,11 +335,14 @@ def _fit_findings(
                     columns = [
                         column for column, value in result.ward_fields.items() if any(c in value for c in missing)
                     ]
-                    source = f" from column '{columns[0]}'" if columns else ""
-                    message = (
-                        f"font {run.font} cannot draw {shown}{source} (frame '{first_frame or frame}'): "
-                        "name a fallback font that has it (fallback_fonts), or use another character"
+                    source = f" from column '{columns[0]}' ({result.ward_row})" if columns else ""
+                    advice = (
+                        "no fallback font would help: leaflet cannot yet set text that needs shaping (see the "
+                        "unshaped-script finding)"
+                        if any(map(needs_shaping, missing))
+                        else "name a fallback font that has it (fallback_fonts), or use another character"
                     )
+                    message = f"font {run.font} cannot draw {shown}{source} (frame '{first_frame or frame}'): {advice}"
                     if static:
                         raise InputError(
                             prepared.campaign_path, "slots", message, "use another character or a font that has it"

@@ -22,6 +22,8 @@ BAD = INPUTS / "bad"
 # Bad fixtures a schema cannot refuse, and why: the rule relates one value to another, or to
 # another file, or the file is not YAML a schema could read at all.
 BEYOND_A_SCHEMA = {
+    "campaign-both-prices.yaml": "two keys that exclude each other",
+    "campaign-spending-unknown-area.yaml": "which areas there are depends on the election type",
     "campaign-layout-error.yaml": "the problem is in the layout file it names",
     "campaign-local-locked-field.yaml": "which ward columns are locked is said by the loader",
     "campaign-local-unknown-photo.yaml": "a reference to an image slot by name",
@@ -31,6 +33,7 @@ BEYOND_A_SCHEMA = {
     "campaign-missing-image.yaml": "which photos are needed is said by the layout file",
     "campaign-missing-layout-file.yaml": "a file that does not exist",
     "campaign-missing-slot.yaml": "which slots are needed is said by the layout file",
+    "campaign-misspelt-slot.yaml": "which slots are needed is said by the layout file",
     "campaign-missing-wards-file.yaml": "a file that does not exist",
     "campaign-slot-file-missing.yaml": "a file that does not exist",
     "campaign-unknown-placeholder.yaml": "the wards file's columns",
@@ -45,8 +48,16 @@ BEYOND_A_SCHEMA = {
     "layout-missing-font-file.yaml": "a file that does not exist",
     "layout-no-imprint-frame.yaml": "a frame of one type somewhere among the pages",
     "layout-qr-unknown-caption-style.yaml": "a reference to a style by name",
+    "layout-riso-black-at-a-tint.yaml": "which colour the QR code takes, and the tint mapped to it",
+    "layout-riso-imprint-omitted.yaml": "which frame is the imprint is said by its type, elsewhere in the file",
+    "layout-riso-page-too-large.yaml": "the sheet against the page's trim",
+    "layout-riso-style-unknown-swatch.yaml": "a reference to a swatch by name",
+    "layout-riso-unknown-drum.yaml": "a reference to a drum by name",
+    "layout-riso-unknown-frame.yaml": "a reference to a frame by name",
+    "layout-riso-unmapped-colour.yaml": "the colours the pages use against the swatches the Riso maps",
     "layout-spot-without-name.yaml": "'All' and 'None' are reserved by PDF, a blank name is no ink: said by the loader",
     "layout-unknown-flow.yaml": "a reference to a flow by name",
+    "layout-credits-unknown-image.yaml": "a reference to an image frame's slot by name",
     "layout-unknown-font-family.yaml": "a reference to a font family by name",
     "layout-unknown-style.yaml": "a reference to a style by name",
     "layout-unknown-swatch.yaml": "a reference to a swatch by name",
