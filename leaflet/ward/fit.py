@@ -3,31 +3,28 @@
 A chain (the story's flow) is broken total-fit (``linebreak``: every break of a paragraph chosen
 at once, hyphenated where the paragraph's hyphenator allows) and so is any justified paragraph;
 other frames' text breaks greedily at spaces (and after hyphens and dashes, and at soft hyphens).
-A chain is filled frame by frame (``chain``): a paragraph never leaves its first line alone at
-the bottom of a frame (an orphan) nor its last line alone at the top of the next (a widow), and
-a heading stays with the lines that follow it.  When the text does not fit at its styles' sizes, every size
-in the chain is scaled down together, never below any style's ``min_size_pt``; if it still does
-not fit the result says how many words were left over.  Nothing is cut silently.
+Either way a line is as wide as what is drawn: the words come measured, shaped by HarfBuzz, from
+``words``, with what breaking inside a word adds.  A chain is filled frame by frame (``chain``):
+a paragraph never leaves its first line alone at the bottom of a frame (an orphan) nor its last
+line alone at the top of the next (a widow), and a heading stays with the lines that follow it.
+When the text does not fit at its styles' sizes, every size in the chain is scaled down together,
+never below any style's ``min_size_pt``; if it still does not fit the result says how many words
+were left over.  Nothing is cut silently.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, partial
 
-from leaflet.assets.fonts import FontMetrics
-from leaflet.model import BoxPt, GlyphRun, Paragraph, TextLine, TextStyle
+from leaflet.assets.fonts import FontMetrics, ShapedText
+from leaflet.model import BoxPt, GlyphRun, TextLine, TextStyle
 from leaflet.ward import chain, linebreak
-from leaflet.ward.hyphenate import SOFT_HYPHEN, Hyphenator
+from leaflet.ward.bidi import visual_order
+from leaflet.ward.hyphenate import SOFT_HYPHEN
+from leaflet.ward.words import StyledParagraph, Word, ending_width, face_key, measure_words
 
 BULLET = "\u2022\u2002"  # bullet and en space
-HYPHEN = "-"  # drawn where a line breaks a word
-# Break opportunities: spaces, and after a hyphen, dash or slash before a letter (so never inside
-# a number range such as 10–12, a date or a phone number).
-_BREAKS = re.compile(r"( +)|(?<=[-\u2010\u2013\u2014/])(?=[^\W\d_])")
 _DASHES = "\u2013\u2014"
 
 # Total-fit costs, as TeX has them: a hyphen (and a break after an explicit one) costs 50; a line
@@ -40,18 +37,6 @@ RAGGED = linebreak.Rules(ragged=True)
 
 
 @dataclass(frozen=True)
-class StyledParagraph:
-    """A paragraph in its style; ``hyphenator`` (None: never) says where its words may break,
-    and a line breaks inside none of the ``unbroken`` phrases (a ward's names) unless one alone
-    is wider than the line."""
-
-    paragraph: Paragraph
-    style: TextStyle
-    hyphenator: Hyphenator | None = None
-    unbroken: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Fitted:
     """Lines per frame of the chain; ``overflow_words`` > 0 means the text did not fit."""
 
@@ -61,194 +46,49 @@ class Fitted:
     overflow_start: str = ""
 
 
-def face_key(family: str, bold: bool, italic: bool, metrics: dict[str, FontMetrics]) -> str:
-    """The face for a run, falling back to the nearest face the family has."""
-    for b, i in ((bold, italic), (bold, False), (False, italic), (False, False)):
-        key = f"{family}-{('Bold' if b else '') + ('Italic' if i else '') or 'Regular'}"
-        if key in metrics:
-            return key
-    raise KeyError(family)
-
-
-@dataclass
-class _Piece:
-    """A run's text between two break opportunities, in one face; width at 1 pt."""
-
-    font: str
-    text: str
-    width: float = 0.0
-
-
-@dataclass
-class _Word:
-    """Widths are at 1 pt: measured once, scaled for every size copy-fitting tries."""
-
-    pieces: list[_Piece]
-    width: float
-    space: str  # the spaces after it ('' when it ends the paragraph, breaks after a hyphen or is part of a word)
-    space_width: float
-    space_font: str
-    hyphen: str = ""  # drawn after it if a line breaks there: it is part of a word (hyphenation, soft hyphen)
-    hyphen_width: float = 0.0
-    tie: bool = False  # its space is inside an unbroken phrase
-
-
-def _pieces(font: str, text: str, fallbacks: list[str], metrics: dict[str, FontMetrics]) -> list[_Piece]:
-    """``text`` in ``font``, but for characters it lacks and a fallback face has."""
-    primary = metrics[font]
-    if all(map(primary.advances.__contains__, text)):
-        return [_Piece(font, text)]
-    pieces: list[_Piece] = []
-    for char in text:
-        face = font if primary.covers(char) else next((f for f in fallbacks if metrics[f].covers(char)), font)
-        if pieces and pieces[-1].font == face:
-            pieces[-1].text += char
-        else:
-            pieces.append(_Piece(face, char))
-    return pieces
-
-
-def _words(
-    paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()
-) -> list[_Word]:
-    style = paragraph.style
-    hyphenator = paragraph.hyphenator
-    words: list[_Word] = []
-    current: list[_Piece] = []
-
-    def add(segment: str, font: str, pieces_of: Callable[[str], list[_Piece]]) -> None:
-        """A stretch of a word; where it may break with a hyphen, the part before is a _Word."""
-        nonlocal current
-        if SOFT_HYPHEN in segment:  # the author's breaks, and only those
-            parts = [part for part in segment.split(SOFT_HYPHEN) if part]
-        elif hyphenator is not None and (points := hyphenator.points(segment)):
-            parts = [segment[a:b] for a, b in itertools.pairwise((0, *points, len(segment)))]
-        else:
-            current.extend(pieces_of(segment))
-            return
-        for part in parts[:-1]:
-            current.extend(pieces_of(part))
-            words.append(_Word(current, 0.0, "", 0.0, font, HYPHEN))
-            current = []
-        if parts:
-            current.extend(pieces_of(parts[-1]))
-
-    tied = _tied_spaces(paragraph) if paragraph.unbroken else set()
-    offset = 0  # of the run's text in the paragraph's
-    for run in paragraph.paragraph.runs:
-        bold, italic = style.bold or run.bold, style.italic or run.italic
-        font = face_key(style.family, bold, italic, metrics)
-        text = run.text.upper() if style.uppercase else run.text
-        plain = hyphenator is None and SOFT_HYPHEN not in text
-        if fallback_families and not all(map(metrics[font].advances.__contains__, text)):
-            fallbacks = [face_key(family, bold, italic, metrics) for family in fallback_families]
-            pieces_of = partial(_pieces, font, fallbacks=fallbacks, metrics=metrics)
-        else:  # the font has every character: one piece a word
-            pieces_of = partial(_one_piece, font)
-        position = 0
-        for match in _BREAKS.finditer(text):
-            start = match.start()
-            if start > position:
-                if plain:
-                    current.extend(pieces_of(text[position:start]))
-                else:
-                    add(text[position:start], font, pieces_of)
-            spaces = match.group(1) or ""
-            tie = (offset + start in tied) if tied else False
-            if current:
-                words.append(_Word(current, 0.0, spaces, 0.0, font, tie=tie))
-                current = []
-            elif words and spaces:  # spaces at a run boundary belong to the previous word
-                words[-1].space += spaces
-                words[-1].space_font = font
-                words[-1].tie = words[-1].tie or tie
-            position = match.end()
-        if position < len(text):
-            if plain:
-                current.extend(pieces_of(text[position:]))
-            else:
-                add(text[position:], font, pieces_of)
-        offset += len(text)
-    if current:
-        words.append(_Word(current, 0.0, "", 0.0, current[-1].font))
-    for word in words:
-        width = 0.0
-        for piece in word.pieces:
-            piece.width = metrics[piece.font].width_pt(piece.text, 1.0)
-            width += piece.width
-        word.width = width
-        word.space_width = metrics[word.space_font].width_pt(word.space, 1.0) if word.space else 0.0
-        if word.hyphen:
-            word.hyphen_width = metrics[word.pieces[-1].font].width_pt(word.hyphen, 1.0)
-    if words:
-        words[-1].space, words[-1].space_width = "", 0.0
-    return words
-
-
-def _one_piece(font: str, text: str) -> list[_Piece]:
-    return [_Piece(font, text)]
-
-
-def _tied_spaces(paragraph: StyledParagraph) -> set[int]:
-    """Where the spaces inside the unbroken phrases are in the paragraph's text (as its style
-    sets it)."""
-    text = "".join(run.text for run in paragraph.paragraph.runs)
-    if paragraph.style.uppercase:
-        text = text.upper()
-    tied: set[int] = set()
-    for phrase in paragraph.unbroken:
-        phrase = phrase.upper() if paragraph.style.uppercase else phrase
-        start = text.find(phrase)
-        while start >= 0:
-            space = phrase.find(" ")
-            while space >= 0:
-                tied.add(start + space)
-                space = phrase.find(" ", space + 1)
-            start = text.find(phrase, start + 1)
-    return tied
-
-
-def unbroken_in(paragraph: Paragraph, phrases: tuple[str, ...]) -> tuple[str, ...]:
-    """Those of ``phrases`` that ``paragraph`` holds."""
-    if not phrases:
-        return ()
-    text = "".join(run.text for run in paragraph.runs)
-    return tuple(phrase for phrase in phrases if phrase in text)
-
-
-def _break_greedy(words: list[_Word], widths: list[float]) -> list[list[_Word]]:
+def _break_greedy(words: list[Word], widths: list[float]) -> list[list[Word]]:
     """Each line as full as it can be, in turn; line ``n`` is ``widths[n]`` wide (the last width
     for the lines after), in the words' own unit (points at 1 pt size).  A line may end inside a
     word where it may take a hyphen (a soft hyphen), if the hyphen fits too."""
-    lines: list[list[_Word]] = []
+    lines: list[list[Word]] = []
     start, count = 0, len(words)
     while start < count:
         width = widths[min(len(lines), len(widths) - 1)] + 1e-6
-        used = words[start].width
+        used = words[start].width + words[start].restart_width
         end = start + 1
         while end < count and used + words[end - 1].space_width + words[end].width <= width:
             used += words[end - 1].space_width + words[end].width
             end += 1
-        if end < count and (words[end - 1].tie or words[end - 1].hyphen):
+        if end < count and not _may_end(words, start, end - 1, used, width):
             # break earlier if the break here is inside a phrase, or its hyphen does not fit
             back, room = end, used
-            while back - 1 > start and (
-                words[back - 1].tie or (words[back - 1].hyphen and room + words[back - 1].hyphen_width > width)
-            ):
+            while back - 1 > start and not _may_end(words, start, back - 1, room, width):
                 room -= words[back - 1].width + words[back - 2].space_width
                 back -= 1
-            if not (words[back - 1].tie or (words[back - 1].hyphen and room + words[back - 1].hyphen_width > width)):
+            if _may_end(words, start, back - 1, room, width):
                 end = back  # else no better break on this line: keep the one there is
         lines.append(words[start:end])
         start = end
     return lines
 
 
-def _items(words: list[_Word], justified: bool) -> tuple[list[linebreak.Item], list[int]]:
-    """The words as boxes, glue and penalties (at 1 pt), and for each item the word it follows."""
+def _may_end(words: list[Word], start: int, last: int, used: float, width: float) -> bool:
+    """Whether a line of ``words[start..last]``, ``used`` wide as the words are, may break after
+    the last: not inside a phrase, and inside a word only if the line, hyphen and all, fits."""
+    word = words[last]
+    return not word.tie and (not word.hyphen or used + ending_width(words, start, last) <= width)
+
+
+def _items(words: list[Word], justified: bool) -> tuple[list[linebreak.Item], list[int], dict[tuple[int, int], float]]:
+    """The words as boxes, glue and penalties (at 1 pt), for each item the word it follows, and
+    the corrections for lines that hold nothing but parts of one word (``linebreak.total_fit``)."""
     items: list[linebreak.Item] = []
     owners: list[int] = []
+    hyphen_at: dict[int, int] = {}  # a word broken after -> its penalty
     last = len(words) - 1
+    if words and words[0].continues:  # the rest of a word a line before broke
+        items.append(linebreak.Box(words[0].restart_width))
+        owners.append(0)
     for index, word in enumerate(words):
         items.append(linebreak.Box(word.width))
         owners.append(index)
@@ -261,7 +101,9 @@ def _items(words: list[_Word], justified: bool) -> tuple[list[linebreak.Item], l
             space = word.space_width
             items.append(linebreak.Glue(space, space / 2, space / 3) if justified else linebreak.Glue(space, 0, 0))
         elif word.hyphen:
-            items.append(linebreak.Penalty(word.hyphen_width, HYPHEN_PENALTY, True))
+            hyphen_at[index] = len(items)
+            restart = words[index + 1].restart_width
+            items.append(linebreak.Penalty(word.hyphen_width, HYPHEN_PENALTY, True, restart))
         else:  # after a hyphen, dash or slash that is in the text
             hyphen = word.pieces[-1].text[-1:] in "-\u2010\u2013\u2014"
             items.append(linebreak.Penalty(0.0, HYPHEN_PENALTY if hyphen else 0.0, hyphen))
@@ -269,17 +111,29 @@ def _items(words: list[_Word], justified: bool) -> tuple[list[linebreak.Item], l
     ending = linebreak.paragraph_end()
     items.extend(ending)
     owners.extend([last] * len(ending))
-    return items, owners
+    corrections: dict[tuple[int, int], float] = {}
+    for index, position in hyphen_at.items():
+        for back in range(min(len(words[index].fragments), index + 1)):
+            start = index - back
+            after = hyphen_at.get(start - 1, -1)  # the break the line starts after (-1: none, the start)
+            if after >= 0 or start == 0:
+                normal = words[index].hyphen_width + (words[start].restart_width if after >= 0 else 0.0)
+                corrections[(after, position)] = ending_width(words, start, index) - normal
+    return items, owners, corrections
 
 
 def _break_total_fit(
-    words: list[_Word], items: tuple[list[linebreak.Item], list[int]], widths: list[float], rules, frame_ends
-) -> list[list[_Word]]:
+    words: list[Word],
+    items: tuple[list[linebreak.Item], list[int], dict[tuple[int, int], float]],
+    widths: list[float],
+    rules,
+    frame_ends,
+) -> list[list[Word]]:
     """Every break of the paragraph chosen at once (``linebreak.total_fit``)."""
-    boxes, owners = items
-    lines: list[list[_Word]] = []
+    boxes, owners, corrections = items
+    lines: list[list[Word]] = []
     start = 0
-    for position in linebreak.total_fit(boxes, widths, rules, frame_ends):
+    for position in linebreak.total_fit(boxes, widths, rules, frame_ends, corrections):
         end = owners[position] + 1
         lines.append(words[start:end])
         start = end
@@ -287,10 +141,32 @@ def _break_total_fit(
 
 
 def _set_line(
-    line: list[_Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool
+    line: list[Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool
 ) -> TextLine:
-    hyphen = line[-1].hyphen  # the line breaks a word
-    natural = (sum(w.width for w in line) + sum(w.space_width for w in line[:-1]) + line[-1].hyphen_width) * size
+    """The line's runs, remembered on its first word: a paragraph every ward sets (its words
+    measured once) is set once for each place it takes."""
+    key = (len(line), x, width, size, last, id(style))
+    first = line[0]
+    if first.lines is not None and key in first.lines:
+        line_width, runs = first.lines[key]
+        return TextLine(baseline, line_width, runs)
+    line_width, runs = _set_runs(line, x, width, style, size, last)
+    if first.lines is None:
+        first.lines = {}
+    first.lines[key] = (line_width, runs)
+    return TextLine(baseline, line_width, runs)
+
+
+# A piece of a line in reading order: font, text, glyphs, whether it is a space, its place in
+# reading order.
+_Segment = tuple[str, str, ShapedText, bool, int]
+
+
+def _set_runs(
+    line: list[Word], x: float, width: float, style: TextStyle, size: float, last: bool
+) -> tuple[float, tuple[GlyphRun, ...]]:
+    segments, levels = _segments(line)
+    natural = sum(segment[2].width for segment in segments) * size
     gaps = sum(len(w.space) for w in line[:-1])
     word_space = 0.0
     if style.align == "justify" and gaps and (not last or natural > width):
@@ -299,40 +175,122 @@ def _set_line(
         x += (width - natural) / 2
     elif style.align == "right":
         x += width - natural
+    bidi: list[int] | None = None  # each segment's level, when the line has right-to-left text
+    if levels is not None and any(levels):
+        bidi = levels
+        segments = [segments[index] for index in visual_order(levels)]
+    extra = word_space * 1000 / size  # thousandths of an em after each space
     runs: list[GlyphRun] = []
-    font, text, start = line[0].pieces[0].font, "", x
-    cursor = x
-    last_word = line[-1]
-    for word in line:
+    run: list[_Segment] = []  # the segments of the run being set
+    start = cursor = x
+    for segment in segments:
+        if run and segment[0] != run[0][0]:
+            runs.append(_glyph_run(run, size, style, start, word_space, extra, bidi))
+            run, start = [], cursor
+        run.append(segment)
+        shaped = segment[2]
+        cursor += shaped.width * size + (word_space * len(shaped.glyphs) if segment[3] else 0.0)
+    if run:
+        runs.append(_glyph_run(run, size, style, start, word_space, extra, bidi))
+    return natural + word_space * gaps, tuple(runs)
+
+
+def _segments(line: list[Word]) -> tuple[list[_Segment], list[int] | None]:
+    """The line's pieces and spaces in reading order, and each one's bidirectional level when its
+    paragraph has right-to-left text.  A word the line breaks ends in the part before the break
+    shaped with its hyphen; a line after such a break starts with the rest of the word shaped on
+    its own (a line inside one word is those parts and the hyphen shaped as one)."""
+    segments: list[_Segment] = []
+    levels: list[int] | None = [] if line[0].bidi else None
+
+    def add(font: str, text: str, shaped: ShapedText, is_space: bool, level: int) -> None:
+        segments.append((font, text, shaped, is_space, len(segments)))
+        if levels is not None:
+            levels.append(level)
+
+    count = len(line)
+    first = 0  # the first word set as it was measured
+    if line[0].continues:
+        end = 0
+        while end < count - 1 and line[end].hyphen:
+            end += 1
+        parts = "".join(word.pieces[0].text for word in line[: end + 1])
+        ending = line[end]
+        if ending.hyphen:  # nothing but parts of one word
+            add(ending.pieces[0].font, parts + ending.hyphen, ending.fragments[end], False, 0)
+            return segments, levels
+        add(ending.pieces[0].font, parts, line[0].resumed, False, 0)
+        for piece in ending.pieces[1:]:
+            add(piece.font, piece.text, piece.shaped, False, piece.level)
+        if ending.space and end < count - 1:
+            add(ending.space_font, ending.space, ending.space_shaped, True, ending.space_level)
+        first = end + 1
+    broken = line[-1]
+    stop = count  # where the word the line breaks starts
+    if broken.hyphen:
+        stop = count - 1
+        while line[stop].continues:
+            stop -= 1
+    for index in range(first, stop):
+        word = line[index]
         for piece in word.pieces:
-            if piece.font != font:
-                if text:
-                    runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
-                font, text, start = piece.font, "", cursor
-            text += piece.text
-            cursor += piece.width * size
-        if word is not last_word:
-            if word.space:  # in its own face, stretched on a justified line
-                if word.space_font != font:
-                    if text:
-                        runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
-                    font, text, start = word.space_font, "", cursor
-                text += word.space
-                cursor += word.space_width * size + word_space * len(word.space)
-        elif hyphen:  # in the face of the letters it follows
-            text += hyphen
-    if text:
-        runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
-    return TextLine(baseline, natural + word_space * gaps, tuple(runs))
+            add(piece.font, piece.text, piece.shaped, False, piece.level)
+        if word.space and index < count - 1:
+            add(word.space_font, word.space, word.space_shaped, True, word.space_level)
+    if broken.hyphen:
+        word = line[stop]
+        for piece in word.pieces[:-1]:
+            add(piece.font, piece.text, piece.shaped, False, piece.level)
+        text = word.pieces[-1].text + "".join(w.pieces[0].text for w in line[stop + 1 :]) + broken.hyphen
+        add(word.pieces[-1].font, text, broken.broken, False, 0)
+    return segments, levels
 
 
-def remembering_measurer(
-    metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...], size: int = 256
-) -> Callable[[StyledParagraph], list[_Word]]:
-    """``_words`` for one set of fonts that remembers the paragraphs it measured last: one that
-    every ward sets (a static paragraph in a slot with ward fields) is measured once a run.
-    The words it returns are shared, so nothing downstream may change them."""
-    return lru_cache(maxsize=size)(lambda paragraph: _words(paragraph, metrics, fallback_families))
+def _glyph_run(
+    run: list[_Segment],
+    size: float,
+    style: TextStyle,
+    x: float,
+    word_space: float,
+    extra: float,
+    bidi: list[int] | None,
+) -> GlyphRun:
+    """Segments of one font, left to right, as one run; its text in reading order."""
+    right_to_left = bidi is not None and all(bidi[segment[4]] % 2 for segment in run)
+    if len(run) == 1 and not (extra and run[0][3]):
+        font, text, shaped, _, _ = run[0]
+        return GlyphRun(
+            font, size, style.colour, x, text, shaped.glyphs, shaped.advances, shaped.offsets, word_space, right_to_left
+        )
+    glyphs: list[int] = []
+    advances: list[float] = []
+    offsets: list[tuple[float, float]] | None = None
+    for _, _, shaped, is_space, _ in run:
+        if shaped.offsets and offsets is None:
+            offsets = [(0.0, 0.0)] * len(glyphs)
+        if offsets is not None:
+            offsets.extend(shaped.offsets or [(0.0, 0.0)] * len(shaped.glyphs))
+        glyphs.extend(shaped.glyphs)
+        advances.extend([advance + extra for advance in shaped.advances] if is_space and extra else shaped.advances)
+    # Right-to-left stretches were turned round to be drawn: their text is read the other way.
+    text = "".join(segment[1] for segment in (sorted(run, key=lambda segment: segment[4]) if bidi else run))
+    return GlyphRun(
+        run[0][0],
+        size,
+        style.colour,
+        x,
+        text,
+        tuple(glyphs),
+        tuple(advances),
+        tuple(offsets or ()),
+        word_space,
+        right_to_left,
+    )
+
+
+def _shaped_run(font: str, size: float, style: TextStyle, x: float, text: str, metrics: dict[str, FontMetrics]):
+    shaped = metrics[font].shape(text)
+    return GlyphRun(font, size, style.colour, x, text, shaped.glyphs, shaped.advances, shaped.offsets)
 
 
 def fit_chain(
@@ -340,14 +298,14 @@ def fit_chain(
     boxes: list[BoxPt],
     metrics: dict[str, FontMetrics],
     fallback_families: tuple[str, ...] = (),
-    measure: Callable[[StyledParagraph], list[_Word]] | None = None,
+    measure: Callable[[StyledParagraph], list[Word]] | None = None,
     total_fit: bool = False,
 ) -> Fitted:
     """Set ``paragraphs`` into ``boxes`` at full size or, if needed and allowed, smaller;
     characters a style's family lacks are taken from ``fallback_families``, in order.
     ``measure`` (from ``remembering_measurer`` for the same fonts) saves measuring again.
     ``total_fit`` breaks every paragraph total-fit (justified ones always are)."""
-    words = [measure(p) if measure else _words(p, metrics, fallback_families) for p in paragraphs]
+    words = [measure(p) if measure else measure_words(p, metrics, fallback_families) for p in paragraphs]
     breakers = [_breaker(p.style, w, total_fit) for p, w in zip(paragraphs, words, strict=True)]
     first = _flow(paragraphs, words, breakers, boxes, metrics, 1.0)
     if not first.overflow_words:
@@ -371,14 +329,14 @@ def fit_chain(
     return best
 
 
-_Breaker = chain.Breaker[_Word]
+_Breaker = chain.Breaker[Word]
 
 
-def _greedy(words: list[_Word], widths: list[float], frame_ends: frozenset[int]) -> list[list[_Word]]:
+def _greedy(words: list[Word], widths: list[float], frame_ends: frozenset[int]) -> list[list[Word]]:
     return _break_greedy(words, widths)
 
 
-def _breaker(style: TextStyle, words: list[_Word], total_fit: bool) -> _Breaker:
+def _breaker(style: TextStyle, words: list[Word], total_fit: bool) -> _Breaker:
     """How a paragraph's lines break: (its words or the rest of them, line widths, the lines
     that end a frame) -> lines.  Total-fit items are made once, for every size tried."""
     justified = style.align == "justify"
@@ -387,7 +345,7 @@ def _breaker(style: TextStyle, words: list[_Word], total_fit: bool) -> _Breaker:
     rules = JUSTIFIED if justified else RAGGED
     whole = _items(words, justified)
 
-    def break_total_fit(part: list[_Word], widths: list[float], frame_ends: frozenset[int]) -> list[list[_Word]]:
+    def break_total_fit(part: list[Word], widths: list[float], frame_ends: frozenset[int]) -> list[list[Word]]:
         items = whole if len(part) == len(words) else _items(part, justified)
         return _break_total_fit(part, items, widths, rules, frame_ends)
 
@@ -404,7 +362,7 @@ def _spacing(style: TextStyle, scale: float, metrics: dict[str, FontMetrics]) ->
 
 def _flow(
     paragraphs: list[StyledParagraph],
-    paragraph_words: list[list[_Word]],
+    paragraph_words: list[list[Word]],
     breakers: list[_Breaker],
     boxes: list[BoxPt],
     metrics: dict[str, FontMetrics],
@@ -457,9 +415,8 @@ def _flow(
                 last = placement.placed == len(words) and not to_place
                 text_line = _set_line(line, box.x + indent, box.top - baseline, box.width - indent, style, size, last)
                 if indent and first_line:
-                    bullet = GlyphRun(
-                        face_key(style.family, style.bold, False, metrics), size, style.colour, box.x, BULLET
-                    )
+                    bullet_face = face_key(style.family, style.bold, False, metrics)
+                    bullet = _shaped_run(bullet_face, size, style, box.x, BULLET, metrics)
                     text_line = TextLine(text_line.baseline_pt, text_line.width_pt + indent, (bullet, *text_line.runs))
                 frames[target].append(text_line)
                 first_line = False
@@ -470,7 +427,7 @@ def _flow(
     return Fitted(tuple(tuple(lines) for lines in frames), scale)
 
 
-def _whole_words(words: list[_Word], placed: int) -> list[_Word]:
+def _whole_words(words: list[Word], placed: int) -> list[Word]:
     """The words after the first ``placed``; a word broken at that point is left over whole."""
     first = placed
     while 0 < first < len(words) and words[first - 1].hyphen:
@@ -494,7 +451,7 @@ def _room_for_what_follows(paragraphs, paragraph_words, breakers, index, box, sc
     return (style.space_after_pt * scale) + spacing.space_before + spacing.leading * keep + spacing.descent
 
 
-def _overflow(frames, scale, remaining_words: list[_Word], later: list[StyledParagraph]) -> Fitted:
+def _overflow(frames, scale, remaining_words: list[Word], later: list[StyledParagraph]) -> Fitted:
     """What did not fit, counted in words as a reader counts them (a hyphenated word is one)."""
     left_over = "".join("".join(piece.text for piece in word.pieces) + word.space for word in remaining_words)
     later_text = " ".join("".join(run.text for run in p.paragraph.runs) for p in later)

@@ -40,10 +40,11 @@ from leaflet.model import (
     mm_to_pt,
 )
 from leaflet.read import markup, punctuation
-from leaflet.ward.fit import StyledParagraph, fit_chain, remembering_measurer, unbroken_in
+from leaflet.ward.fit import fit_chain
 from leaflet.ward.hyphenate import Hyphenator, hyphenator_for
 from leaflet.ward.qr import QUIET_MODULES, qr_modules
 from leaflet.ward.variant import Variant
+from leaflet.ward.words import StyledParagraph, remembering_measurer, unbroken_in
 
 MIN_PLACE_PPI = 50  # a photo placed at fewer pixels per inch prints as blocks at any setting: refused
 
@@ -337,8 +338,8 @@ def _fit_findings(
                     ]
                     source = f" from column '{columns[0]}' ({result.ward_row})" if columns else ""
                     advice = (
-                        "no fallback font would help: leaflet cannot yet set text that needs shaping (see the "
-                        "unshaped-script finding)"
+                        "no fallback font would help: leaflet does not shape this script (see the unshaped-script "
+                        "finding)"
                         if any(map(needs_shaping, missing))
                         else "name a fallback font that has it (fallback_fonts), or use another character"
                     )

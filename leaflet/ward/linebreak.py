@@ -12,7 +12,7 @@ a line of its own.  See D. E. Knuth and M. F. Plass, "Breaking paragraphs into l
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 FORBIDDEN = 10000.0  # a penalty this high forbids a break; its negative forces one
@@ -35,11 +35,13 @@ class Glue:
 
 @dataclass(frozen=True, slots=True)
 class Penalty:
-    """A place to break at a cost; ``width`` is added to the line that ends here (a hyphen)."""
+    """A place to break at a cost; ``width`` is added to the line that ends here (a hyphen) and
+    ``next_width`` to the line that starts after it (the rest of a word broken here, set anew)."""
 
     width: float
     cost: float
     flagged: bool = False  # a hyphen: consecutive flagged breaks are limited and cost more
+    next_width: float = 0.0
 
 
 Item = Box | Glue | Penalty
@@ -88,23 +90,29 @@ def total_fit(
     widths: Sequence[float],
     rules: Rules = Rules(),
     frame_ends: Collection[int] = (),
+    corrections: Mapping[tuple[int, int], float] | None = None,
 ) -> list[int]:
     """The items at which each line breaks, the last being the last item (which must force a
     break: end a paragraph with ``paragraph_end()``).  Line ``n`` is ``widths[n]`` wide, or
     ``widths[-1]`` beyond the list; a line whose number is in ``frame_ends`` is the last of its
-    frame, and avoids ending with a hyphen."""
+    frame, and avoids ending with a hyphen.  ``corrections`` (item a, item b) -> what a line
+    from the break at a (-1: the start) to the one at b is wider than its items add up to (a
+    line inside one word, its parts shaped together); such a line may not fit where a longer
+    one from a would, so only the items' own widths decide that lines from a are too long."""
     if not items:
         return []
     for tolerance in rules.tolerances:
-        breaks = _find_breaks(items, widths, rules, tolerance, frame_ends, final=False)
+        breaks = _find_breaks(items, widths, rules, tolerance, frame_ends, corrections, final=False)
         if breaks is not None:
             return breaks
-    breaks = _find_breaks(items, widths, rules, math.inf, frame_ends, final=True)
+    breaks = _find_breaks(items, widths, rules, math.inf, frame_ends, corrections, final=True)
     assert breaks is not None  # the final pass always finds a way
     return breaks
 
 
-def _find_breaks(items, widths, rules: Rules, tolerance: float, frame_ends, final: bool) -> list[int] | None:
+def _find_breaks(
+    items, widths, rules: Rules, tolerance: float, frame_ends, corrections, final: bool
+) -> list[int] | None:
     # Line numbers matter only while the widths or the frame ends still change with them.
     distinct_lines = max(len(widths) - 1, max(frame_ends, default=-1) + 1)
     ragged = rules.ragged_stretch if rules.ragged else 0.0
@@ -132,6 +140,10 @@ def _find_breaks(items, widths, rules: Rules, tolerance: float, frame_ends, fina
                 line = node.line
                 width = widths[line] if line < len(widths) else widths[-1]
                 natural = total_width - node.width + break_width
+                too_long = None  # whether lines from the node on are too long, when a correction hides it
+                if corrections and (extra := corrections.get((node.position, index))):
+                    too_long = natural > width and (width - natural) < -(total_shrink - node.shrink)
+                    natural += extra
                 if natural < width:
                     stretch = total_stretch - node.stretch + ragged * width
                     ratio = (width - natural) / stretch if stretch > 0 else math.inf
@@ -140,7 +152,7 @@ def _find_breaks(items, widths, rules: Rules, tolerance: float, frame_ends, fina
                     ratio = (width - natural) / shrink if shrink > 0 else -math.inf
                 else:
                     ratio = 0.0
-                if ratio < -1 or forced:
+                if (ratio < -1 if too_long is None else too_long) or forced:
                     dropped.append(node)
                 else:
                     kept.append(node)
@@ -184,6 +196,8 @@ def _find_breaks(items, widths, rules: Rules, tolerance: float, frame_ends, fina
                         shrink += following.shrink
                     elif following.cost <= -FORBIDDEN and after > index:
                         break
+                if kind is Penalty:
+                    width -= item.next_width
                 for (fitness, _, hyphens), (total, node) in best.items():
                     active.append(_Node(index, node.line + 1, fitness, hyphens, width, stretch, shrink, total, node))
             if not active:

@@ -113,6 +113,35 @@ def test_a_hyphen_is_avoided_at_the_end_of_a_frame():
     assert isinstance(items[avoided[0]], Glue)
 
 
+def _two_hyphen_points(after_first: float = 0.0, after_second: float = 0.0) -> list[Item]:
+    # "aaaa bb-c-dddd ee": in a line 9 wide the break after "c" is the better (8 full, then 7)
+    return [
+        Box(4),
+        Glue(1, 0, 0),
+        Box(2),
+        Penalty(0, 50, True, after_first),
+        Box(1),
+        Penalty(0, 50, True, after_second),
+        Box(4),
+        Glue(1, 0, 0),
+        Box(2),
+        *paragraph_end(),
+    ]
+
+
+def test_what_a_break_adds_to_the_next_line_is_counted_there():
+    assert total_fit(_two_hyphen_points(), [9], RAGGED)[0] == 5
+    # the rest of the word, set anew after the second point, is 6 wider: no line holds it there
+    assert total_fit(_two_hyphen_points(after_second=6), [9], RAGGED)[0] == 3
+
+
+def test_a_correction_makes_one_line_wider_and_no_other():
+    items = _two_hyphen_points()
+    assert total_fit(items, [9], RAGGED, corrections={(-1, 5): 2})[0] == 3
+    # the first line ending at the first point would be too long: the start still leads on
+    assert total_fit(items, [9], RAGGED, corrections={(-1, 3): 5})[0] == 5
+
+
 def test_justified_lines_use_their_glue_and_nothing_else():
     items = paragraph([3, 4, 2, 5, 3, 3, 4, 2, 6, 1], space=1, justified=True)
     breaks = total_fit(items, [13], JUSTIFIED)
