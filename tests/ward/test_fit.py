@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from leaflet.assets.fonts import load_metrics
 from leaflet.model import BoxPt, Cmyk, FontFace, Paragraph, TextStyle
 from leaflet.read.markup import parse_inline
+from leaflet.ward import linebreak
 from leaflet.ward.fit import BULLET, fit_chain
 from leaflet.ward.hyphenate import hyphenator_for
 from leaflet.ward.words import StyledParagraph, face_key, remembering_measurer
@@ -736,6 +737,79 @@ def test_total_fit_never_sets_a_line_wider_than_its_frame_nor_loses_or_reorders_
             assert box.y <= line.baseline_pt <= box.top
 
 
+# ---------------------------------------------------------------- widths broken on = widths drawn
+
+# Ligatures a hyphenation point cuts (of-ficers, ef-ficient, af-fluent) and kerning pairs (To, AV).
+LIGATURED = (
+    "To AVOID waste our officers work efficiently: efficient officers, affluent offices and sufficiently "
+    "effective recruitment in the neighbourhood. Tory cuts afflicted difficult officers. "
+) * 3
+
+
+def _breaker_widths(items, breaks, corrections) -> list[float]:
+    """Each line's natural width as the breaker counted it (at 1 pt): its boxes and glue after
+    the discardable items at its start, the hyphen of the penalty it ends at, what the penalty it
+    starts after adds to it, and the correction for a line inside one word."""
+    widths, after = [], -1
+    for end in breaks:
+        start = after + 1
+        while start < end and not isinstance(items[start], linebreak.Box):
+            start += 1
+        width = sum(item.width for item in items[start:end] if not isinstance(item, linebreak.Penalty))
+        if isinstance(items[end], linebreak.Penalty):
+            width += items[end].width
+        if after >= 0 and isinstance(items[after], linebreak.Penalty):
+            width += items[after].next_width
+        widths.append(width + corrections.get((after, end), 0.0))
+        after = end
+    return widths
+
+
+def _shaped_words(line) -> list:
+    """The line's text as HarfBuzz shapes it word by word: each word (a broken one with its
+    hyphen, the rest of one on its own) and each space shaped alone."""
+    text = line_text(line)
+    return [REGULAR.shape(token) for token in text.replace(" ", "\0 \0").split("\0") if token]
+
+
+@pytest.mark.parametrize("align", ["left", "justify"])
+@pytest.mark.parametrize("width_pt", [70, 95, 130])
+def test_lines_break_on_the_widths_harfbuzz_draws(monkeypatch, align, width_pt):
+    style = TextStyle("s", "Sans", 10, 12, BLACK, align=align)
+    seen: list[tuple[list, list[int], dict]] = []
+    breaks_lines = linebreak.total_fit
+
+    def spy(items, widths, rules, frame_ends=(), corrections=None):
+        breaks = breaks_lines(items, widths, rules, frame_ends, corrections)
+        seen.append((items, breaks, corrections or {}))
+        return breaks
+
+    monkeypatch.setattr(linebreak, "total_fit", spy)
+    box = BoxPt(0, 0, width_pt, 800)
+    fitted = fit_chain([hyphenated_para(LIGATURED, style)], [box], METRICS, total_fit=True)
+    assert reading(fitted) == LIGATURED.split()
+    (lines,) = fitted.lines
+    items, breaks, corrections = seen[-1]
+    counted = _breaker_widths(items, breaks, corrections)
+    assert len(counted) == len(lines)
+    assert sum(line_text(line).endswith("-") for line in lines) >= 2
+    for line, measured in zip(lines, counted, strict=True):
+        drawn = sum(run.width_pt for run in line.runs)  # the advances the writer moves the pen by
+        assert line.width_pt == pytest.approx(drawn, abs=1e-9)
+        for run, following in itertools.pairwise(line.runs):
+            assert run.x_pt + run.width_pt == pytest.approx(following.x_pt)
+        word_space = line.runs[0].word_space_pt
+        natural = drawn - word_space * line_text(line).count(" ")
+        assert natural == pytest.approx(measured * 10, abs=1e-9), line_text(line)
+        shaped = _shaped_words(line)
+        assert natural == pytest.approx(sum(word.width for word in shaped) * 10, abs=1e-9), line_text(line)
+        (run,) = line.runs
+        assert run.glyphs == sum((word.glyphs for word in shaped), ())
+        assert line.width_pt <= width_pt + 1e-6
+        if align == "justify" and line is not lines[-1]:
+            assert line.width_pt == pytest.approx(width_pt)
+
+
 # ---------------------------------------------------------------- shaped text, other scripts
 
 
@@ -782,6 +856,21 @@ def test_lines_break_in_reading_order_then_turn_round():
     first, second = fit_chain([para(text)], [BoxPt(0, 0, width, 50)], SCRIPTS, ("Arabic",)).lines[0]
     assert [run.text for run in first.runs] == ["organiser is ", "محمد"]
     assert [run.text for run in second.runs] == ["علي", " today"]
+
+
+def test_only_the_paragraphs_own_latin_words_are_hyphenated_among_other_scripts():
+    text = "our neighbourhood organiser محمد علي and রহিম support recruitment commitment " * 4
+    paragraph = hyphenated_para(text)
+    for width in (60, 80, 110):
+        fitted = fit_chain([paragraph], [BoxPt(0, 0, width, 800)], SCRIPTS, ("Arabic", "Bengali"), total_fit=True)
+        assert reading(fitted) == text.split()
+        runs = [run for line in fitted.lines[0] for run in line.runs]
+        assert any(line_text(line).endswith("-") for line in fitted.lines[0])
+        for line in fitted.lines[0]:
+            if line_text(line).endswith("-"):
+                assert line.runs[-1].font == "Sans-Regular"
+        assert {run.right_to_left for run in runs if run.font == "Arabic-Regular"} == {True}
+        assert {run.text for run in runs if run.font == "Bengali-Regular"} == {"রহিম"}
 
 
 def test_bengali_vowel_signs_come_before_their_consonant():
