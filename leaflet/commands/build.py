@@ -14,7 +14,8 @@ from pathlib import Path
 
 from leaflet.errors import LeafletError
 from leaflet.model import Campaign, Finding, Ward
-from leaflet.runs.approvals import approved_wards
+from leaflet.runs.approvals import migrate_approvals, print_gate, sign_off_needed
+from leaflet.runs.audit import record_build
 from leaflet.runs.bill import Bill, SpendingReport, check_spending, money_text, press_bill, spending_json
 from leaflet.runs.digests import InputDigests
 from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
@@ -56,10 +57,12 @@ class BuildReport:
     results: tuple[WardResult, ...]
     manifest: tuple[ManifestRow, ...]
     combined: Path | None = None
-    unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
+    unapproved: dict[str, str] = field(default_factory=dict)  # where sign-off is needed: code -> why not printed
     awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
     bill: Bill | None = None  # the printer's bill, when the campaign gives prices
     spending: SpendingReport | None = None  # the bill against the spending limit, when there is one
+    notes: tuple[str, ...] = ()  # approvals.json migrated, sign-offs that no longer hold
+    signed_only: bool = False  # only signed-off wards were printed, each exactly as signed
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -86,6 +89,7 @@ class _WardBuilder:
     force: bool
     previous: dict[str, ManifestRow]  # the last build's rows: a ward whose inputs match is kept
     run_key: bytes  # what every file of the run shares: its head, the options, leaflet's version
+    signed: dict[str, str]  # where sign-off is needed: code -> the SHA-256 its print file must have
 
     def _inputs_digest(self, ward: Ward) -> str:
         try:
@@ -112,18 +116,32 @@ class _WardBuilder:
     def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow | None, WardPages | None]:
         inputs = self._inputs_digest(ward)
         kept = None if self.combined else self._kept(ward, inputs)
-        if kept:
+        if kept and kept.sha256 == self.signed.get(ward.code, kept.sha256):
             return WardResult(ward, self.out_dir / kept.file, (), up_to_date=True), kept, None
         leaflet, findings = self.preflight.lay_out(ward)
         if leaflet is None or (not self.force and any(f.severity == "error" for f in findings)):
             return WardResult(ward, None, tuple(findings)), None, None
         path = self.out_dir / self.names[ward.code]
         pages, sha256 = self.run.write(leaflet, path)
+        if sha256 != self.signed.get(ward.code, sha256):  # checked as written: never print what was not signed
+            path.unlink()
+            return WardResult(ward, None, (*findings, _not_as_signed(ward, self.signed[ward.code], sha256))), None, None
         if pages.images:
             findings += self.preflight.read_back(path.read_bytes(), pages, leaflet, render_qr=False)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
         row = manifest_row(campaign, ward, path, len(pages.contents), sha256, inputs)
         return WardResult(ward, path, tuple(findings)), row, pages if self.combined else None
+
+
+def _not_as_signed(ward: Ward, signed: str, built: str) -> Finding:
+    return Finding(
+        "error",
+        "sign-off",
+        f"its print file is not the one signed off (SHA-256 {built[:12]}…, signed {signed[:12]}…): the run's shared "
+        "part differs (another ward's words, fewer wards in the build, --marks, SOURCE_DATE_EPOCH); build every ward "
+        "as when it was signed, or sign it off again",
+        ward.code,
+    )
 
 
 def build(
@@ -138,12 +156,14 @@ def build(
     force: bool = False,
     approved_only: bool = False,
     over_limit: bool = False,
+    print_unapproved: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
     ``crop_marks`` adds trim marks outside the bleed (most online printers add their own);
     ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards;
-    ``approved_only`` builds only wards whose inputs still match their approval (``approve``).
+    ``approved_only`` builds only wards whose sign-off still holds (``approve``), each exactly as
+    signed; a campaign with ``require_sign_off`` builds only those unless ``print_unapproved``.
     Every ward is preflighted as ``leaflet check`` does, but for decoding its QR code from a
     render; a ward with an error gets no print file unless ``force``, and the others are still
     built.  The print bill (``campaign.prices``) is checked against the spending limit before
@@ -151,10 +171,11 @@ def build(
     """
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
+    note = migrate_approvals(campaign, wards_csv)
     awaiting_review = pending_reviews(campaign, wards)
-    unapproved_wards: dict[str, str] = {}
-    if approved_only:
-        wards, unapproved_wards = approved_wards(campaigns, wards)
+    signed_only = sign_off_needed(campaign, approved_only, print_unapproved)
+    gate = print_gate(campaigns, wards, signed_only)
+    wards, unapproved_wards = gate.wards, gate.refused
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     bill = press_bill(campaign, order_quantities(campaign, wards))
@@ -171,7 +192,15 @@ def build(
     run = prepare_run(campaigns, wards, crop_marks)
     run_key = b"|".join((run.document.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
     builder = _WardBuilder(
-        run, Preflight(run, wards), out_dir, names, combined, force, read_manifest_rows(out_dir), run_key
+        run,
+        Preflight(run, wards),
+        out_dir,
+        names,
+        combined,
+        force,
+        read_manifest_rows(out_dir),
+        run_key,
+        gate.signed_sha256,
     )
     results: list[WardResult] = []
     rows: list[ManifestRow] = []
@@ -200,6 +229,18 @@ def build(
     write_atomically(
         out_dir / "manifest.json", manifest_json(campaign, rows, spending_json(spending) if spending else None)
     )
-    return BuildReport(
-        campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards, awaiting_review, bill, spending
+    report = BuildReport(
+        campaign,
+        out_dir,
+        tuple(results),
+        tuple(rows),
+        combined_path,
+        unapproved_wards,
+        awaiting_review,
+        bill,
+        spending,
+        (*([note] if note else []), *gate.stale),
+        signed_only,
     )
+    record_build(campaign, out_dir, report.manifest, unapproved_wards, signed_only, print_unapproved)
+    return report

@@ -20,7 +20,7 @@ from PIL import Image
 from leaflet.errors import LeafletError
 from leaflet.model import Campaign, Finding, Ward
 from leaflet.rules.riso import composite_qr_findings
-from leaflet.runs.approvals import approved_wards
+from leaflet.runs.approvals import approved_wards, sign_off_needed
 from leaflet.runs.bill import (
     Bill,
     RisoWardPrint,
@@ -142,13 +142,17 @@ def build_riso(
     force: bool = False,
     approved_only: bool = False,
     over_limit: bool = False,
+    print_unapproved: bool = False,
 ) -> RisoReport:
-    """Office output of every (or every chosen) ward into ``out_dir`` (default out/<campaign>/riso)."""
+    """Office output of every (or every chosen) ward into ``out_dir`` (default out/<campaign>/riso).
+    Where sign-off is needed (``approved_only``, or ``require_sign_off`` unless ``print_unapproved``)
+    only wards whose sign-off still holds: their inputs are what was signed (the masters are not
+    the signed press file's bytes)."""
     campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
     campaign = campaigns[""]
     awaiting_review = pending_reviews(campaign, wards)
     unapproved_wards: dict[str, str] = {}
-    if approved_only:
+    if sign_off_needed(campaign, approved_only, print_unapproved):
         wards, unapproved_wards = approved_wards(campaigns, wards)
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     check_bill_inputs(campaign, "riso", wards, wards_path)
