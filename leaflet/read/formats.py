@@ -107,7 +107,7 @@ STYLE = Section(
         Field(
             "align",
             Text(get_args(Align), "alignment"),
-            "how lines sit in the frame (justify: both edges)",
+            "how lines sit in the frame (justify: both edges, every paragraph broken total-fit)",
             default_of(TextStyle, "align"),
         ),
         Field(
@@ -618,6 +618,13 @@ CAMPAIGN = Section(
             Text(),
             "the language of this file's words; wards in others use campaign.<language>.yaml",
             default_of(Campaign, "language"),
+        ),
+        Field(
+            "typographic_punctuation",
+            Flag(),
+            "set ' and \" as ’ ‘ “ ”, number ranges with en dashes (10–12), and no-break spaces in postcodes, "
+            "after titles (Mr, Dr, St) and before units (5 mm), in the campaign's words and the wards' cells",
+            default_of(Campaign, "typographic_punctuation"),
         ),
         Field(
             "translations",
