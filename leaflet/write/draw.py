@@ -14,7 +14,7 @@ import itertools
 import os
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Protocol, assert_never
@@ -29,7 +29,6 @@ from leaflet.assets.images import (
 )
 from leaflet.errors import InputError, shorten
 from leaflet.model import (
-    BoxPt,
     Cmyk,
     FilledBox,
     LaidOutFrame,
@@ -43,7 +42,18 @@ from leaflet.model import (
 from leaflet.version import __version__
 from leaflet.ward.joins import grown
 from leaflet.write import pdf
-from leaflet.write.glyphs import actual_text, show_glyphs
+from leaflet.write.operators import (
+    KNOCKOUT,
+    OVERPRINT,
+    THIN_RULE_PT,
+    DrawnFace,
+    image_ops,
+    overprinted,
+    overprints,
+    qr_ops,
+    rect_ops,
+    text_ops,
+)
 from leaflet.write.parts import Artwork, DocumentPart, SharedObjects
 from leaflet.write.pdffont import FONT_OBJECTS, FontSource, embed_font, shared_glyphs
 
@@ -51,9 +61,6 @@ MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed
 MARK_LENGTH_MM = 5.0
 MARK_WIDTH_PT = 0.25
 REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
-THIN_RULE_PT = 2.0  # a 100% K line (or fill) at most this wide overprints, as 100% K text does
-OVERPRINT, KNOCKOUT = "GSop", "GSko"  # the graphics states that turn overprint on and off
-_SHOWN_KEPT = 4096  # runs whose operators are remembered: a line every ward sets is encoded once
 
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01, when SOURCE_DATE_EPOCH is not set
@@ -77,17 +84,6 @@ def pdf_date() -> str:
             "set it to e.g. $(date +%s) or 946684800, or unset it for the default date (2000-01-01)",
         )
     return time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
-
-
-@dataclass(frozen=True)
-class DrawnFace:
-    """A face as content streams use it: the resource name of the run's shared subset of it
-    (None when the campaign needs none of its glyphs) and the glyphs that subset holds; a run
-    with a glyph beyond them is drawn from the ward's own subset of the face."""
-
-    source: FontSource
-    name: str | None
-    shared: frozenset[int]
 
 
 @dataclass
@@ -555,18 +551,6 @@ def _crop_mark_ops(width: float, height: float, offset: float, registration: str
     return b"".join(ops)
 
 
-def rect_ops(box: BoxPt, *more: BoxPt) -> bytes:
-    """Rectangles as one path; each one's edges rounded (not its size), so that boxes whose edges
-    meet in the layout meet in the file."""
-    n = pdf.number
-    out = []
-    for each in (box, *more):
-        left, bottom = round(each.x, 3), round(each.y, 3)
-        width, height = round(round(each.right, 3) - left, 3), round(round(each.top, 3) - bottom, 3)
-        out.append(b"%s %s %s %s re" % (n(left), n(bottom), n(width), n(height)))
-    return b" ".join(out)
-
-
 def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
     out: list[bytes] = []
     for item in frame.items:
@@ -584,17 +568,12 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn |
     return b"".join(out)
 
 
-def overprints(colour: Cmyk) -> bool:
-    """100% black and nothing else: the one colour that overprints (when the layout says so)."""
-    return colour.spot is None and colour.c == colour.m == colour.y == 0 and colour.k == 1
-
-
 def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     ops = []
     if item.fill is not None:
         thin = min(item.box.width, item.box.height) <= THIN_RULE_PT
         fill = _colour(item.fill, prepared) + b" " + rect_ops(item.box, *item.underlaps) + b" f\n"
-        ops.append(_overprinted(fill) if prepared.overprint_black and thin and overprints(item.fill) else fill)
+        ops.append(overprinted(fill) if prepared.overprint_black and thin and overprints(item.fill) else fill)
     if item.stroke is not None and item.stroke_pt > 0:
         stroke = (
             _colour(item.stroke, prepared, stroke=True)
@@ -603,12 +582,8 @@ def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
             + b" S\n"
         )
         thin = item.stroke_pt <= THIN_RULE_PT
-        ops.append(_overprinted(stroke) if prepared.overprint_black and thin and overprints(item.stroke) else stroke)
+        ops.append(overprinted(stroke) if prepared.overprint_black and thin and overprints(item.stroke) else stroke)
     return b"".join(ops)
-
-
-def _overprinted(ops: bytes) -> bytes:
-    return b"/%s gs %s/%s gs\n" % (OVERPRINT.encode("ascii"), ops, KNOCKOUT.encode("ascii"))
 
 
 def _text_ops(line: TextLine, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
@@ -622,59 +597,6 @@ def _text_ops(line: TextLine, prepared: PreparedDocument, ward: _WardOwn | None)
     )
 
 
-def text_ops(
-    line: TextLine,
-    fonts: dict[str, DrawnFace],
-    colour: Callable[[Cmyk], bytes],
-    ward: _WardOwn | None = None,
-    shown_glyphs: dict[tuple, bytes] | None = None,
-    overprint_black: bool = False,
-) -> bytes:
-    """A line's text operators: ``fonts`` by face key, ``colour`` the operator that sets a run's
-    fill colour (a CMYK colour, or a Riso drum's grey); a run with glyphs beyond its face's
-    shared subset is drawn from the ``ward``'s own.  ``shown_glyphs`` remembers runs' operators.
-    With ``overprint_black``, 100% K runs overprint (the state set back after them)."""
-    n = pdf.number
-    ops = [b"BT\n"]
-    overprinting = False
-    baseline = n(round(line.baseline_pt, 3))
-    for run in line.runs:
-        face = fonts[run.font]
-        name = face.name
-        if name is None or not face.shared.issuperset(run.glyphs):
-            assert ward is not None, "a shared frame's glyphs are all in the shared subsets"
-            name = ward.font_for(run.font, run.glyphs)
-        if overprint_black and overprints(run.colour) != overprinting:
-            overprinting = not overprinting
-            ops.append(b"/%s gs " % (OVERPRINT if overprinting else KNOCKOUT).encode("ascii"))
-        ops.append(
-            b"/%s %s Tf %s 1 0 0 1 %s %s Tm "
-            % (
-                name.encode("ascii"),
-                n(round(run.size_pt, 3)),
-                colour(run.colour),
-                n(round(run.x_pt, 3)),
-                baseline,
-            )
-        )
-        key = (run.font, run.text, run.glyphs, run.advances, run.offsets)  # a line many wards set alike
-        shown = shown_glyphs.get(key) if shown_glyphs is not None else None
-        if shown is None:
-            shown = show_glyphs(run, face.source.widths)
-            actual = actual_text(run, face.source.to_unicode)
-            if actual is not None:
-                shown = b"/Span <</ActualText %s>> BDC %sEMC\n" % (actual, shown)
-            if shown_glyphs is not None:
-                if len(shown_glyphs) >= _SHOWN_KEPT:
-                    shown_glyphs.clear()
-                shown_glyphs[key] = shown
-        ops.append(shown)
-    ops.append(b"ET\n")
-    if overprinting:
-        ops.append(b"/%s gs\n" % KNOCKOUT.encode("ascii"))
-    return b"".join(ops)
-
-
 def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
     key = _image_key(item)
     if key in prepared.images:
@@ -686,41 +608,3 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardOwn | N
         image = _print_image(item)
         name = ward.add_image(image)
     return image_ops(item.clip, image.placed, name, item.underlaps)
-
-
-def image_ops(clip: BoxPt, placed: BoxPt, name: str, underlaps: tuple[BoxPt, ...] = ()) -> bytes:
-    """An image XObject drawn at ``placed`` (its pixels' extent) within ``clip`` and its
-    ``underlaps``."""
-    n = pdf.number
-    return b"q %s W n %s 0 0 %s %s %s cm /%s Do Q\n" % (
-        rect_ops(clip, *underlaps),
-        n(round(placed.width, 4)),
-        n(round(placed.height, 4)),
-        n(round(placed.x, 4)),
-        n(round(placed.y, 4)),
-        name.encode("ascii"),
-    )
-
-
-def qr_ops(qr: PlacedQr, colour: bytes = b"0 0 0 1 k") -> bytes:
-    """Dark modules as rectangles, one per horizontal run, in module units (integers) under a
-    scaling transform: exact edges, and quick to write.  ``colour``: the operator for the dark
-    modules (100% K; the Riso writer's drum ink)."""
-    n = pdf.number
-    module = qr.module_pt
-    count = len(qr.modules)
-    left = qr.x_pt + qr.quiet_modules * module
-    bottom = qr.y_pt + qr.quiet_modules * module
-    ops = [
-        b"q %s 0 0 %s %s %s cm %s\n"
-        % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)), colour)
-    ]
-    for row_index, row in enumerate(qr.modules):
-        y = b" %d " % (count - 1 - row_index)
-        x = 0
-        for dark in row.split("0"):  # runs of dark modules, each with the light module after it
-            if dark:
-                ops.append(b"%d%s%d 1 re\n" % (x, y, len(dark)))
-            x += len(dark) + 1
-    ops.append(b"f Q\n")
-    return b"".join(ops)
