@@ -1,17 +1,20 @@
 """Command-line arguments -> library calls; errors -> one line on stderr and an exit code.
 
 Exit codes: 0 every ward built; 1 some ward failed (its text does not fit, a glyph is missing);
-2 unusable input (a file or field to fix, named in the message).
+2 unusable input (a file or field to fix, named in the message); 130 interrupted (Ctrl-C), 143
+stopped (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from leaflet.commands.approve import approve
-from leaflet.commands.build import build
+from leaflet.commands.build import BuildReport, build
 from leaflet.commands.check import check_campaign, findings_json, findings_table
 from leaflet.commands.proof import proof
 from leaflet.commands.schema import write_schemas
@@ -164,29 +167,55 @@ def _build(args: argparse.Namespace) -> int:
     for code, reason in report.unapproved.items():
         print(f"not approved: ward {code}: {reason}", file=sys.stderr)
     for result in report.results:
+        forced = " (written anyway: --force)" if result.status == "forced" else ""
         for finding in result.errors:
             where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
-            print(f"error: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}", file=sys.stderr)
+            print(
+                f"error: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}{forced}",
+                file=sys.stderr,
+            )
     warnings = [f for result in report.results for f in result.findings if f.severity == "warning"]
     if warnings and not args.quiet:
         print(findings_table(warnings, len(report.results)), file=sys.stderr)
+    for moved in report.moved_aside:  # a file leaving the print folder is never silent
+        print(f"moved to {report.out_dir / 'not-for-print'}: {moved.name}: {moved.reason}", file=sys.stderr)
     if not args.quiet:
-        kept = f" ({len(report.kept)} more up to date, kept)" if report.kept else ""
-        print(
-            f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to "
-            f"{report.out_dir}{kept}"
-        )
-        households = sum(row.households for row in report.manifest)
-        quantity = sum(row.quantity for row in report.manifest)
-        print(f"print order: {quantity} copies for {households} households, in {report.out_dir / 'manifest.csv'}")
-        if report.combined:
-            print(f"combined print file: {report.combined}")
+        _build_summary(report)
     if report.failed:
         print(
             f"{len(report.failed)} ward(s) not built: {', '.join(r.ward.code for r in report.failed)}", file=sys.stderr
         )
         return 1
     return 1 if report.unapproved else 0
+
+
+def _build_summary(report: BuildReport) -> None:
+    """What the build did with every ward of the spreadsheet, and the print order it left."""
+    kept = f" ({len(report.kept)} more up to date, kept)" if report.kept else ""
+    print(
+        f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to {report.out_dir}{kept}"
+    )
+    if report.forced:
+        codes = ", ".join(result.ward.code for result in report.forced)
+        print(f"  {len(report.forced)} of them past preflight errors (--force), marked forced in the manifest: {codes}")
+    others = [result for result in report.others if result.ward.code not in report.unapproved]
+    if others:
+        for_print = sum(1 for result in others if result.path is not None)
+        print(
+            f"{len(others)} other ward(s) not asked for: {for_print} still for print from earlier builds, "
+            f"{len(others) - for_print} not for print"
+        )
+    printed = [row for row in report.manifest if row.for_print]
+    households = sum(row.households or 0 for row in printed)
+    quantity = sum(row.quantity or 0 for row in printed)
+    left_out = len(report.manifest) - len(printed)
+    not_for_print = f"; {left_out} ward(s) not for print, listed without a quantity" if left_out else ""
+    print(
+        f"print order: {quantity} copies of {len(printed)} ward(s) for {households} households, in "
+        f"{report.out_dir / 'manifest.csv'}{not_for_print}"
+    )
+    if report.combined:
+        print(f"combined print file: {report.combined}")
 
 
 def _proof(args: argparse.Namespace) -> int:
@@ -225,8 +254,18 @@ def _schema(args: argparse.Namespace) -> int:
 COMMANDS = {"build": _build, "check": _check, "proof": _proof, "approve": _approve, "schema": _schema}
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a job stopping): stopped as Ctrl-C stops a run, tidily."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return COMMANDS[args.command](args)
     except LeafletError as error:
@@ -235,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in str(error).splitlines():  # several problems in a file: one line each
             print(f"leaflet: error: {line}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("leaflet: interrupted; files already written are complete, none is half-written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        how = "stopped (SIGTERM)" if isinstance(stop, _Terminated) else "interrupted"
+        print(f"leaflet: {how}; files already written are complete, none is half-written", file=sys.stderr)
+        return 128 + signal.SIGTERM if isinstance(stop, _Terminated) else 130
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)

@@ -1,24 +1,51 @@
 """A campaign folder + its wards -> one print PDF per ward, the print order, and optionally one
-combined print file (``leaflet build``); written atomically, in parallel processes.
+combined print file (``leaflet build``); written atomically, in parallel processes, by one
+build at a time per folder.
+
+The print folder always tells the truth: its manifest has a row for every ward of the
+spreadsheet (built, kept, forced past its errors, refused, or not built, and why), it lists
+every PDF in the folder, and a PDF that is not for print (its ward refused, gone from the
+spreadsheet, out of date, or never leaflet's) is moved into not-for-print/ and reported.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from importlib import metadata
 from pathlib import Path
+
+import fontTools
+import PIL
+from PIL import features
 
 from leaflet.errors import InputError, LeafletError
 from leaflet.model import Campaign, Finding, Ward
+from leaflet.read.wards import select_wards
 from leaflet.runs.approvals import unapproved
 from leaflet.runs.digests import InputDigests
-from leaflet.runs.files import atomic_file, claim_output_folder, remove_partial_files, write_atomically
-from leaflet.runs.manifest import ManifestRow, manifest_csv, manifest_json, manifest_row, read_manifest_rows
+from leaflet.runs.files import FileWriter, atomic_file, remove_partial_files
+from leaflet.runs.folders import check_free_space, claim_output_folder, folder_lock
+from leaflet.runs.manifest import (
+    MANIFEST_FILES,
+    Combined,
+    Manifest,
+    ManifestRow,
+    Status,
+    manifest_csv,
+    manifest_json,
+    manifest_row,
+    not_for_print_row,
+    print_order_digest,
+    read_manifest,
+)
 from leaflet.runs.names import output_names, slug
+from leaflet.runs.not_for_print import MovedFile, move_aside
 from leaflet.runs.parallel import Progress, map_wards
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
@@ -26,13 +53,21 @@ from leaflet.version import __version__
 from leaflet.ward.variant import ward_language
 from leaflet.write.draw import CombinedFile, WardPages
 
+MANIFEST_BYTES_PER_WARD = 2048  # reserved for each manifest when the build starts
+
 
 @dataclass(frozen=True)
 class WardResult:
     ward: Ward
-    path: Path | None  # None when the ward failed
+    path: Path | None  # its print file; None when it has none
     findings: tuple[Finding, ...]
-    up_to_date: bool = False  # its file from the last build was kept: nothing it is made from changed
+    status: Status = "built"
+    reason: str = ""  # why it has no print file, or the errors it was written past (--force)
+
+    @property
+    def up_to_date(self) -> bool:
+        """Its file from an earlier build was kept: nothing it is made from changed."""
+        return self.status == "kept"
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -43,10 +78,12 @@ class WardResult:
 class BuildReport:
     campaign: Campaign
     out_dir: Path
-    results: tuple[WardResult, ...]
-    manifest: tuple[ManifestRow, ...]
+    results: tuple[WardResult, ...]  # the wards asked for
+    manifest: tuple[ManifestRow, ...]  # every ward of the spreadsheet, in its order
     combined: Path | None = None
     unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
+    others: tuple[WardResult, ...] = ()  # the spreadsheet's other wards: not asked for, or not approved
+    moved_aside: tuple[MovedFile, ...] = ()  # PDFs moved out of the print folder, and why
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -60,6 +97,27 @@ class BuildReport:
     def kept(self) -> tuple[WardResult, ...]:
         return tuple(result for result in self.results if result.up_to_date)
 
+    @property
+    def forced(self) -> tuple[WardResult, ...]:
+        return tuple(result for result in self.results if result.status == "forced")
+
+
+def byte_settings(run: PreparedRun) -> bytes:
+    """Everything besides a ward's inputs that decides its file's bytes: the options (crop marks
+    change the boxes and draw marks), the environment (SOURCE_DATE_EPOCH sets the dates) and the
+    versions of leaflet and of what encodes the file (JPEG, colour conversion, fonts, QR, zlib)."""
+    document = run.document
+    libraries = (
+        f"pillow {PIL.__version__} jpeg {features.version('jpg')} lcms {features.version('littlecms2')} "
+        f"fonttools {fontTools.version} zxing-cpp {metadata.version('zxing-cpp')} zlib {zlib.ZLIB_RUNTIME_VERSION}"
+    )
+    parts = (__version__, document.serialised_info_entries, document.serialised_boxes, document.marks, libraries)
+    return b"\n".join(part if isinstance(part, bytes) else part.encode("utf-8") for part in parts)
+
+
+def _reason(errors: Iterable[Finding]) -> str:
+    return "; ".join(error.message for error in errors)
+
 
 @dataclass
 class _WardBuilder:
@@ -72,45 +130,262 @@ class _WardBuilder:
     combined: bool
     force: bool
     previous: dict[str, ManifestRow]  # the last build's rows: a ward whose inputs match is kept
-    run_key: bytes  # what every file of the run shares: its head, the options, leaflet's version
+    settings: bytes  # byte_settings of the run
+    digests: InputDigests
 
-    def _inputs_digest(self, ward: Ward) -> str:
+    @cached_property
+    def shared(self) -> str:
+        return self.run.document.shared.digest.hex()
+
+    def inputs_digest(self, ward: Ward) -> str:
+        """What the ward's file is made from and the settings that decide its bytes, as one digest
+        ("" when an input cannot be used: building the ward says what is wrong)."""
         try:
             inputs = self.digests.ward_inputs(ward)
         except LeafletError:
-            return ""  # building the ward will say what is wrong
-        return hashlib.sha256(self.run_key + json.dumps(inputs, sort_keys=True).encode("utf-8")).hexdigest()
-
-    @cached_property
-    def digests(self) -> InputDigests:
-        return InputDigests(self.run.campaigns)
+            return ""
+        return hashlib.sha256(self.settings + json.dumps(inputs, sort_keys=True).encode("utf-8")).hexdigest()
 
     def _kept(self, ward: Ward, inputs: str) -> ManifestRow | None:
-        """The last build's row, if its file is still what that build wrote from these inputs."""
+        """The last build's row, if its file is exactly what this build would write: same inputs,
+        settings and shared part (font subsets), and the file as that build wrote it."""
         row = self.previous.get(ward.code)
         path = self.out_dir / self.names[ward.code]
-        if not inputs or row is None or row.inputs != inputs or row.file != path.name:
+        if not inputs or row is None or row.status not in ("built", "kept") or row.file != path.name:
+            return None  # a ward forced past its errors is checked again
+        if row.inputs != inputs or row.shared != self.shared:
             return None
         try:
-            return row if hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256 else None
+            unchanged = hashlib.sha256(path.read_bytes()).hexdigest() == row.sha256
         except OSError:
             return None
+        return replace(row, status="kept") if unchanged else None
 
-    def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow | None, WardPages | None]:
-        inputs = self._inputs_digest(ward)
+    def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow, WardPages | None]:
+        inputs = self.inputs_digest(ward)
+        path = self.out_dir / self.names[ward.code]
         kept = None if self.combined else self._kept(ward, inputs)
         if kept:
-            return WardResult(ward, self.out_dir / kept.file, (), up_to_date=True), kept, None
+            return WardResult(ward, path, (), "kept"), kept, None
         leaflet, findings = self.preflight.lay_out(ward)
-        if leaflet is None or (not self.force and any(f.severity == "error" for f in findings)):
-            return WardResult(ward, None, tuple(findings)), None, None
-        path = self.out_dir / self.names[ward.code]
-        pages, sha256 = self.run.write(leaflet, path)
-        if pages.images:
-            findings += self.preflight.read_back(path.read_bytes(), pages, leaflet, render_qr=False)
+        pages = tail = None
+        if leaflet is not None:
+            pages, tail = self.run.draw_tail(leaflet)
+            if pages.images:  # its own photos: read back what is its own before it is written
+                data = self.run.document.shared.head + tail
+                findings += self.preflight.read_back(data, pages, leaflet, render_qr=False)
+        errors = [f for f in findings if f.severity == "error"]
+        if leaflet is None or pages is None or tail is None or (errors and not self.force):
+            reason = _reason(errors)
+            return (
+                WardResult(ward, None, tuple(findings), "refused", reason),
+                not_for_print_row(ward, "refused", reason, inputs),
+                None,
+            )
+        sha256 = self.run.write_file(path, tail)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
-        row = manifest_row(campaign, ward, path, len(pages.contents), sha256, inputs)
-        return WardResult(ward, path, tuple(findings)), row, pages if self.combined else None
+        reason = _reason(errors)
+        row = manifest_row(campaign, ward, path, len(pages.contents), sha256, inputs, self.shared, reason)
+        result = WardResult(ward, path, tuple(findings), row.status, reason)
+        return result, row, pages if self.combined else None
+
+
+class _HashingSink:
+    """The combined file's bytes on their way into its file, hashed as they pass."""
+
+    def __init__(self, out: FileWriter):
+        self.out = out
+        self.sha256 = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.sha256.update(data)
+        self.out.write(data)
+
+
+@dataclass
+class _Build:
+    """One build into its (locked) folder: the wards asked for written, every ward accounted for."""
+
+    campaigns: dict[str, Campaign]
+    every_ward: list[Ward]  # the spreadsheet's, in its order
+    wards: list[Ward]  # those asked for
+    unapproved: dict[str, str]
+    wards_path: Path
+    out_dir: Path
+    names: dict[str, str]
+    combined_path: Path | None
+    started_ns: int  # when the build took the folder (the lock file's time)
+    previous: Manifest = field(default_factory=Manifest)
+    done: dict[str, tuple[WardResult, ManifestRow]] = field(default_factory=dict)
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.campaigns[""]
+
+    def run(
+        self, progress: Progress | None, crop_marks: bool, jobs: int, force: bool
+    ) -> tuple[tuple[ManifestRow, ...], tuple[WardResult, ...], Combined | None, tuple[MovedFile, ...]]:
+        languages = {ward_language(ward, self.campaign) for ward in self.wards} | {""}
+        run = prepare_run({k: v for k, v in self.campaigns.items() if k in languages}, self.wards, crop_marks)
+        preflight = Preflight(run, self.wards)
+        self.previous = read_manifest(self.out_dir)
+        builder = _WardBuilder(
+            run,
+            preflight,
+            self.out_dir,
+            self.names,
+            self.combined_path is not None,
+            force,
+            self.previous.rows,
+            byte_settings(run),
+            InputDigests(self.campaigns),
+        )
+        combined_bytes = self._combined_bytes(run, preflight.file_size)
+        manifest_bytes = MANIFEST_BYTES_PER_WARD * len(self.every_ward) + 4096
+        check_free_space(
+            self.out_dir, self._ward_bytes(preflight.file_size, jobs) + combined_bytes + 2 * manifest_bytes
+        )
+        stopped: BaseException | None = None
+        combined = None
+        with (
+            atomic_file(self.out_dir / "manifest.json") as json_out,
+            atomic_file(self.out_dir / "manifest.csv") as csv_out,
+        ):
+            json_out.reserve(manifest_bytes)  # the print order can be written, whatever stops the build
+            csv_out.reserve(manifest_bytes)
+            try:
+                combined = self._write_wards(builder, progress, jobs, combined_bytes)
+            except BaseException as error:  # Ctrl-C, a full disk: the print order says what was done
+                stopped = error
+            rows, others = self._account(builder)
+            combined = combined or self._kept_combined(rows)
+            json_out.write(manifest_json(self.campaign, rows, combined))
+            csv_out.write(manifest_csv(rows))
+        moved = move_aside(self.out_dir, self._not_for_print(rows, combined))
+        if stopped:
+            raise stopped
+        return tuple(rows), tuple(others), combined, moved
+
+    def _ward_bytes(self, file_size: int, jobs: int) -> int:
+        """Room for the wards' files: each new one, and the files being replaced, a few at a time."""
+        new = sum(1 for ward in self.wards if not (self.out_dir / self.names[ward.code]).exists())
+        return file_size * (new + min(max(jobs, 1), len(self.wards)))
+
+    def _combined_bytes(self, run: PreparedRun, file_size: int) -> int:
+        if not self.combined_path:
+            return 0
+        head = len(run.document.shared.head)
+        return head + max(file_size - head, 0) * len(self.wards)
+
+    def _write_wards(
+        self, builder: _WardBuilder, progress: Progress | None, jobs: int, reserve: int
+    ) -> Combined | None:
+        with ExitStack() as files:
+            combined_file = sink = None
+            if self.combined_path:
+                out = files.enter_context(atomic_file(self.combined_path))
+                out.reserve(reserve)
+                sink = _HashingSink(out)
+                combined_file = CombinedFile(sink, builder.run.document, f"{self.campaign.title} - all wards")
+            in_combined: list[ManifestRow] = []
+            try:
+                for index, (result, row, pages) in enumerate(map_wards(builder, self.wards, jobs)):
+                    self.done[result.ward.code] = (result, row)
+                    if combined_file and pages:
+                        combined_file.add(pages)
+                        in_combined.append(row)
+                    if progress:
+                        progress(index + 1, len(self.wards))
+            except BaseException:
+                remove_partial_files(self.out_dir)  # of workers that were stopped, should any remain
+                raise
+            if combined_file:
+                combined_file.close()
+        if not self.combined_path or sink is None:
+            return None
+        return Combined(
+            self.combined_path.name,
+            sink.sha256.hexdigest(),
+            sum(row.pages or 0 for row in in_combined),
+            len(in_combined),
+            print_order_digest(in_combined),
+        )
+
+    def _account(self, builder: _WardBuilder) -> tuple[list[ManifestRow], list[WardResult]]:
+        """A row for every ward of the spreadsheet; the results of those this build did not do."""
+        rows, others = [], []
+        asked = {ward.code for ward in self.wards}
+        for ward in self.every_ward:
+            if ward.code in self.done:
+                rows.append(self.done[ward.code][1])
+                continue
+            if ward.code in self.unapproved:
+                reason = f"not approved: {self.unapproved[ward.code]}"
+                row = not_for_print_row(ward, "refused", reason, builder.inputs_digest(ward))
+            else:
+                why = "the build stopped before this ward" if ward.code in asked else "not asked for (--ward)"
+                row = self._carried_over(ward, builder.inputs_digest(ward), why)
+            rows.append(row)
+            path = self.out_dir / row.file if row.file else None
+            others.append(WardResult(ward, path, (), row.status, row.reason))
+        return rows, others
+
+    def _carried_over(self, ward: Ward, inputs: str, why: str) -> ManifestRow:
+        """The last build's row for a ward this build did not do, while it is still true: same
+        inputs and settings, and for a print file, that file, untouched since."""
+        row = self.previous.rows.get(ward.code)
+        if row is None or not inputs:
+            return not_for_print_row(ward, "not built", why, inputs)
+        if row.inputs != inputs:
+            changed = ", and its inputs changed since its file was built" if row.for_print else ""
+            return not_for_print_row(ward, "not built", why + changed, inputs)
+        if not row.for_print:
+            return row
+        path = self.out_dir / (row.file or "")
+        try:
+            untouched = row.file == self.names[ward.code] and path.stat().st_mtime_ns <= self.started_ns
+        except OSError:
+            return not_for_print_row(ward, "not built", why + ", and its print file is missing", inputs)
+        if not untouched:  # written as the build stopped, before it was recorded
+            return not_for_print_row(ward, "not built", why, inputs)
+        return replace(row, status="kept") if row.status == "built" else row
+
+    def _kept_combined(self, rows: list[ManifestRow]) -> Combined | None:
+        """The last build's combined file, if it still holds exactly the print order's wards."""
+        record = self.previous.combined
+        if record is None or record.covers != print_order_digest(rows):
+            return None
+        try:
+            data = (self.out_dir / record.file).read_bytes()
+        except OSError:
+            return None
+        return record if hashlib.sha256(data).hexdigest() == record.sha256 else None
+
+    def _not_for_print(self, rows: list[ManifestRow], combined: Combined | None) -> dict[str, str]:
+        """Every PDF in the folder that the print order does not list, and why."""
+        listed = {row.file for row in rows if row.for_print} | ({combined.file} if combined else set())
+        by_code = {row.code: row for row in rows}
+        codes = {row.file: row.code for row in self.previous.rows.values() if row.file}
+        codes.update((name, code) for code, name in self.names.items())
+        combined_name = f"{slug(self.campaign.name)}-all-wards.pdf"
+        reasons = {}
+        for path in sorted(self.out_dir.iterdir()):
+            if path.suffix.lower() != ".pdf" or path.name in listed or not path.is_file():
+                continue
+            code = codes.get(path.name)
+            row = by_code.get(code or "")
+            if path.name == combined_name:
+                reason = "a combined file that no longer holds the print order's wards (build with --combined)"
+            elif code is None:
+                reason = "in no print order: not written by leaflet for this campaign's wards"
+            elif row is None:
+                reason = f"ward {code} is no longer in {self.wards_path.name}"
+            elif row.for_print:
+                reason = f"ward {code}'s print file is now {row.file}"
+            else:
+                reason = f"ward {code} {row.status}: {row.reason}"
+            reasons[path.name] = reason
+        return reasons
 
 
 def build(
@@ -128,14 +403,25 @@ def build(
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
     ``crop_marks`` adds trim marks outside the bleed (most online printers add their own);
-    ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards;
-    ``approved_only`` builds only wards whose inputs still match their approval (``approve``).
-    Every ward is preflighted as ``leaflet check`` does, but for decoding its QR code from a
-    render; a ward with an error gets no print file unless ``force``, and the others are still
-    built.
+    ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards
+    (not with ``ward_codes``: it holds the whole print order); ``approved_only`` builds only
+    wards whose inputs still match their approval (``approve``).  Every ward is preflighted as
+    ``leaflet check`` does, but for decoding its QR code from a render; a ward with an error
+    gets no print file unless ``force``, and the others are still built.  The manifest accounts
+    for every ward of the spreadsheet; the wards not asked for keep their rows (and files) while
+    their inputs are unchanged.
     """
-    campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
+    if combined and ward_codes:
+        raise InputError(
+            None,
+            "--combined",
+            "cannot be used with --ward: the combined file holds every ward of the print order",
+            "build without --ward to write it",
+        )
+    campaigns, every_ward = load(campaign_dir, wards_csv)
     campaign = campaigns[""]
+    wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
+    wards = select_wards(every_ward, list(ward_codes or []), wards_path)
     unapproved_wards: dict[str, str] = {}
     if approved_only:
         unapproved_wards = unapproved(campaigns, wards)
@@ -148,40 +434,19 @@ def build(
                 "review the proofs, then run leaflet approve",
             )
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
-    names = output_names(wards, Path(wards_csv) if wards_csv else campaign.wards_path)
+    names = output_names(every_ward, wards_path)
     combined_path = out_dir / f"{slug(campaign.name)}-all-wards.pdf" if combined else None
     claim_output_folder(
         out_dir,
         campaign,
-        [*names.values(), "manifest.csv", "manifest.json", *([combined_path.name] if combined_path else [])],
+        [*(names[ward.code] for ward in wards), *MANIFEST_FILES, *([combined_path.name] if combined_path else [])],
     )
-    remove_partial_files(out_dir)  # a run that was killed outright could not clean up
-    run = prepare_run(campaigns, wards, crop_marks)
-    run_key = b"|".join((run.document.shared.digest, __version__.encode(), b"marks" if crop_marks else b""))
-    builder = _WardBuilder(
-        run, Preflight(run, wards), out_dir, names, combined, force, read_manifest_rows(out_dir), run_key
-    )
-    results: list[WardResult] = []
-    rows: list[ManifestRow] = []
-    with ExitStack() as files:
-        combined_file = None
-        if combined_path:
-            stream = files.enter_context(atomic_file(combined_path))
-            combined_file = CombinedFile(stream, run.document, f"{campaign.title} - all wards")
-        try:
-            for index, (result, row, pages) in enumerate(map_wards(builder, wards, jobs)):
-                results.append(result)
-                if row:
-                    rows.append(row)
-                if combined_file and pages:
-                    combined_file.add(pages)
-                if progress:
-                    progress(index + 1, len(wards))
-        except BaseException:
-            remove_partial_files(out_dir)  # workers stopped mid-write leave their temporary files
-            raise
-        if combined_file:
-            combined_file.close()
-    write_atomically(out_dir / "manifest.csv", manifest_csv(rows))
-    write_atomically(out_dir / "manifest.json", manifest_json(campaign, rows))
-    return BuildReport(campaign, out_dir, tuple(results), tuple(rows), combined_path, unapproved_wards)
+    with folder_lock(out_dir, "build") as started_ns:
+        remove_partial_files(out_dir)  # a run killed outright could not clean up
+        folder = _Build(
+            campaigns, every_ward, wards, unapproved_wards, wards_path, out_dir, names, combined_path, started_ns
+        )
+        rows, others, combined_file, moved = folder.run(progress, crop_marks, jobs, force)
+    results = tuple(folder.done[ward.code][0] for ward in wards)
+    combined_out = out_dir / combined_file.file if combined_path and combined_file else None
+    return BuildReport(campaign, out_dir, results, rows, combined_out, unapproved_wards, others, moved)

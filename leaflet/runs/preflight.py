@@ -17,6 +17,17 @@ from leaflet.runs.prepare import PreparedRun
 from leaflet.write.draw import WardPages
 
 
+def _first_laid_out(run: PreparedRun, wards: list[Ward]) -> LaidOutLeaflet | None:
+    """The first ward that can be laid out: one whose own input cannot be used (a photo that
+    is missing, say) gets its finding when it is checked, like any other ward."""
+    for ward in wards:
+        try:
+            return run.lay_out(ward)
+        except LeafletError:
+            continue
+    return None
+
+
 class Preflight:
     """The checks every command runs on a ward of one run."""
 
@@ -24,8 +35,10 @@ class Preflight:
         self.run = run
         self.rules = LaidOutRules(run.campaign.layout, run.layout.metrics)
         self.trim_width_pt = mm_to_pt(run.campaign.layout.trim_width_mm)
-        sample = run.lay_out(wards[0])
-        self.file_findings = tuple(print_file_findings(run.draw(sample)))
+        sample = _first_laid_out(run, wards)
+        data = run.draw(sample) if sample else b""  # no ward can be laid out: each is refused
+        self.file_findings = tuple(print_file_findings(data)) if data else ()
+        self.file_size = len(data)  # one ward's print file: what a build needs room for per ward
 
     def lay_out(self, ward: Ward) -> tuple[LaidOutLeaflet | None, list[Finding]]:
         """The ward laid out and checked; no leaflet when its own input cannot be used."""

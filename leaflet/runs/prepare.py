@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from leaflet.errors import InputError
+from leaflet.errors import InputError, LeafletError
 from leaflet.model import Campaign, LaidOutLeaflet, Ward
 from leaflet.read.campaigns import load_campaign, load_language
 from leaflet.read.wards import load_wards, select_wards
@@ -56,16 +56,24 @@ class PreparedRun:
         return file_from_pages(draw_pages(leaflet, self.document), self.document)
 
     def write(self, leaflet: LaidOutLeaflet, path: Path) -> tuple[WardPages, str]:
-        """Draw a ward's print file into ``path`` atomically; its pages and SHA-256.
+        """Draw a ward's print file into ``path`` atomically; its pages and SHA-256."""
+        pages, tail = self.draw_tail(leaflet)
+        return pages, self.write_file(path, tail)
+
+    def draw_tail(self, leaflet: LaidOutLeaflet) -> tuple[WardPages, bytes]:
+        """A ward's pages and the part of its print file that is its own (after the shared head)."""
+        pages = draw_pages(leaflet, self.document)
+        return pages, file_tail(pages, self.document)
+
+    def write_file(self, path: Path, tail: bytes) -> str:
+        """The print file of shared head + ``tail`` written into ``path`` atomically; its SHA-256.
 
         The shared head is written from the run's one copy and hashed once per run: per ward,
         only the ward's own tail is built and hashed."""
-        pages = draw_pages(leaflet, self.document)
-        tail = file_tail(pages, self.document)
         write_atomically(path, self.document.shared.head, tail)
         digest = self.head_hash.copy()
         digest.update(tail)
-        return pages, digest.hexdigest()
+        return digest.hexdigest()
 
 
 def load(
@@ -106,7 +114,10 @@ def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: b
     for ward in wards:  # one ward per language shows every static frame of that language
         language = ward_language(ward, base)
         if language not in samples:
-            samples[language] = lay_out(layout, make_variant(campaigns[language], ward, varying[language]))
+            try:
+                samples[language] = lay_out(layout, make_variant(campaigns[language], ward, varying[language]))
+            except LeafletError:  # the ward's own input cannot be used: its preflight says so
+                continue
     characters = characters_needed(campaigns.values(), wards)
     document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
     return PreparedRun(campaigns, varying, layout, document)
