@@ -67,3 +67,53 @@ def campaign_copy(tmp_path) -> Path:
     target = tmp_path / "content" / "pcc-2021"
     shutil.copytree(DEMO, target)
     return target
+
+
+FOR_PRINT = ("built", "kept", "forced")
+
+
+def assert_print_folder_is_true(out: Path) -> dict:
+    """What a printer is sent agrees with itself: the PDFs in the folder are exactly the
+    manifest's for-print files (and its combined file), each with its SHA-256 and page count;
+    rows not for print have no file and no quantity; the CSV says what the JSON says; the
+    totals are over what is for print; no temporary file is left.  The manifest.json document."""
+    import csv
+    import hashlib
+    import io
+    import json
+
+    import pypdf
+
+    document = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    rows = document["wards"]
+    printed = [row for row in rows if row["status"] in FOR_PRINT]
+    combined = document["combined"]
+    pdfs = {path.name for path in out.iterdir() if path.suffix.lower() == ".pdf"}
+    assert pdfs == {row["file"] for row in printed} | ({combined["file"]} if combined else set())
+    for row in printed:
+        data = (out / row["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == row["sha256"], row["file"]
+        assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == row["pages"]
+        assert row["quantity"] >= row["households"] >= 0
+    for row in rows:
+        if row["status"] not in FOR_PRINT:
+            assert row["reason"] and row["file"] is None and row["quantity"] is None, row
+    totals = document["totals"]
+    assert totals["wards"] == len(printed) and totals["not_for_print"] == len(rows) - len(printed)
+    assert totals["quantity"] == sum(row["quantity"] for row in printed)
+    assert totals["pages"] == sum(row["pages"] for row in printed)
+    table = list(csv.DictReader(io.StringIO((out / "manifest.csv").read_text(encoding="utf-8-sig"))))
+    total = table.pop()
+    assert total["code"] == "TOTAL" and int(total["quantity"]) == totals["quantity"]
+    assert [(r["code"], r["status"], r["file"], r["quantity"]) for r in table] == [
+        (r["code"], r["status"], r["file"] or "", str(r["quantity"]) if r["quantity"] is not None else "") for r in rows
+    ]
+    if combined:
+        data = (out / combined["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == combined["sha256"]
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        assert len(reader.pages) == combined["pages"] == sum(row["pages"] for row in printed)
+        fronts = [reader.pages[index].extract_text() for index in range(0, len(reader.pages), 2)]
+        assert [row["name"] in front for row, front in zip(printed, fronts, strict=True)] == [True] * len(printed)
+    assert not list(out.glob(".*.part"))
+    return document

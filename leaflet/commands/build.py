@@ -14,7 +14,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import metadata
@@ -247,24 +247,41 @@ class _Build:
         )
         stopped: BaseException | None = None
         combined = None
-        with (
-            atomic_file(self.out_dir / "manifest.json") as json_out,
-            atomic_file(self.out_dir / "manifest.csv") as csv_out,
-        ):
-            json_out.reserve(manifest_bytes)  # the print order can be written, whatever stops the build
-            csv_out.reserve(manifest_bytes)
-            try:
-                combined = self._write_wards(builder, progress, jobs, combined_bytes)
-            except BaseException as error:  # Ctrl-C, a full disk: the print order says what was done
-                stopped = error
-            rows, others = self._account(builder)
-            combined = combined or self._kept_combined(rows)
-            json_out.write(manifest_json(self.campaign, rows, combined))
-            csv_out.write(manifest_csv(rows))
+        try:
+            with (
+                atomic_file(self.out_dir / "manifest.json") as json_out,
+                atomic_file(self.out_dir / "manifest.csv") as csv_out,
+            ):
+                json_out.reserve(manifest_bytes)  # the print order can be written, whatever stops the build
+                csv_out.reserve(manifest_bytes)
+                try:
+                    combined = self._write_wards(builder, progress, jobs, combined_bytes)
+                except BaseException as error:  # Ctrl-C, a full disk: the print order says what was done
+                    stopped = error
+                rows, others = self._account(builder)
+                combined = combined or self._kept_combined(rows)
+                json_out.write(manifest_json(self.campaign, rows, combined))
+                csv_out.write(manifest_csv(rows))
+        except BaseException:
+            self._set_aside_unrecorded(combined)
+            raise
         moved = move_aside(self.out_dir, self._not_for_print(rows, combined))
         if stopped:
             raise stopped
         return tuple(rows), tuple(others), combined, moved
+
+    def _set_aside_unrecorded(self, combined: Combined | None) -> None:
+        """The new print order could not be written: the files this build wrote are moved aside,
+        so that the last print order is still true of every PDF in the folder."""
+        reasons = {}
+        for _, row in self.done.values():
+            before = self.previous.rows.get(row.code)
+            if row.file and row.status != "kept" and (before is None or before.sha256 != row.sha256):
+                reasons[row.file] = "written by a build that could not write its print order (build again)"
+        if combined and (self.previous.combined is None or self.previous.combined.sha256 != combined.sha256):
+            reasons[combined.file] = "written by a build that could not write its print order (build again)"
+        with suppress(LeafletError):  # the error that stopped the build is the one to report
+            move_aside(self.out_dir, reasons)
 
     def _ward_bytes(self, file_size: int, jobs: int) -> int:
         """Room for the wards' files: each new one, and the files being replaced, a few at a time."""
