@@ -16,7 +16,7 @@ import re
 import socket
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from leaflet.errors import InputError
@@ -37,10 +37,12 @@ FILE_MODE = _file_mode()
 
 
 class FileWriter:
-    """The open temporary file of ``atomic_file``: unbuffered writes, and room reserved ahead."""
+    """The open temporary file of ``atomic_file``: unbuffered writes, and room reserved ahead.
+    A write error is an InputError naming the file and what to do."""
 
-    def __init__(self, handle: int):
+    def __init__(self, handle: int, path: Path):
         self.handle = handle
+        self.path = path
         self.written = 0
         self.reserved = 0
 
@@ -54,17 +56,22 @@ class FileWriter:
                 os.posix_fallocate(self.handle, 0, size)
             except OSError as error:
                 if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
-                    raise  # a file system that cannot reserve space just fills the blocks as it writes
+                    raise cannot_write(self.path, error) from None
+                # a file system that cannot reserve space just fills the blocks as it writes
             else:
                 self.reserved = max(self.reserved, size)
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
-        while view:
-            view = view[os.write(self.handle, view) :]
+        try:
+            while view:
+                view = view[os.write(self.handle, view) :]
+        except OSError as error:
+            raise cannot_write(self.path, error) from None
         self.written += len(data)
 
     def finish(self) -> None:
+        """Cut off what was reserved but not written."""
         if self.reserved > self.written:
             os.ftruncate(self.handle, self.written)
 
@@ -73,20 +80,27 @@ class FileWriter:
 def atomic_file(path: Path) -> Iterator[FileWriter]:
     """A new file at ``path``, written inside the ``with`` block and renamed into place when the
     block ends; on any error (a full disk, Ctrl-C) the temporary file is removed and ``path`` is
-    as it was.  A write error is an InputError naming the file and what to do."""
+    as it was.  An error of its own is an InputError naming the file and what to do; an error
+    raised inside the block goes on as it is (it may be another file's)."""
     try:
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=f".{os.getpid()}-{HOST_TAG}.part", dir=path.parent
         )
     except OSError as error:
         raise cannot_write(path, error) from None
+    writer = FileWriter(handle, path)
+    try:
+        yield writer
+    except BaseException:
+        with suppress(OSError):
+            os.close(handle)
+        Path(temporary).unlink(missing_ok=True)
+        raise
     try:
         try:
-            writer = FileWriter(handle)
-            yield writer
             writer.finish()
         finally:
-            os.close(handle)
+            os.close(handle)  # may report a write error too (on a network disk)
         os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except BaseException as error:
