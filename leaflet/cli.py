@@ -52,17 +52,21 @@ def _parser() -> argparse.ArgumentParser:
     build_parser = commands.add_parser(
         "build",
         help="write one print PDF per ward",
-        description="Lay out and write one print-ready PDF (trim + bleed, CMYK, PDF/X-1a) per ward.",
+        description="Lay out and write one print-ready PDF (trim + bleed, CMYK, PDF/X-1a) per ward, and the "
+        "print order (manifest.csv, manifest.json) with a row for every ward of the spreadsheet. PDFs the "
+        "print order does not list are moved into not-for-print/. One build at a time per folder.",
     )
     _ward_arguments(build_parser, "build")
     build_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>)")
     build_parser.add_argument(
         "--combined",
         action="store_true",
-        help="also write one PDF with every ward's pages in order, shared parts stored once",
+        help="also write one PDF with every ward's pages in order, shared parts stored once (not with --ward)",
     )
     build_parser.add_argument(
-        "--force", action="store_true", help="write print files even for wards with preflight errors"
+        "--force",
+        action="store_true",
+        help="write print files even for wards with preflight errors (marked forced in the print order)",
     )
     build_parser.add_argument(
         "--approved-only",

@@ -305,8 +305,9 @@ class _Build:
                 sink = _HashingSink(out)
                 combined_file = CombinedFile(sink, builder.run.document, f"{self.campaign.title} - all wards")
             in_combined: list[ManifestRow] = []
+            results = map_wards(builder, self.wards, jobs)
             try:
-                for index, (result, row, pages) in enumerate(map_wards(builder, self.wards, jobs)):
+                for index, (result, row, pages) in enumerate(results):
                     self.done[result.ward.code] = (result, row)
                     if combined_file and pages:
                         combined_file.add(pages)
@@ -314,7 +315,8 @@ class _Build:
                     if progress:
                         progress(index + 1, len(self.wards))
             except BaseException:
-                remove_partial_files(self.out_dir)  # of workers that were stopped, should any remain
+                results.close()  # the workers end with it
+                remove_partial_files(self.out_dir)  # what they were writing
                 raise
             if combined_file:
                 combined_file.close()

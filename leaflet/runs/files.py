@@ -130,14 +130,19 @@ def cannot_write(path: Path, error: OSError) -> InputError:
 
 
 def process_running(pid: int) -> bool:
-    """Whether process ``pid`` of this host is running (it may be another user's)."""
+    """Whether process ``pid`` of this host is running (it may be another user's); one that has
+    ended but is not yet reaped by its parent (a zombie) is not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process
-        return True
-    return True
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError, ValueError):
+        return True  # no /proc here: the signal test is all there is
+    return state != "Z"
 
 
 def remove_partial_files(folder: Path) -> None:
