@@ -117,3 +117,10 @@ def assert_print_folder_is_true(out: Path) -> dict:
         assert [row["name"] in front for row, front in zip(printed, fronts, strict=True)] == [True] * len(printed)
     assert not list(out.glob(".*.part"))
     return document
+
+
+def write_many_wards(campaign_dir: Path, count: int) -> None:
+    """A wards spreadsheet of ``count`` plain English wards, W00000 upwards."""
+    rows = [f"W{n:05d},Ward {n},Ann,{100 + n},parking" for n in range(count)]
+    text = "code,name,organiser,households,local_priority\n" + "\n".join(rows) + "\n"
+    (campaign_dir / "wards.csv").write_text(text, encoding="utf-8")

@@ -20,7 +20,7 @@ from leaflet import build
 from leaflet.cli import main
 from leaflet.runs.folders import LOCK
 
-from tests.conftest import DEMO, ROOT, assert_print_folder_is_true
+from tests.conftest import DEMO, ROOT, assert_print_folder_is_true, write_many_wards
 
 NO_SPACE = "cannot write the file (No space left on device) (free some space on that disk, or write somewhere else)"
 
@@ -230,9 +230,7 @@ def test_on_a_real_small_disk_a_build_that_cannot_fit_is_refused_up_front(tmp_pa
 
 
 def test_on_a_real_disk_filling_up_mid_build_the_print_order_says_what_was_done(campaign_copy, tmp_path):
-    rows = [f"W{n:05d},Ward {n},Ann,{100 + n},parking" for n in range(60)]
-    text = "code,name,organiser,households,local_priority\n" + "\n".join(rows) + "\n"
-    (campaign_copy / "wards.csv").write_text(text, encoding="utf-8")
+    write_many_wards(campaign_copy, 60)
     result = _on_a_small_disk(tmp_path, campaign_copy, 160, fill_after=20)
     assert result["code"] == 2, result
     assert re.fullmatch(r"leaflet: error: \S+\.pdf: " + re.escape(NO_SPACE) + "\n", result["err"]), result["err"]

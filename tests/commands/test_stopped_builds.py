@@ -16,13 +16,7 @@ import pytest
 from leaflet.runs import parallel
 from leaflet.runs.files import process_running
 
-from tests.conftest import ROOT, assert_print_folder_is_true
-
-
-def _many_wards(campaign_dir, count):
-    rows = [f"W{n:05d},Ward {n},Ann,{100 + n},parking" for n in range(count)]
-    text = "code,name,organiser,households,local_priority\n" + "\n".join(rows) + "\n"
-    (campaign_dir / "wards.csv").write_text(text, encoding="utf-8")
+from tests.conftest import ROOT, assert_print_folder_is_true, write_many_wards
 
 
 def _start(campaign_dir, out, jobs):
@@ -52,7 +46,7 @@ def _no_pdf_cut_short(out):
 
 
 def test_a_killed_build_leaves_no_worker_and_no_half_file_and_the_next_build_recovers(campaign_copy, tmp_path):
-    _many_wards(campaign_copy, 400)
+    write_many_wards(campaign_copy, 400)
     out = tmp_path / "out"
     process = _start(campaign_copy, out, 2)
     _wait_until(lambda: len(_children(process.pid)) == 2 and len(list(out.glob("*.pdf"))) >= 10, process)
@@ -69,7 +63,7 @@ def test_a_killed_build_leaves_no_worker_and_no_half_file_and_the_next_build_rec
     _no_pdf_cut_short(out)
     left = {int(path.name.rsplit(".", 2)[-2].split("-")[0]) for path in out.glob(".*.part")}
     assert left <= {process.pid, *workers}  # what the build was writing when it was killed
-    _many_wards(campaign_copy, 30)  # the spreadsheet is cut down meanwhile: the rest are moved aside
+    write_many_wards(campaign_copy, 30)  # the spreadsheet is cut down meanwhile: the rest are moved aside
     again = _start(campaign_copy, out, 2)
     _, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
@@ -81,7 +75,7 @@ def test_a_killed_build_leaves_no_worker_and_no_half_file_and_the_next_build_rec
     ("stop", "code", "said"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped (SIGTERM)")]
 )
 def test_a_stopped_build_writes_a_print_order_that_says_what_was_done(campaign_copy, tmp_path, stop, code, said):
-    _many_wards(campaign_copy, 400)
+    write_many_wards(campaign_copy, 400)
     out = tmp_path / "out"
     process = _start(campaign_copy, out, 2)
     _wait_until(lambda: len(list(out.glob("*.pdf"))) >= 40, process)  # some chunks of wards are back

@@ -17,7 +17,7 @@ from leaflet.errors import InputError
 from leaflet.runs.files import HOST_TAG, remove_partial_files
 from leaflet.runs.folders import LOCK, folder_lock
 
-from tests.conftest import DEMO, ROOT, assert_print_folder_is_true
+from tests.conftest import DEMO, ROOT, assert_print_folder_is_true, write_many_wards
 
 HOLDER = (
     r"{folder}: another leaflet {command} \(pid {pid} on {host}, started \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC\) "
@@ -31,12 +31,6 @@ def _holder(folder, command="build", pid=None):
     )
 
 
-def _many_wards(campaign_dir, count):
-    rows = [f"W{n:05d},Ward {n},Ann,{100 + n},parking" for n in range(count)]
-    text = "code,name,organiser,households,local_priority\n" + "\n".join(rows) + "\n"
-    (campaign_dir / "wards.csv").write_text(text, encoding="utf-8")
-
-
 def _dead_pid() -> int:
     child = subprocess.Popen(["true"])
     child.wait()
@@ -44,7 +38,7 @@ def _dead_pid() -> int:
 
 
 def test_two_builds_racing_on_one_folder_one_is_refused_at_once(campaign_copy, tmp_path):
-    _many_wards(campaign_copy, 200)
+    write_many_wards(campaign_copy, 200)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "leaflet", "build", str(campaign_copy), "--out", str(out), "--jobs", "1", "-q"]
     builds = [subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(2)]
