@@ -11,14 +11,20 @@ import argparse
 import signal
 import sys
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from leaflet.commands.approve import approve
-from leaflet.commands.build import BuildReport, build
+from leaflet.commands.build import BuildReport, WardResult, build
 from leaflet.commands.check import check_campaign, findings_json, findings_table
+from leaflet.commands.invite import DEFAULT_URL, invite, invite_all, revoke
 from leaflet.commands.proof import proof
+from leaflet.commands.riso import RisoReport, RisoWardResult, build_riso
 from leaflet.commands.schema import write_schemas
+from leaflet.commands.serve import serve
 from leaflet.errors import InputError, LeafletError
+from leaflet.runs.bill import Bill, SpendingReport, pounds_text
+from leaflet.runs.not_for_print import MovedFile
 from leaflet.runs.parallel import default_jobs
 from leaflet.version import __version__
 
@@ -57,7 +63,17 @@ def _parser() -> argparse.ArgumentParser:
         "print order does not list are moved into not-for-print/. One build at a time per folder.",
     )
     _ward_arguments(build_parser, "build")
-    build_parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>)")
+    build_parser.add_argument(
+        "--for",
+        dest="output",
+        choices=("press", "riso"),
+        default="press",
+        help="press: PDF/X-1a files for a commercial printer (default); riso: greyscale masters per drum, "
+        "A5 2-up on A4, for the office's Riso, and a composite PNG per ward",
+    )
+    build_parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: out/<campaign>, or out/<campaign>/riso)"
+    )
     build_parser.add_argument(
         "--combined",
         action="store_true",
@@ -75,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_parser.add_argument(
         "--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)"
+    )
+    build_parser.add_argument(
+        "--over-limit",
+        action="store_true",
+        help="build even when the print bill is over the candidate's spending limit (refused otherwise)",
     )
     build_parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
 
@@ -116,6 +137,41 @@ def _parser() -> argparse.ArgumentParser:
     _ward_arguments(approve_parser, "approve", jobs=False)
     approve_parser.add_argument("--by", required=True, metavar="NAME", help="who approves")
 
+    serve_parser = commands.add_parser(
+        "serve",
+        help="the web app where ward organisers make their local version and reviewers approve it",
+        description="Serve the organisers' and reviewers' pages for a campaign: each organiser edits what "
+        "campaign.yaml's local: section opens, sees the real print file as they type, and submits it; a "
+        "reviewer approves it, and leaflet build prints what was approved. Binds to this machine only unless "
+        "--host says otherwise; put an HTTPS reverse proxy in front of it for organisers elsewhere.",
+    )
+    serve_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    serve_parser.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="server processes (default: 1; one per core for many)"
+    )
+
+    invite_parser = commands.add_parser(
+        "invite",
+        help="print a personal link for a ward's organiser or a reviewer (leaflet serve)",
+        description="Make a personal link to leaflet serve: a capability for one ward and one role, used once "
+        "to sign a browser in. --all --out FILE writes one per ward as CSV for a mail merge; --revoke ends a "
+        "ward's links and sessions.",
+    )
+    invite_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    invite_parser.add_argument("--ward", action="append", metavar="CODE", help="the ward (repeatable)")
+    invite_parser.add_argument("--all", action="store_true", help="one link for every ward (with --out)")
+    invite_parser.add_argument("--out", type=Path, metavar="CSV", help="with --all: the mail-merge file to write")
+    invite_parser.add_argument(
+        "--role", choices=["organiser", "reviewer"], default=None, help="organiser (default) or reviewer"
+    )
+    invite_parser.add_argument("--name", default="", help="who the link is for (shown in the history)")
+    invite_parser.add_argument(
+        "--url", default=DEFAULT_URL, help="the server's address as organisers reach it (default: %(default)s)"
+    )
+    invite_parser.add_argument("--revoke", action="store_true", help="revoke the ward's links instead")
+
     schema_parser = commands.add_parser(
         "schema",
         help="write JSON Schemas of the layout and campaign files, for editors",
@@ -154,8 +210,119 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if report.failing(args.strict) else 0
 
 
+def _print_bill(bill: Bill | None, spending: SpendingReport | None, wards: int) -> None:
+    if bill:
+        print(f"print bill: £{pounds_text(bill.total_pence)} for {wards} ward(s), from {bill.supplier}")
+    if spending:
+        limit = spending.limit
+        if spending.per_ward:
+            top = max(spending.elections, key=lambda s: s.share_percent)
+            print(
+                f"spending limits ({limit.name}, each ward its own): the print uses up to "
+                f"{top.share_percent:.1f}%, in {top.where}"
+            )
+        else:
+            (total,) = spending.elections
+            print(
+                f"spending limit £{pounds_text(total.limit_pence)} ({limit.name}): the print uses "
+                f"{total.share_percent:.1f}%"
+            )
+    for warning in spending.warnings() if spending else []:
+        print(f"warning: {warning}", file=sys.stderr)
+    for over in spending.over() if spending else []:
+        print(
+            f"warning: {over.where}: the print bill is over the spending limit (built: --over-limit)", file=sys.stderr
+        )
+
+
+def _print_findings(report: BuildReport | RisoReport, quiet: bool) -> None:
+    """What stops or holds up a build, then each ward's errors, then its warnings summed up."""
+    for code, reason in report.unapproved.items():
+        print(f"not approved: ward {code}: {reason}", file=sys.stderr)
+    for code, state in report.awaiting_review.items():
+        print(
+            f"awaiting review: ward {code}: its local version is {state}; the last approved words print",
+            file=sys.stderr,
+        )
+    for result in report.results:
+        forced = " (written anyway: --force)" if result.status == "forced" else ""
+        for finding in result.errors:
+            where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
+            print(
+                f"error: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}{forced}",
+                file=sys.stderr,
+            )
+    warnings = [f for result in report.results for f in result.findings if f.severity == "warning"]
+    if warnings and not quiet:
+        print(findings_table(warnings, len(report.results)), file=sys.stderr)
+
+
+def _print_moved_aside(out_dir: Path, moved_aside: Iterable[MovedFile]) -> None:
+    for moved in moved_aside:  # a file leaving the print folder is never silent
+        print(f"moved to {out_dir / 'not-for-print'}: {moved.name}: {moved.reason}", file=sys.stderr)
+
+
+def _print_forced(forced: Sequence[WardResult | RisoWardResult]) -> None:
+    if forced:
+        codes = ", ".join(result.ward.code for result in forced)
+        print(f"  {len(forced)} of them past preflight errors (--force), marked forced in the manifest: {codes}")
+
+
+def _print_riso(report: RisoReport, quiet: bool) -> int:
+    _print_findings(report, quiet)
+    _print_moved_aside(report.out_dir, report.moved_aside)
+    if not quiet:
+        by_drum = ", ".join(f"{drum} {count}" for drum, count in report.masters.items())
+        print(
+            f"wrote the Riso masters of {len(report.built)} of {len(report.results)} wards to {report.out_dir}: "
+            f"{report.masters_total} masters ({by_drum}), one file a drum"
+        )
+        _print_forced(report.forced)
+        shared = {m.label: m.scope for row in report.rows for m in row.masters if m.scope != "own"}
+        own: dict[str, int] = {}
+        for master in (m for row in report.rows for m in row.masters if m.scope == "own"):
+            own[master.drum] = own.get(master.drum, 0) + 1
+        if shared:
+            print("shared masters: " + ", ".join(f"{label} ({scope})" for label, scope in shared.items()))
+        if own:
+            print("a ward's own masters: " + ", ".join(f"{drum} {count}" for drum, count in own.items()))
+        others = [result for result in report.others if result.ward.code not in report.unapproved]
+        if others:
+            print(f"{len(others)} other ward(s) not asked for: not for print (the masters are this build's wards')")
+        printed = [row for row in report.rows if row.for_print]
+        copies, sheets = sum(row.copies or 0 for row in printed), sum(row.sheets or 0 for row in printed)
+        left_out = len(report.rows) - len(printed)
+        not_for_print = f"; {left_out} ward(s) not for print, listed without a quantity" if left_out else ""
+        print(
+            f"print order: {copies} copies of {len(printed)} ward(s) on {sheets} sheets, in "
+            f"{report.out_dir / 'manifest.csv'}{not_for_print}"
+        )
+        _print_bill(report.bill, report.spending, len(printed))
+    failed = [r for r in report.results if r.errors]
+    if failed:
+        print(f"{len(failed)} ward(s) with errors: {', '.join(r.ward.code for r in failed)}", file=sys.stderr)
+        return 1
+    return 1 if report.unapproved else 0
+
+
 def _build(args: argparse.Namespace) -> int:
     _check_jobs(args.jobs)
+    if args.output == "riso":
+        for flag, given in (("--combined", args.combined), ("--marks", args.marks)):
+            if given:
+                raise InputError(None, flag, "is for press output", "leave it out with --for riso")
+        riso = build_riso(
+            args.campaign,
+            args.out,
+            args.wards,
+            args.ward,
+            _progress(args.quiet),
+            jobs=args.jobs,
+            force=args.force,
+            approved_only=args.approved_only,
+            over_limit=args.over_limit,
+        )
+        return _print_riso(riso, args.quiet)
     report = build(
         args.campaign,
         args.out,
@@ -167,22 +334,10 @@ def _build(args: argparse.Namespace) -> int:
         combined=args.combined,
         force=args.force,
         approved_only=args.approved_only,
+        over_limit=args.over_limit,
     )
-    for code, reason in report.unapproved.items():
-        print(f"not approved: ward {code}: {reason}", file=sys.stderr)
-    for result in report.results:
-        forced = " (written anyway: --force)" if result.status == "forced" else ""
-        for finding in result.errors:
-            where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
-            print(
-                f"error: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}{forced}",
-                file=sys.stderr,
-            )
-    warnings = [f for result in report.results for f in result.findings if f.severity == "warning"]
-    if warnings and not args.quiet:
-        print(findings_table(warnings, len(report.results)), file=sys.stderr)
-    for moved in report.moved_aside:  # a file leaving the print folder is never silent
-        print(f"moved to {report.out_dir / 'not-for-print'}: {moved.name}: {moved.reason}", file=sys.stderr)
+    _print_findings(report, args.quiet)
+    _print_moved_aside(report.out_dir, report.moved_aside)
     if not args.quiet:
         _build_summary(report)
     if report.failed:
@@ -199,9 +354,7 @@ def _build_summary(report: BuildReport) -> None:
     print(
         f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to {report.out_dir}{kept}"
     )
-    if report.forced:
-        codes = ", ".join(result.ward.code for result in report.forced)
-        print(f"  {len(report.forced)} of them past preflight errors (--force), marked forced in the manifest: {codes}")
+    _print_forced(report.forced)
     others = [result for result in report.others if result.ward.code not in report.unapproved]
     if others:
         for_print = sum(1 for result in others if result.path is not None)
@@ -220,6 +373,7 @@ def _build_summary(report: BuildReport) -> None:
     )
     if report.combined:
         print(f"combined print file: {report.combined}")
+    _print_bill(report.bill, report.spending, len(printed))
 
 
 def _proof(args: argparse.Namespace) -> int:
@@ -249,13 +403,46 @@ def _approve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    serve(args.campaign, args.host, args.port, args.workers, warn=lambda line: print(line, file=sys.stderr))
+    return 0
+
+
+def _invite(args: argparse.Namespace) -> int:
+    if args.revoke:
+        count = revoke(args.campaign, args.ward, args.role)
+        print(f"revoked {count} link(s)")
+        return 0
+    role = args.role or "organiser"
+    if args.all:
+        if args.out is None:
+            raise InputError(None, "--all", "needs --out FILE for the links", "e.g. --all --out invites.csv")
+        links = invite_all(args.campaign, args.out, role, args.url)
+        print(f"wrote {len(links)} {role} link(s) to {args.out}: send each to its ward, then delete the file")
+        return 0
+    if not args.ward and role == "organiser":
+        raise InputError(None, "--ward", "say which ward the link is for", "give --ward CODE, or --all --out FILE")
+    for link in invite(args.campaign, args.ward, role, args.name, args.url):
+        where = f"{link.ward.code} ({link.ward.name})" if link.ward else "every ward"
+        print(f"{role} link for {where}: {link.url}")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     for path in write_schemas(args.out):
         print(f"wrote {path}")
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check, "proof": _proof, "approve": _approve, "schema": _schema}
+COMMANDS = {
+    "build": _build,
+    "check": _check,
+    "proof": _proof,
+    "approve": _approve,
+    "serve": _serve,
+    "invite": _invite,
+    "schema": _schema,
+}
 
 
 class _Terminated(KeyboardInterrupt):

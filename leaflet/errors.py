@@ -6,7 +6,17 @@ Every mistake in a campaign's files is raised as a subclass of LeafletError.  Th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A value cut to a length a one-line message can hold: its start, an ellipsis, its end."""
+    text = " ".join(str(text).split()) if len(str(text)) > limit else str(text)
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    return f"{text[:head]}…{text[-(limit - head - 1) :]}"
 
 
 class LeafletError(Exception):
@@ -75,3 +85,10 @@ class DoesNotFit(LeafletError):
             f'{self.overflow_words} word(s) left over, starting "{self.first_words}" '
             "(shorten the text, enlarge the frame or lower the style's min_size_pt)"
         )
+
+    @staticmethod
+    def words_over(message: str) -> int | None:
+        """The words left over, read back from a message of this class (a Finding keeps only
+        its message)."""
+        match = re.search(r": (\d+) word\(s\) left over", message)
+        return int(match.group(1)) if match else None

@@ -8,6 +8,8 @@ trim space: origin at the trim box's bottom-left corner, y up, as PDF has it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Literal, assert_never
 
@@ -116,6 +118,7 @@ class TextFrame:
     valign: VAlign = "top"
     fill: Cmyk | None = None
     padding_mm: float = 0.0
+    credits: str | None = None  # the image slot whose photo these words credit (a photo credit)
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,7 @@ class Layout:
     pages: tuple[PageSpec, ...]
     preflight: Thresholds = Thresholds()
     fallback_fonts: tuple[str, ...] = ()  # families that draw what a style's family cannot
+    riso: RisoSpec | None = None  # how the leaflet prints on the office's Riso, if it says
 
 
 # ---------------------------------------------------------------- content and wards
@@ -245,18 +249,79 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class ImprintWording:
+    """The words the imprint is composed with, in the leaflet's language."""
+
+    printed_by: str = "Printed by"
+    promoted_by: str = "Promoted by"
+    on_behalf_of: str = "on behalf of"
+
+
+@dataclass(frozen=True)
 class Imprint:
     printer: str
     promoter: str
     on_behalf_of: str | None = None
+    wording: ImprintWording = ImprintWording()
 
     @property
     def text(self) -> str:
-        parts = [f"Printed by {self.printer}.", f"Promoted by {self.promoter}"]
+        words = self.wording
+        parts = [f"{words.printed_by} {self.printer}.", f"{words.promoted_by} {self.promoter}"]
         if self.on_behalf_of and self.on_behalf_of != self.promoter:
-            parts[-1] += f" on behalf of {self.on_behalf_of}"
+            parts[-1] += f" {words.on_behalf_of} {self.on_behalf_of}"
         parts[-1] += "."
         return " ".join(parts)
+
+
+Translations = Literal["partial", "complete"]
+# ---------------------------------------------------------------- what a ward may change (campaign.yaml's local:)
+
+
+@dataclass(frozen=True)
+class LocalSlot:
+    """A slot whose words a ward's organiser may write (``leaflet serve``)."""
+
+    slot: str
+    label: str  # what the organiser's form calls it
+    help: str = ""
+    max_words: int | None = None
+    max_characters: int | None = None
+    must_change: tuple[str, ...] = ()  # placeholder words ("[your priority]") to replace before submitting
+    start: str | None = None  # the words an organiser starts from; None: the ward's words as they print now
+
+
+@dataclass(frozen=True)
+class LocalPhoto:
+    """An image slot whose photo a ward may replace, and whose focal point it may set."""
+
+    slot: str
+    label: str
+    help: str = ""
+    min_ppi: float | None = None  # at its placed size; None: the layout's preflight limits alone
+
+
+@dataclass(frozen=True)
+class LocalField:
+    """A ward column (the organiser's name) that the ward may change."""
+
+    field: str
+    label: str
+    help: str = ""
+    max_characters: int = 100
+
+
+@dataclass(frozen=True)
+class LocalEdits:
+    """Everything a ward may change; the rest of the leaflet stays as the campaign made it."""
+
+    slots: tuple[LocalSlot, ...] = ()
+    photos: tuple[LocalPhoto, ...] = ()
+    fields: tuple[LocalField, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.slots or self.photos or self.fields)
 
 
 @dataclass(frozen=True)
@@ -270,10 +335,16 @@ class Campaign:
     imprint: Imprint
     slots: dict[str, tuple[Paragraph, ...]]
     images: dict[str, Path]
-    language: str = "en"  # of campaign.yaml's words; wards in other languages use campaign.<code>.yaml
+    project: Path  # the folder its files, and the photos its wards name, may come from
+    language: str = "en"  # of its words: campaign.yaml's, or a campaign.<language>.yaml's
     overs_percent: float = 5.0  # the print order: extra copies on top of households
     pack_size: int = 50  # quantities are rounded up to whole packs
+    translations: Translations = "partial"  # complete: a slot a language file leaves out is an error
     source_files: tuple[Path, ...] = ()  # the YAML and Markdown files its words were read from
+    office_printer: str | None = None  # the imprint's printer on office (Riso) output
+    prices: PrintPrices = field(default_factory=lambda: PrintPrices())
+    spending_limit: SpendingLimit | None = None
+    local: LocalEdits = LocalEdits()  # what a ward's organiser may change in leaflet serve
 
     @property
     def root(self) -> Path:
@@ -401,3 +472,113 @@ class LaidOutLeaflet:
     signup_url: str
     pages: tuple[LaidOutPage, ...]
     findings: tuple[Finding, ...] = field(default=())
+
+
+# ---------------------------------------------------------------- office (Riso) output and the print bill
+
+RisoFeed = Literal["long_edge", "short_edge"]  # which edge of the sheet goes into the machine first
+PhotoScreen = Literal["halftone", "grey"]  # photos screened by leaflet, or left grey for the machine to screen
+
+
+@dataclass(frozen=True)
+class Drum:
+    """One drum of the office's Riso and its ink; ``rgb`` is how the ink looks on paper (sRGB
+    0..255), for the composite that simulates the print."""
+
+    name: str
+    ink: str
+    rgb: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class DrumInk:
+    """Where a colour prints on the Riso: on ``drum`` at ``tint`` (0..1 of full ink), or with no
+    drum nowhere (paper, which knocks out what is under it).  Unless it ``overprint``s, a colour
+    knocks out the other drums where it prints, as it hides what is under it in the press file."""
+
+    drum: str | None
+    tint: float
+    overprint: bool = False
+
+
+PAPER = DrumInk(None, 0.0)
+
+
+@dataclass(frozen=True)
+class RisoPhotos:
+    """Photos print on one drum: screened by leaflet into dots at ``lpi`` lines per inch on the
+    master's ``dpi`` grid, or left grey for the machine's own screening; ``max_tint`` caps the
+    darkest tone, so no photo becomes a solid."""
+
+    drum: str
+    screen: PhotoScreen = "halftone"
+    lpi: float = 71.0
+    dpi: float = 600.0
+    max_tint: float = 0.85
+
+
+@dataclass(frozen=True)
+class RisoSheet:
+    """The paper (short side, long side) and the edges the machine cannot print on: the edge that
+    feeds first (leading), the last one (trailing) and the two sides."""
+
+    size_mm: tuple[float, float] = (210.0, 297.0)
+    feed: RisoFeed = "long_edge"
+    leading_mm: float = 5.0
+    trailing_mm: float = 2.0
+    sides_mm: float = 3.0
+
+
+@dataclass(frozen=True)
+class RisoThresholds:
+    """Limits of the Riso preflight rules; ``riso.preflight`` in a layout may change them."""
+
+    max_solid_percent: float = 85.0  # a larger fill above this tint makes feed and drying trouble
+    large_solid_cm2: float = 4.0  # what counts as a large fill
+    min_tint_text_pt: float = 7.0  # smaller text on (or in) a tint breaks up in the screen
+
+
+@dataclass(frozen=True)
+class RisoSpec:
+    """A layout's Riso variant: its drums, where each colour prints, its pages and styles with the
+    Riso's changes applied, and the sheet the A5 pages are imposed on 2-up."""
+
+    drums: dict[str, Drum]
+    inks: dict[Cmyk, DrumInk]  # every colour the Riso pages use, by its value
+    photos: RisoPhotos
+    pages: tuple[PageSpec, ...]
+    styles: dict[str, TextStyle]
+    sheet: RisoSheet = RisoSheet()
+    margin_mm: float = 6.0  # artwork that bleeds in the press layout stops this far inside the trim
+    saturated_percent: float = 70.0  # fills at this tint or more keep further in ...
+    saturated_inset_mm: float = 3.0  # ... by this much inside the printable area
+    preflight: RisoThresholds = RisoThresholds()
+
+    def ink(self, colour: Cmyk) -> DrumInk:
+        return self.inks[colour]
+
+
+@dataclass(frozen=True)
+class PrintPrices:
+    """Unit prices in pounds, exact decimals (VAT included, as a spending return has them); None
+    where the campaign gives none.  The commercial printer charges per copy or per pack."""
+
+    per_copy: Decimal | None = None
+    per_pack: Decimal | None = None
+    riso_per_master: Decimal | None = None
+    riso_per_copy: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SpendingLimit:
+    """A candidate's spending limit: ``fixed`` + ``per_elector`` x the electorate, less
+    ``reduction`` (joint candidates share one), rounded down to the penny.  ``per_ward``: each
+    ward is its own election (local councils), else the run's wards are one (a constituency,
+    a police area)."""
+
+    name: str  # the preset's title, or "set in campaign.yaml"
+    fixed: Decimal
+    per_elector: Decimal
+    per_ward: bool
+    reduction: Fraction = Fraction(0)
+    source: str = ""  # where the figures come from

@@ -59,14 +59,18 @@ def demo_report(tmp_path_factory):
     return build(DEMO, tmp_path_factory.mktemp("demo"))
 
 
-@pytest.fixture()
-def campaign_copy(tmp_path) -> Path:
+def copy_example(folder: Path) -> Path:
     """A writable copy of the example project (layouts, fonts, photos) with its campaign."""
-    for folder in ("layouts", "fonts", "images"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    target = tmp_path / "content" / "pcc-2021"
+    for name in ("layouts", "fonts", "images"):
+        shutil.copytree(ROOT / name, folder / name)
+    target = folder / "content" / "pcc-2021"
     shutil.copytree(DEMO, target)
     return target
+
+
+@pytest.fixture()
+def campaign_copy(tmp_path) -> Path:
+    return copy_example(tmp_path)
 
 
 FOR_PRINT = ("built", "kept", "forced")
@@ -81,6 +85,7 @@ def assert_print_folder_is_true(out: Path) -> dict:
     import hashlib
     import io
     import json
+    from decimal import Decimal
 
     import pypdf
 
@@ -97,16 +102,19 @@ def assert_print_folder_is_true(out: Path) -> dict:
         assert row["quantity"] >= row["households"] >= 0
     for row in rows:
         if row["status"] not in FOR_PRINT:
-            assert row["reason"] and row["file"] is None and row["quantity"] is None, row
+            assert row["reason"] and row["file"] is None and row["quantity"] is None and row["cost"] == "", row
     totals = document["totals"]
     assert totals["wards"] == len(printed) and totals["not_for_print"] == len(rows) - len(printed)
     assert totals["quantity"] == sum(row["quantity"] for row in printed)
     assert totals["pages"] == sum(row["pages"] for row in printed)
+    if all(row["cost"] for row in printed) and printed:
+        assert Decimal(totals["cost"]) == sum(Decimal(row["cost"]) for row in printed)
     table = list(csv.DictReader(io.StringIO((out / "manifest.csv").read_text(encoding="utf-8-sig"))))
     total = table.pop()
-    assert total["code"] == "TOTAL" and int(total["quantity"]) == totals["quantity"]
-    assert [(r["code"], r["status"], r["file"], r["quantity"]) for r in table] == [
-        (r["code"], r["status"], r["file"] or "", str(r["quantity"]) if r["quantity"] is not None else "") for r in rows
+    assert total["code"] == "TOTAL" and int(total["quantity"]) == totals["quantity"] and total["cost"] == totals["cost"]
+    assert [(r["code"], r["status"], r["file"], r["quantity"], r["cost"]) for r in table] == [
+        (r["code"], r["status"], r["file"] or "", str(r["quantity"]) if r["quantity"] is not None else "", r["cost"])
+        for r in rows
     ]
     if combined:
         data = (out / combined["file"]).read_bytes()

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -25,6 +26,7 @@ DOWNSAMPLE_ABOVE_PPI = 450
 TARGET_PPI = 300
 JPEG_QUALITY = 85  # 4:4:4, no chroma subsampling: CMYK has no chroma to spare
 _MAX_PIXELS = 120_000_000
+MIN_SIDE_PX = 16  # fewer pixels a side than this is no photo: placed at any size, it prints as blocks
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class ImageSource:
     path: Path
     width_px: int  # as displayed, after EXIF orientation
     height_px: int
+    transparent: bool = False  # some pixels are not opaque: they print as if laid on paper white
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,27 @@ class PrintImage:
 
 @lru_cache(maxsize=256)
 def read_image_source(path: Path) -> ImageSource:
-    """The photo's displayed size; read once per run however many wards use it."""
+    """The photo's displayed size, and whether it has transparent pixels; read once per run
+    however many wards use it.  A photo whose pixels leaflet cannot print right is refused."""
     image = _open(path)
     width, height = image.size
+    if min(width, height) < MIN_SIDE_PX:
+        raise InputError(
+            path,
+            None,
+            f"image is {width} x {height} pixels, too small to place",
+            "use a photo with the pixels for 300 ppi at its printed size",
+        )
     if _orientation(image) in (5, 6, 7, 8):
         width, height = height, width
-    return ImageSource(Path(path), width, height)
+    transparent = False
+    if image.mode in ("I", "F") or _has_transparency(image):  # known only from their pixels
+        _load(image, Path(path))
+        _normalised(image, Path(path))
+        transparent = _has_transparency(image) and cast(tuple[int, int], _alpha(image).getextrema())[0] < 255
+    elif image.mode not in _PLAIN_MODES:
+        raise _unprintable(image, Path(path))
+    return ImageSource(Path(path), width, height, transparent)
 
 
 def _open(path: Path) -> Image.Image:
@@ -79,15 +97,19 @@ def _orientation(image: Image.Image) -> int:
         return 1
 
 
+def _load(image: Image.Image, path: Path) -> None:
+    try:
+        image.load()
+    except OSError as error:
+        raise InputError(path, None, f"image data is damaged ({error})", "export the photo again") from None
+
+
 @lru_cache(maxsize=64)
 def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> PrintImage:
     """The photo cropped to what ``clip`` shows of it ``placed`` there, as press-ready CMYK
     JPEG; done once per run for a photo every ward shows."""
     opened = _open(source.path)
-    try:
-        opened.load()
-    except OSError as error:
-        raise InputError(source.path, None, f"image data is damaged ({error})", "export the photo again") from None
+    _load(opened, source.path)
     icc = opened.info.get("icc_profile")
     image = ImageOps.exif_transpose(opened)
     px_per_pt = source.width_px / placed.width
@@ -98,11 +120,13 @@ def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> Prin
     right = min(placed.width, clip.right - placed.x)
     bottom = max(0.0, clip.y - placed.y)
     top = min(placed.height, clip.top - placed.y)
-    box = (
-        max(0, int(left * px_per_pt)),
-        max(0, int((placed.height - top) * px_per_pt)),
-        min(source.width_px, -int(-right * px_per_pt)),
-        min(source.height_px, -int(-(placed.height - bottom) * px_per_pt)),
+    x0 = min(source.width_px - 1, max(0, int(left * px_per_pt)))
+    y0 = min(source.height_px - 1, max(0, int((placed.height - top) * px_per_pt)))
+    box = (  # at least a pixel, however little of the photo shows
+        x0,
+        y0,
+        max(x0 + 1, min(source.width_px, -int(-right * px_per_pt))),
+        max(y0 + 1, min(source.height_px, -int(-(placed.height - bottom) * px_per_pt))),
     )
     cropped_placed = BoxPt(
         placed.x + box[0] / px_per_pt,
@@ -113,6 +137,7 @@ def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> Prin
     whole = box == (0, 0, source.width_px, source.height_px)
     if whole and effective_ppi <= DOWNSAMPLE_ABOVE_PPI and _is_plain_cmyk_jpeg(opened):
         return PrintImage(source.path.read_bytes(), source.width_px, source.height_px, placed, effective_ppi)
+    image = _normalised(image, source.path)
     if not whole:
         image = image.crop(box)
     if effective_ppi > DOWNSAMPLE_ABOVE_PPI:
@@ -140,24 +165,114 @@ def _transform(source_icc: bytes | None) -> ImageCms.ImageCmsTransform:
 
 
 def _to_press_cmyk(image: Image.Image, icc: bytes | None, path: Path) -> Image.Image:
+    """An image of ``_normalised``'s modes -> press CMYK: CMYK as it is, greys on black ink only,
+    colour through its ICC profile (sRGB when it has none) or, for CIELab, the Lab space."""
     if image.mode == "CMYK":
         return image
-    if image.mode in ("1", "L", "LA", "I", "I;16", "F"):
-        grey = image.convert("L")
-        black = ImageChops.invert(grey)
-        empty = Image.new("L", grey.size, 0)
+    if image.mode == "L":
+        black = ImageChops.invert(image)
+        empty = Image.new("L", image.size, 0)
         return Image.merge("CMYK", (empty, empty, empty, black))
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        flat = Image.new("RGB", image.size, (255, 255, 255))
-        flat.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
-        image = flat
-    image = image.convert("RGB")
     try:
-        converted = ImageCms.applyTransform(image, _transform(icc if icc and _is_rgb_profile(icc) else None))
+        if image.mode == "LAB":
+            transform = _lab_transform()
+        else:
+            transform = _transform(icc if icc and _is_rgb_profile(icc) else None)
+        converted = ImageCms.applyTransform(image, transform)
     except ImageCms.PyCMSError as error:
         raise InputError(path, None, f"its colour profile cannot be used ({error})", "save the photo as sRGB") from None
     assert converted is not None  # None only when transforming in place
     return converted
+
+
+@lru_cache(maxsize=1)
+def _lab_transform() -> ImageCms.ImageCmsTransform:
+    return ImageCms.buildTransform(
+        ImageCms.createProfile("LAB"), _press_profile(), "LAB", "CMYK", renderingIntent=ImageCms.Intent.PERCEPTUAL
+    )
+
+
+# ---------------------------------------------------------------- pixel modes
+
+_PLAIN_MODES = {"1", "L", "P", "RGB", "CMYK", "LAB", "RGBX", "YCbCr", "HSV", "I;16", "I;16L", "I;16B", "I;16N"}
+_ALPHA_MODES = {"LA": "L", "La": "L", "PA": "RGB", "RGBA": "RGB", "RGBa": "RGB"}
+_SIXTEEN_BIT_FORMATS = {"PNG", "PPM"}  # whose "I" pixels are 16-bit values (0 to 65535)
+
+
+def _has_transparency(image: Image.Image) -> bool:
+    """Whether the image has an alpha channel or a transparent colour (a PNG's tRNS)."""
+    return image.mode in _ALPHA_MODES or "transparency" in image.info
+
+
+def _alpha(image: Image.Image) -> Image.Image:
+    """How opaque each pixel is (255: fully), of an image with an alpha channel or a tRNS colour."""
+    if image.mode.startswith("I"):  # a 16-bit grey PNG's transparent grey: a 16-bit value
+        transparent = image.info["transparency"]
+        return image.convert("I").point([0 if value == transparent else 255 for value in range(65536)], "L")
+    return image.convert("LA" if image.mode in ("1", "L", "LA", "La") else "RGBA").getchannel("A")
+
+
+def _normalised(image: Image.Image, path: Path) -> Image.Image:
+    """Any mode Pillow opens -> L, RGB, CMYK or LAB, as it looks on paper: transparent pixels laid
+    on paper white, 16-bit values scaled to 8 bits, others refused (``_unprintable``)."""
+    mode = image.mode
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        opaque = _wide_grey(image, path)
+    elif _has_transparency(image):
+        opaque_mode = _ALPHA_MODES.get(mode) or ("L" if mode in ("1", "L") else "RGB")
+        with_alpha = image.convert("LA" if opaque_mode == "L" else "RGBA")  # a palette's colours, or a tRNS's
+        return _on_paper(with_alpha.convert(opaque_mode), with_alpha.getchannel("A"))
+    elif mode in ("L", "RGB", "CMYK", "LAB"):
+        return image
+    elif mode in ("1", "P"):
+        return image.convert("L" if mode == "1" else "RGB")
+    elif mode in ("RGBX", "YCbCr", "HSV"):
+        return image.convert("RGB")
+    else:
+        raise _unprintable(image, path)
+    return _on_paper(opaque, _alpha(image)) if "transparency" in image.info and mode != "F" else opaque
+
+
+def _on_paper(image: Image.Image, alpha: Image.Image) -> Image.Image:
+    """An L or RGB image laid on paper white through its alpha."""
+    paper = Image.new(image.mode, image.size, 255 if image.mode == "L" else (255, 255, 255))
+    paper.paste(image, mask=alpha)
+    return paper
+
+
+def _wide_grey(image: Image.Image, path: Path) -> Image.Image:
+    """Greys of more than 8 bits (I;16, I, F) -> 8-bit L, or refused when what they mean is unsure."""
+    if image.mode.startswith("I;16"):
+        return _grey_of(image.convert("I"), 65535)
+    low, high = cast(tuple[float, float], image.getextrema())
+    if image.mode == "F" and 0 < high <= 1:
+        raise _unprintable(image, path, f"floating-point greys, all between {low:g} and {high:g}")
+    if low < 0 or high > (255 if image.mode == "F" else 65535):
+        raise _unprintable(image, path, f"{_bits(image)} greys from {low:g} to {high:g}")
+    if image.mode == "F":
+        return image.convert("L")
+    # Pillow opens 16-bit greys of PNG and PPM files as I; elsewhere its greys are 0 to 255,
+    # unless they go higher: then a 32-bit file holds 16-bit values.
+    sixteen_bit = image.format in _SIXTEEN_BIT_FORMATS or high > 255
+    return _grey_of(image, 65535 if sixteen_bit else 255)
+
+
+def _grey_of(image: Image.Image, white: int) -> Image.Image:
+    """Integer greys (mode I) from 0 up to ``white`` -> 8-bit L, rounded."""
+    return image.point([min(255, round(value * 255 / white)) for value in range(65536)], "L")
+
+
+def _bits(image: Image.Image) -> str:
+    return "32-bit floating-point" if image.mode == "F" else "32-bit"
+
+
+def _unprintable(image: Image.Image, path: Path, what: str | None = None) -> InputError:
+    return InputError(
+        path,
+        None,
+        f"its pixels ({what or f'mode {image.mode}'}) cannot be printed as they are meant",
+        "save it as an 8- or 16-bit RGB, greyscale or CMYK JPEG, PNG or TIFF",
+    )
 
 
 def _is_plain_cmyk_jpeg(image: Image.Image) -> bool:

@@ -6,6 +6,9 @@ The print folder always tells the truth: its manifest has a row for every ward o
 spreadsheet (built, kept, forced past its errors, refused, or not built, and why), it lists
 every PDF in the folder, and a PDF that is not for print (its ward refused, gone from the
 spreadsheet, out of date, or never leaflet's) is moved into not-for-print/ and reported.
+
+The print bill (``campaign.prices``) covers the rows for print; it is checked against the
+spending limit before anything is written.
 """
 
 from __future__ import annotations
@@ -27,28 +30,41 @@ from PIL import features
 from leaflet.errors import InputError, LeafletError
 from leaflet.model import Campaign, Finding, Ward
 from leaflet.read.wards import select_wards
-from leaflet.runs.approvals import unapproved
+from leaflet.runs.approvals import approved_wards
+from leaflet.runs.bill import (
+    Bill,
+    SpendingReport,
+    check_spending,
+    money_text,
+    press_bill,
+    spending_against_limit,
+    spending_json,
+)
 from leaflet.runs.digests import InputDigests
 from leaflet.runs.files import FileWriter, atomic_file, remove_partial_files
 from leaflet.runs.folders import check_free_space, claim_output_folder, folder_lock
+from leaflet.runs.local import pending_reviews
 from leaflet.runs.manifest import (
     MANIFEST_FILES,
     Combined,
     Manifest,
     ManifestRow,
     Status,
+    households_counts,
     manifest_csv,
     manifest_json,
     manifest_row,
     not_for_print_row,
     print_order_digest,
+    quantity,
     read_manifest,
 )
 from leaflet.runs.names import output_names, slug
-from leaflet.runs.not_for_print import MovedFile, move_aside
+from leaflet.runs.not_for_print import Accounted, MovedFile, move_aside, unlisted_files
 from leaflet.runs.parallel import Progress, map_wards
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
+from leaflet.runs.riso_manifest import refuse_other_output
 from leaflet.version import __version__
 from leaflet.ward.variant import ward_language
 from leaflet.write.draw import CombinedFile, WardPages
@@ -84,6 +100,9 @@ class BuildReport:
     unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
     others: tuple[WardResult, ...] = ()  # the spreadsheet's other wards: not asked for, or not approved
     moved_aside: tuple[MovedFile, ...] = ()  # PDFs moved out of the print folder, and why
+    awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
+    bill: Bill | None = None  # the printer's bill for the rows for print, when the campaign gives prices
+    spending: SpendingReport | None = None  # that bill against the spending limit, when there is one
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -132,6 +151,7 @@ class _WardBuilder:
     previous: dict[str, ManifestRow]  # the last build's rows: a ward whose inputs match is kept
     settings: bytes  # byte_settings of the run
     digests: InputDigests
+    households: dict[str, int]  # by code, read by the parent: a ward not here is refused (preflight says why)
 
     @cached_property
     def shared(self) -> str:
@@ -164,7 +184,8 @@ class _WardBuilder:
     def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow, WardPages | None]:
         inputs = self.inputs_digest(ward)
         path = self.out_dir / self.names[ward.code]
-        kept = None if self.combined else self._kept(ward, inputs)
+        count = self.households.get(ward.code)
+        kept = None if self.combined or count is None else self._kept(ward, inputs)
         if kept:
             return WardResult(ward, path, (), "kept"), kept, None
         leaflet, findings = self.preflight.lay_out(ward)
@@ -175,7 +196,7 @@ class _WardBuilder:
                 data = self.run.document.shared.head + tail
                 findings += self.preflight.read_back(data, pages, leaflet, render_qr=False)
         errors = [f for f in findings if f.severity == "error"]
-        if leaflet is None or pages is None or tail is None or (errors and not self.force):
+        if leaflet is None or pages is None or tail is None or count is None or (errors and not self.force):
             reason = _reason(errors)
             return (
                 WardResult(ward, None, tuple(findings), "refused", reason),
@@ -185,7 +206,7 @@ class _WardBuilder:
         sha256 = self.run.write_file(path, tail)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
         reason = _reason(errors)
-        row = manifest_row(campaign, ward, path, len(pages.contents), sha256, inputs, self.shared, reason)
+        row = manifest_row(campaign, ward, count, path, len(pages.contents), sha256, inputs, self.shared, reason)
         result = WardResult(ward, path, tuple(findings), row.status, reason)
         return result, row, pages if self.combined else None
 
@@ -215,8 +236,11 @@ class _Build:
     names: dict[str, str]
     combined_path: Path | None
     started_ns: int  # when the build took the folder (the lock file's time)
+    households: dict[str, int]  # of the wards whose households are a whole number
     previous: Manifest = field(default_factory=Manifest)
     done: dict[str, tuple[WardResult, ManifestRow]] = field(default_factory=dict)
+    bill: Bill | None = None  # of the rows for print, once they are known
+    spending: SpendingReport | None = None
 
     @property
     def campaign(self) -> Campaign:
@@ -239,6 +263,7 @@ class _Build:
             self.previous.rows,
             byte_settings(run),
             InputDigests(self.campaigns),
+            self.households,
         )
         combined_bytes = self._combined_bytes(run, preflight.file_size)
         manifest_bytes = MANIFEST_BYTES_PER_WARD * len(self.every_ward) + 4096
@@ -259,8 +284,10 @@ class _Build:
                 except BaseException as error:  # Ctrl-C, a full disk: the print order says what was done
                     stopped = error
                 rows, others = self._account(builder)
+                rows = self._priced(rows)
                 combined = combined or self._kept_combined(rows)
-                json_out.write(manifest_json(self.campaign, rows, combined))
+                spending = spending_json(self.spending) if self.spending else None
+                json_out.write(manifest_json(self.campaign, rows, combined, spending))
                 csv_out.write(manifest_csv(rows))
         except BaseException:
             self._set_aside_unrecorded(combined)
@@ -269,6 +296,18 @@ class _Build:
         if stopped:
             raise stopped
         return tuple(rows), tuple(others), combined, moved
+
+    def _priced(self, rows: list[ManifestRow]) -> list[ManifestRow]:
+        """The rows with their share of the bill of those for print (the others cost nothing),
+        and that bill against the spending limit (refused before the build when over it)."""
+        printed = {row.code: row.quantity or 0 for row in rows if row.for_print}
+        self.bill = press_bill(self.campaign, printed)
+        if self.bill is None:
+            return rows
+        costs = self.bill.costs
+        wards = [ward for ward in self.every_ward if ward.code in costs]
+        self.spending = spending_against_limit(self.campaign, self.bill, wards, self.wards_path)
+        return [replace(row, cost=money_text(costs[row.code])) if row.code in costs else row for row in rows]
 
     def _set_aside_unrecorded(self, combined: Combined | None) -> None:
         """The new print order could not be written: the files this build wrote are moved aside,
@@ -382,29 +421,13 @@ class _Build:
 
     def _not_for_print(self, rows: list[ManifestRow], combined: Combined | None) -> dict[str, str]:
         """Every PDF in the folder that the print order does not list, and why."""
-        listed = {row.file for row in rows if row.for_print} | ({combined.file} if combined else set())
-        by_code = {row.code: row for row in rows}
-        codes = {row.file: row.code for row in self.previous.rows.values() if row.file}
-        codes.update((name, code) for code, name in self.names.items())
+        listed = {row.file for row in rows if row.for_print and row.file} | ({combined.file} if combined else set())
+        owners = {row.file: row.code for row in self.previous.rows.values() if row.file}
+        owners.update((name, code) for code, name in self.names.items())
+        accounted = {row.code: Accounted(row.file if row.for_print else None, row.status, row.reason) for row in rows}
         combined_name = f"{slug(self.campaign.name)}-all-wards.pdf"
-        reasons = {}
-        for path in sorted(self.out_dir.iterdir()):
-            if path.suffix.lower() != ".pdf" or path.name in listed or not path.is_file():
-                continue
-            code = codes.get(path.name)
-            row = by_code.get(code or "")
-            if path.name == combined_name:
-                reason = "a combined file that no longer holds the print order's wards (build with --combined)"
-            elif code is None:
-                reason = "in no print order: not written by leaflet for this campaign's wards"
-            elif row is None:
-                reason = f"ward {code} is no longer in {self.wards_path.name}"
-            elif row.for_print:
-                reason = f"ward {code}'s print file is now {row.file}"
-            else:
-                reason = f"ward {code} {row.status}: {row.reason}"
-            reasons[path.name] = reason
-        return reasons
+        known = {combined_name: "a combined file that no longer holds the print order's wards (build with --combined)"}
+        return unlisted_files(self.out_dir, (".pdf",), listed, owners, accounted, self.wards_path.name, known)
 
 
 def build(
@@ -418,6 +441,7 @@ def build(
     combined: bool = False,
     force: bool = False,
     approved_only: bool = False,
+    over_limit: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
@@ -428,7 +452,9 @@ def build(
     ``leaflet check`` does, but for decoding its QR code from a render; a ward with an error
     gets no print file unless ``force``, and the others are still built.  The manifest accounts
     for every ward of the spreadsheet; the wards not asked for keep their rows (and files) while
-    their inputs are unchanged.
+    their inputs are unchanged.  The print bill (``campaign.prices``) of what the print order
+    can hold is checked against the spending limit before anything is written: over it, the
+    build is refused unless ``over_limit``.
     """
     if combined and ward_codes:
         raise InputError(
@@ -441,18 +467,17 @@ def build(
     campaign = campaigns[""]
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     wards = select_wards(every_ward, list(ward_codes or []), wards_path)
+    awaiting_review = pending_reviews(campaign, wards)
     unapproved_wards: dict[str, str] = {}
     if approved_only:
-        unapproved_wards = unapproved(campaigns, wards)
-        wards = [ward for ward in wards if ward.code not in unapproved_wards]
-        if not wards:
-            raise InputError(
-                campaign.root / "approvals.json",
-                None,
-                "no ward's inputs match an approval",
-                "review the proofs, then run leaflet approve",
-            )
+        wards, unapproved_wards = approved_wards(campaigns, wards)
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
+    households = households_counts(every_ward, campaign.wards_path)
+    most = _most_the_order_holds(campaign, every_ward, wards, unapproved_wards, households, read_manifest(out_dir))
+    asked = {ward.code for ward in wards}
+    billed = [ward for ward in every_ward if ward.code in most or ward.code in asked]  # their electorates checked
+    check_spending(campaign, press_bill(campaign, most), "press", billed, wards_path, over_limit)
+    refuse_other_output(out_dir, "press")
     names = output_names(every_ward, wards_path)
     combined_path = out_dir / f"{slug(campaign.name)}-all-wards.pdf" if combined else None
     claim_output_folder(
@@ -463,9 +488,52 @@ def build(
     with folder_lock(out_dir, "build") as started_ns:
         remove_partial_files(out_dir)  # a run killed outright could not clean up
         folder = _Build(
-            campaigns, every_ward, wards, unapproved_wards, wards_path, out_dir, names, combined_path, started_ns
+            campaigns,
+            every_ward,
+            wards,
+            unapproved_wards,
+            wards_path,
+            out_dir,
+            names,
+            combined_path,
+            started_ns,
+            households,
         )
         rows, others, combined_file, moved = folder.run(progress, crop_marks, jobs, force)
     results = tuple(folder.done[ward.code][0] for ward in wards)
     combined_out = out_dir / combined_file.file if combined_path and combined_file else None
-    return BuildReport(campaign, out_dir, results, rows, combined_out, unapproved_wards, others, moved)
+    return BuildReport(
+        campaign,
+        out_dir,
+        results,
+        rows,
+        combined_out,
+        unapproved_wards,
+        others,
+        moved,
+        awaiting_review,
+        folder.bill,
+        folder.spending,
+    )
+
+
+def _most_the_order_holds(
+    campaign: Campaign,
+    every_ward: list[Ward],
+    wards: list[Ward],
+    unapproved: dict[str, str],
+    households: dict[str, int],
+    previous: Manifest,
+) -> dict[str, int]:
+    """The quantities the print order can hold after this build, at most, by code: of the wards
+    asked for whose households are whole numbers, and of the other wards an earlier build left
+    for print (the bill is checked against the spending limit with these, before the build)."""
+    asked = {ward.code for ward in wards}
+    quantities = {}
+    for ward in every_ward:
+        row = previous.rows.get(ward.code)
+        if ward.code in asked and ward.code in households:
+            quantities[ward.code] = quantity(households[ward.code], campaign)
+        elif ward.code not in asked and ward.code not in unapproved and row is not None and row.for_print:
+            quantities[ward.code] = row.quantity or 0
+    return quantities

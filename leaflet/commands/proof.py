@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pypdfium2
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image
 
 from leaflet.commands.review import ProofedWard, ProofPage, ProofReport, review_page
 from leaflet.errors import InputError
@@ -28,6 +27,7 @@ from leaflet.runs.names import output_names
 from leaflet.runs.parallel import Progress, map_wards
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
+from leaflet.runs.raster import changed_regions, difference_image, render_pages
 from leaflet.version import __version__
 from leaflet.write.draw import draw_pages, file_from_pages
 from leaflet.write.proofmarks import ProofMarks, add_proof_marks, prepare_proof_marks
@@ -37,9 +37,6 @@ THUMBNAIL_WIDTH_PX = 300
 PROOF_RECORD = "proof.json"
 FOLDERS = ("pages", "thumbnails", "changes")
 INDEX = "index.html"
-CHANGE_THRESHOLD = 40  # of 255, on any channel: less is anti-aliasing, not a change
-CHANGE_CELL_PX = 12  # changed pixels are grouped into regions on a grid of this size
-CHANGE_MARGIN_PX = 6  # around each region's box
 
 
 @dataclass(frozen=True)
@@ -103,61 +100,6 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def render_pages(data: bytes, dpi: int = PAGE_DPI) -> list[Image.Image]:
-    """Every page of a PDF, media box and all, as RGB images (PDFium)."""
-    document = pypdfium2.PdfDocument(data)
-    try:
-        return [page.render(scale=dpi / 72).to_pil().convert("RGB") for page in document]
-    finally:
-        document.close()
-
-
-def changed_regions(before: Image.Image, after: Image.Image) -> tuple[tuple[int, int, int, int], ...]:
-    """Boxes (left, top, right, bottom) around the pixels that differ visibly, each box one
-    connected group of grid cells; the whole page when the sizes differ."""
-    if before.size != after.size:
-        return ((0, 0, *after.size),)
-    difference = (
-        ImageChops.difference(before, after).convert("L").point(lambda value: 255 if value >= CHANGE_THRESHOLD else 0)
-    )
-    if difference.getbbox() is None:
-        return ()
-    columns, rows = -(-after.width // CHANGE_CELL_PX), -(-after.height // CHANGE_CELL_PX)
-    cells = difference.resize((columns, rows), Image.Resampling.BOX, reducing_gap=None)
-    changed = {(x, y) for y in range(rows) for x in range(columns) if cells.getpixel((x, y))}
-    regions = []
-    while changed:
-        pending = [changed.pop()]
-        left, top, right, bottom = pending[0][0], pending[0][1], pending[0][0], pending[0][1]
-        while pending:
-            x, y = pending.pop()
-            left, top, right, bottom = min(left, x), min(top, y), max(right, x), max(bottom, y)
-            for neighbour in ((x + dx, y + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
-                if neighbour in changed:
-                    changed.remove(neighbour)
-                    pending.append(neighbour)
-        margin = CHANGE_MARGIN_PX
-        regions.append(
-            (
-                max(0, left * CHANGE_CELL_PX - margin),
-                max(0, top * CHANGE_CELL_PX - margin),
-                min(after.width, (right + 1) * CHANGE_CELL_PX + margin),
-                min(after.height, (bottom + 1) * CHANGE_CELL_PX + margin),
-            )
-        )
-    return tuple(sorted(regions, key=lambda box: (box[1], box[0])))
-
-
-def difference_image(after: Image.Image, regions: Iterable[tuple[int, int, int, int]]) -> Image.Image:
-    """The new page faded but for the regions that changed, each shown as it is now in a red box."""
-    faded = Image.blend(after, Image.new("RGB", after.size, "white"), 0.7)
-    draw = ImageDraw.Draw(faded)
-    for box in regions:
-        faded.paste(after.crop(box), box[:2])
-        draw.rectangle((box[0], box[1], box[2] - 1, box[3] - 1), outline=(220, 0, 0), width=3)
-    return faded
-
-
 @dataclass
 class _WardProofer:
     """One ward: lay out, preflight as ``leaflet check`` does, write its proof PDF and page
@@ -183,7 +125,9 @@ class _WardProofer:
         earlier_images = self._earlier_images(ward.code)  # read before writing: ``since`` may be this folder
         write_atomically(proof_path, proof_file)
         proofed_pages = []
-        for number, (page, image) in enumerate(zip(leaflet.pages, render_pages(proof_file), strict=True), start=1):
+        for number, (page, image) in enumerate(
+            zip(leaflet.pages, render_pages(proof_file, PAGE_DPI), strict=True), start=1
+        ):
             proofed_pages.append(self._write_page(f"{stem}-p{number}.png", page.name, image, earlier_images))
         if self.earlier is None:
             pages_changed = None

@@ -14,22 +14,33 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
 from typing import Any, Protocol, get_args
 
-from leaflet.errors import InputError, InputErrors
+from leaflet.errors import InputError, InputErrors, shorten
 from leaflet.model import (
     Align,
     Campaign,
     ImageFit,
     ImageFrame,
+    ImprintWording,
+    LocalField,
+    PhotoScreen,
     QrFrame,
+    RisoFeed,
+    RisoPhotos,
+    RisoSheet,
+    RisoSpec,
+    RisoThresholds,
     ShapeFrame,
     TextFrame,
     TextStyle,
     Thresholds,
+    Translations,
     VAlign,
 )
+from leaflet.read.spending_presets import spending_presets
 
 
 class Reader(Protocol):
@@ -52,6 +63,11 @@ def _join_or(words: Iterable[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
+def shown(value: Any) -> str:
+    """A value as a message shows it: its repr, cut to a readable length."""
+    return shorten(repr(value), 60)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -72,16 +88,16 @@ class Text(Kind):
     choices: tuple[str, ...] = ()  # when given, the only values allowed
     label: str = ""  # what a choice is called in messages: "unknown alignment 'centre'"
     pattern: str | None = None  # a regular expression the text must contain (as JSON Schema has it)
-    message: str = ""  # said when the pattern is not found; {value!r} is the value
+    message: str = ""  # said when the pattern is not found; {value} is the value, quoted and cut short
     hint: str | None = None
 
     def read(self, r: Reader, value: Any, where: str) -> str:
         if not isinstance(value, str):
-            raise r.error(where, f"expected text, got {value!r}")
+            raise r.error(where, f"expected text, got {shown(value)}")
         if self.choices and value not in self.choices:
             raise r.error(where, f"unknown {self.label} '{value}'", f"use {_join_or(self.choices)}")
         if self.pattern and not re.search(self.pattern, value):
-            raise r.error(where, self.message.format(value=value), self.hint)
+            raise r.error(where, self.message.format(value=shown(value)), self.hint)
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -113,13 +129,13 @@ class Number(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> float:
         if not _is_number(value):
-            raise r.error(where, f"expected a number, got {value!r}")
+            raise r.error(where, f"expected a number, got {shown(value)}")
         try:
             number = float(value)
         except OverflowError:
             raise r.error(where, f"the number {str(value)[:20]}... is too large") from None
         if not math.isfinite(number):
-            raise r.error(where, f"expected a number, got {value!r}")
+            raise r.error(where, f"expected a number, got {shown(value)}")
         problem = self.out_of_bounds(number)
         if problem:
             raise r.error(where, problem)
@@ -145,7 +161,7 @@ class Whole(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise r.error(where, f"expected a whole number, got {value!r}")
+            raise r.error(where, f"expected a whole number, got {shown(value)}")
         if self.minimum is not None and value < self.minimum:
             raise r.error(where, f"must be a whole number of at least {self.minimum}")
         return value
@@ -158,7 +174,7 @@ class Whole(Kind):
 class Flag(Kind):
     def read(self, r: Reader, value: Any, where: str) -> bool:
         if not isinstance(value, bool):
-            raise r.error(where, f"expected true or false, got {value!r}")
+            raise r.error(where, f"expected true or false, got {shown(value)}")
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -174,7 +190,7 @@ class Numbers(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> tuple[float, ...]:
         if not isinstance(value, list) or len(value) != len(self.items) or not all(map(_is_number, value)):
-            raise r.error(where, f"expected a list of {len(self.items)} numbers, got {value!r}")
+            raise r.error(where, f"expected a list of {len(self.items)} numbers, got {shown(value)}")
         numbers = tuple(float(v) for v in value)
         if any(item.out_of_bounds(number) for number, item in zip(numbers, self.items, strict=True)):
             raise r.error(where, self.message)
@@ -209,6 +225,42 @@ class Words(Kind):
         return {"type": ["string", "number"]}
 
 
+_POUNDS = re.compile(r"£?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)")
+_PENCE = re.compile(r"(\d+(?:\.\d+)?)p")
+MONEY_DECIMALS = 4  # of a pound: a hundredth of a penny, enough for a unit price
+
+
+@dataclass(frozen=True)
+class Money(Kind):
+    """An amount in pounds, read exactly (Decimal, never a float's approximation): 1.50, "£1,250",
+    "£0.045" or "4.5p"; never negative, at most four decimal places of a pound."""
+
+    def read(self, r: Reader, value: Any, where: str) -> Decimal:
+        text = repr(value) if _is_number(value) else value.strip() if isinstance(value, str) else None
+        # repr gives a float's shortest form, which is the number as the file wrote it
+        pence = _PENCE.fullmatch(text) if text is not None else None
+        pounds = _POUNDS.fullmatch(text) if text is not None and not pence else None
+        if pence:
+            amount = Decimal(pence.group(1)) / 100
+        elif pounds:
+            amount = Decimal(pounds.group(1).replace(",", ""))
+        else:
+            raise r.error(where, f"expected an amount of money such as 1.50, £0.045 or 4.5p, got {shown(value)}")
+        exponent = amount.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -MONEY_DECIMALS:
+            raise r.error(where, f"{shown(value)} has more than {MONEY_DECIMALS} decimal places of a pound")
+        return amount
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "oneOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": r"^\s*(£?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\d+(\.\d+)?p)\s*$"},
+            ],
+            "description": "pounds: 1.50, £0.045, or pence: 4.5p",
+        }
+
+
 CMYK_HINT = "a spot ink is a swatch: {spot: NAME, cmyk: [C, M, Y, K]}"
 
 
@@ -224,7 +276,7 @@ class Colour(Kind):
         if isinstance(value, list) and len(value) == 4 and all(_is_number(v) and 0 <= v <= 100 for v in value):
             c, m, y, k = (float(v) for v in value)
             return (c, m, y, k)
-        raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {value!r}", CMYK_HINT)
+        raise r.error(where, f"expected a swatch name or [C, M, Y, K] percentages 0-100, got {shown(value)}", CMYK_HINT)
 
     def schema(self) -> dict[str, Any]:
         cmyk = {
@@ -261,7 +313,7 @@ class MapOf(Kind):
 
     def read(self, r: Reader, value: Any, where: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise r.error(where, f"expected a mapping, got {value!r}")
+            raise r.error(where, f"expected a mapping, got {shown(value)}")
         return {str(key): item for key, item in value.items()}  # values are read by the loader
 
     def schema(self) -> dict[str, Any]:
@@ -310,7 +362,7 @@ class Section(Kind):
         """The values of the fields that are right, and a problem for each one that is not (a
         field with a problem is left out of the values)."""
         if not isinstance(value, dict):
-            return {}, [r.error(where, f"expected a mapping (key: value lines), got {value!r}")]
+            return {}, [r.error(where, f"expected a mapping (key: value lines), got {shown(value)}")]
         errors: list[InputError] = [unknown_key(r, key, self.keys, where) for key in value if key not in self.by_key]
         values: dict[str, Any] = {}
         for spec in self.fields:
@@ -390,13 +442,13 @@ class Tagged(Kind):
 
     def section(self, r: Reader, value: Any, where: str) -> tuple[str, Section]:
         if not isinstance(value, dict):
-            raise r.error(where, f"expected a mapping (key: value lines), got {value!r}")
+            raise r.error(where, f"expected a mapping (key: value lines), got {shown(value)}")
         kind = value.get(self.tag)
         place = f"{where}.{self.tag}"
         if kind is None:
             raise r.error(place, "missing required field")
         if not isinstance(kind, str):
-            raise r.error(place, f"expected text, got {kind!r}")
+            raise r.error(place, f"expected text, got {shown(kind)}")
         if kind not in self.sections:
             raise r.error(place, f"unknown {self.label} '{kind}'", f"use one of: {', '.join(self.sections)}")
         return kind, self.sections[kind]
@@ -539,8 +591,15 @@ FRAME_TYPES: dict[str, Section] = {  # by FrameType
                 "room between the frame's edge and its text, in mm",
                 default_of(TextFrame, "padding_mm"),
             ),
+            Field(
+                "credits",
+                Text(),
+                "the image slot whose photo these words credit: where a ward or a language replaces that photo, "
+                "it prints its own credit, or none",
+                None,
+            ),
         ),
-        "one block of words: a headline, a caption, the ward banner",
+        "one block of words: a headline, a caption, the ward banner, a photo credit",
     ),
     "flow": Section(
         (
@@ -619,6 +678,160 @@ PREFLIGHT = Section(
     "limits of the preflight rules (leaflet check)",
 )
 
+# ---------------------------------------------------------------- a layout's Riso (office) variant
+
+PAPER_DRUM = "paper"  # a swatch that prints nowhere
+RISO_DRUM = Section(
+    (
+        Field("ink", Text(pattern=r"\S", message="expected the ink's name, got {value}"), "the ink's name"),
+        Field(
+            "rgb",
+            Text(pattern=r"^#[0-9A-Fa-f]{6}$", message="expected #RRGGBB, got {value}", hint="e.g. #3255A4"),
+            "how the ink looks on paper, #RRGGBB (sRGB), for the composite",
+        ),
+    )
+)
+RISO_SWATCH = Section(
+    (
+        Field("drum", Text(), f"the drum it prints on (under riso.drums), or {PAPER_DRUM}: nowhere"),
+        Field("tint", Number(minimum=0, maximum=100), "how much of the drum's full ink, in percent", 100.0),
+        Field(
+            "overprint",
+            Flag(),
+            "print over the other drums instead of knocking them out (black text, typically)",
+            False,
+        ),
+    )
+)
+RISO_PHOTOS = Section(
+    (
+        Field("drum", Text(), "the drum photos print on (default: black's)", None),
+        Field(
+            "screen",
+            Text(get_args(PhotoScreen), "photo screen"),
+            "halftone: leaflet screens photos into dots; grey: the machine screens them",
+            default_of(RisoPhotos, "screen"),
+        ),
+        Field(
+            "lpi",
+            Number(minimum=20, maximum=200),
+            "the halftone's lines per inch (a Riso holds about 50 to 100)",
+            default_of(RisoPhotos, "lpi"),
+        ),
+        Field(
+            "dpi",
+            Number(minimum=150, maximum=1200),
+            "the master's resolution, which the halftone is drawn at",
+            default_of(RisoPhotos, "dpi"),
+        ),
+        Field(
+            "max_tint",
+            Number(minimum=1, maximum=100),
+            "the darkest tone of a photo, in percent of full ink",
+            default_of(RisoPhotos, "max_tint") * 100,
+        ),
+    )
+)
+RISO_SHEET = Section(
+    (
+        Field(
+            "size_mm",
+            Numbers((Number(above=0), Number(above=0)), "the sheet's sides must be positive"),
+            "the paper's short and long side in mm (A4)",
+            default_of(RisoSheet, "size_mm"),
+        ),
+        Field(
+            "feed",
+            Text(get_args(RisoFeed), "feed"),
+            "which edge feeds first: long_edge (A4 landscape, A3 machines) or short_edge",
+            default_of(RisoSheet, "feed"),
+        ),
+        Field(
+            "leading_mm",
+            Number(minimum=0),
+            "unprintable at the edge that feeds first",
+            default_of(RisoSheet, "leading_mm"),
+        ),
+        Field("trailing_mm", Number(minimum=0), "unprintable at the last edge", default_of(RisoSheet, "trailing_mm")),
+        Field("sides_mm", Number(minimum=0), "unprintable at each side", default_of(RisoSheet, "sides_mm")),
+    )
+)
+RISO_PREFLIGHT = Section(
+    (
+        Field(
+            "max_solid_percent",
+            Number(minimum=0, maximum=100),
+            "a large fill above this tint is an error (feed and drying trouble)",
+            default_of(RisoThresholds, "max_solid_percent"),
+        ),
+        Field(
+            "large_solid_cm2",
+            Number(minimum=0),
+            "a fill at least this large counts as a large fill",
+            default_of(RisoThresholds, "large_solid_cm2"),
+        ),
+        Field(
+            "min_tint_text_pt",
+            Number(minimum=0),
+            "text smaller than this on or in a tint is a warning",
+            default_of(RisoThresholds, "min_tint_text_pt"),
+        ),
+    ),
+    "limits of the Riso preflight rules",
+)
+RISO_STYLE = Section(tuple(replace(spec, default=None) for spec in STYLE.fields))  # what a Riso style changes
+_OMIT = Field("omit", Flag(), "leave the frame out of the Riso pages", False)
+
+
+def riso_frame_section(frame_type: str) -> Section:
+    """The keys a Riso variant of a frame may change: its type's keys but the name, and omit."""
+    changeable = (replace(spec, default=None) for spec in FRAME_TYPES[frame_type].fields if spec.key != "name")
+    return Section((*changeable, _OMIT))
+
+
+# For the schema, which cannot tell a frame's type from its name: the keys of every frame type.
+_FRAME_KEYS = {spec.key: spec for section in FRAME_TYPES.values() for spec in section.fields if spec.key != "name"}
+RISO_FRAME = Section((*(replace(spec, default=None) for spec in _FRAME_KEYS.values()), _OMIT))
+RISO = Section(
+    (
+        Field("drums", MapOf(RISO_DRUM), "the Riso's drums by name, each with its ink"),
+        Field(
+            "swatches",
+            MapOf(RISO_SWATCH),
+            "each swatch the Riso pages use (white is paper): its drum and tint",
+        ),
+        Field("photos", RISO_PHOTOS, "how photos print", None),
+        Field("styles", MapOf(RISO_STYLE), "style keys that change for the Riso (a colour, a size)", None),
+        Field(
+            "frames",
+            MapOf(RISO_FRAME),
+            "frame keys that change for the Riso, by frame name (box_mm, fill ..., or omit: true)",
+            None,
+        ),
+        Field("sheet", RISO_SHEET, "the paper and the machine's unprintable edges", None),
+        Field(
+            "margin_mm",
+            Number(minimum=2),
+            "artwork that bleeds in the press layout stops this far inside the trim",
+            default_of(RisoSpec, "margin_mm"),
+        ),
+        Field(
+            "saturated_percent",
+            Number(minimum=0, maximum=100),
+            "fills at this tint or more keep saturated_inset_mm further inside the printable area",
+            default_of(RisoSpec, "saturated_percent"),
+        ),
+        Field(
+            "saturated_inset_mm",
+            Number(minimum=0),
+            "how much further in saturated fills keep",
+            default_of(RisoSpec, "saturated_inset_mm"),
+        ),
+        Field("preflight", RISO_PREFLIGHT, "limits of the Riso preflight rules", None),
+    ),
+    "how the leaflet prints on the office's Riso (leaflet build --for riso)",
+)
+
 LAYOUT = Section(
     (
         Field("name", Text(), "the layout's name (default: the file's name)", None),
@@ -632,6 +845,7 @@ LAYOUT = Section(
         Field("flows", MapOf(FLOW), "chains of frames a long text flows through", None),
         Field("pages", MapOf(FRAMES), "each page's frames, in drawing order"),
         Field("preflight", PREFLIGHT, "limits of the preflight rules", None),
+        Field("riso", RISO, "the leaflet's Riso (office) variant: drums, inks, changes", None),
     )
 )
 
@@ -645,6 +859,19 @@ SLOT = OneOf(
 )
 PHOTO = FilePath("an image file")
 IMPRINT_PART = "missing: printed election material must say who printed and who promoted it"
+IMPRINT_WORDING = Section(
+    tuple(
+        Field(
+            words.name,
+            Text(pattern=r"\S", message="the imprint's words may not be blank", hint="give them in this language"),
+            f"the imprint's words before the {words.name.removesuffix('_by').replace('_', ' ')}'s name "
+            f"(default: {words.default})",
+            words.default,
+        )
+        for words in fields(ImprintWording)
+    ),
+    "the words the imprint is composed with: '<printed_by> <printer>. <promoted_by> <promoter> <on_behalf_of> ...'",
+)
 IMPRINT = Section(
     (
         *(
@@ -658,7 +885,18 @@ IMPRINT = Section(
             for part in ("printer", "promoter")
         ),
         Field("on_behalf_of", Text(), "for whom, when not the promoter: name and address", None),
+        Field(
+            "office_printer",
+            Text(pattern=r"\S", message=IMPRINT_PART, hint="give the name and address of who prints in the office"),
+            "who prints office (Riso) output, name and address: the imprint of leaflet build --for riso names them",
+            None,
+        ),
+        Field("wording", IMPRINT_WORDING, "the imprint's words, in this file's language", None),
     )
+)
+LANGUAGE_IMPRINT = Section(
+    (Field("wording", IMPRINT_WORDING, "the imprint's words in this language (names stay campaign.yaml's)"),),
+    "the imprint in this language",
 )
 PRINT_ORDER = Section(
     (
@@ -674,7 +912,97 @@ PRINT_ORDER = Section(
             "the printer's pack: quantities are rounded up to whole packs",
             default_of(Campaign, "pack_size"),
         ),
+        Field("per_copy", Money(), "the commercial printer's price of one leaflet, in pounds (or per_pack)", None),
+        Field(
+            "per_pack", Money(), "the commercial printer's price of a pack of pack_size leaflets (or per_copy)", None
+        ),
     )
+)
+RISO_PRICES = Section(
+    (
+        Field("per_master", Money(), "what one master costs (the master and its share of drum wear), in pounds"),
+        Field("per_copy", Money(), "what one leaflet costs to print in the office (paper and ink), in pounds"),
+    ),
+    "the office's Riso: unit prices for the print bill of leaflet build --for riso",
+)
+SPENDING_LIMIT = Section(
+    (
+        Field(
+            "election",
+            Text(tuple(spending_presets()), "election type"),
+            "the election, for its spending limit (leaflet's presets, with their sources in the README)",
+            None,
+        ),
+        Field("area", Text(), "the police area, for an election whose limit is set per area (pcc)", None),
+        Field("fixed", Money(), "instead of a preset: the fixed amount of the limit, in pounds", None),
+        Field("per_elector", Money(), "instead of a preset: the amount per elector, in pounds", None),
+        Field(
+            "per_ward",
+            Flag(),
+            "instead of a preset: each ward is its own election (true), or the wards together are one",
+            False,
+        ),
+        Field("joint_candidates", Whole(minimum=1), "candidates sharing one limit as joint candidates", 1),
+    ),
+    "a candidate's spending limit: the build reports the share the print bill uses",
+)
+
+LABEL = Text(pattern=r"\S", message="expected the words the organiser's form shows")
+LOCAL_SLOT = Section(
+    (
+        Field("label", LABEL, "what the organiser's form calls it, e.g. Your local priority"),
+        Field("help", Text(), "a line under the label: what to write", ""),
+        Field("max_words", Whole(minimum=1), "at most this many words", None),
+        Field("max_characters", Whole(minimum=1), "at most this many characters", None),
+        Field(
+            "must_change",
+            ListOf(Text(pattern=r"\S", message="expected the placeholder words, e.g. '[your priority]'")),
+            "placeholder words, e.g. [your priority], that must be replaced before the ward is submitted",
+            (),
+        ),
+        Field(
+            "start",
+            Words("expected the words an organiser starts from"),
+            "the words an organiser starts from, {ward.<column>} filled in (default: the ward's words as they "
+            "print now)",
+            None,
+        ),
+    ),
+    "a slot whose words the ward's organiser writes",
+)
+LOCAL_PHOTO = Section(
+    (
+        Field("label", LABEL, "what the organiser's form calls it, e.g. Back page photo"),
+        Field("help", Text(), "a line under the label: what to show", ""),
+        Field(
+            "min_ppi",
+            Number(above=0),
+            "a photo under this resolution at its placed size cannot be submitted (default: the layout's preflight)",
+            None,
+        ),
+    ),
+    "an image slot whose photo the ward may replace, and whose focal point it may set",
+)
+LOCAL_FIELD = Section(
+    (
+        Field("label", LABEL, "what the organiser's form calls it, e.g. Organiser's name"),
+        Field("help", Text(), "a line under the label", ""),
+        Field(
+            "max_characters",
+            Whole(minimum=1),
+            "at most this many characters",
+            default_of(LocalField, "max_characters"),
+        ),
+    ),
+    "a ward column, e.g. organiser, that the ward may change",
+)
+LOCAL = Section(
+    (
+        Field("slots", MapOf(LOCAL_SLOT), "slots whose words a ward writes, by slot name", None),
+        Field("photos", MapOf(LOCAL_PHOTO), "image slots whose photo a ward may replace, by slot name", None),
+        Field("fields", MapOf(LOCAL_FIELD), "ward columns a ward may change, by column name", None),
+    ),
+    "what a ward's organiser may change in leaflet serve; everything else stays locked",
 )
 
 CAMPAIGN = Section(
@@ -684,7 +1012,7 @@ CAMPAIGN = Section(
         Field("wards", Text(), "the wards spreadsheet, from the campaign's folder", "wards.csv"),
         Field(
             "signup_url",
-            Text(pattern=r"^https?://", message="expected an http(s) address, got {value!r}"),
+            Text(pattern=r"^https?://", message="expected an http(s) address, got {value}"),
             "the sign-up address the QR code holds; {ward.code} and other ward fields are filled in",
         ),
         Field(
@@ -697,12 +1025,22 @@ CAMPAIGN = Section(
         Field("images", MapOf(PHOTO), "photos by image slot, from the campaign's folder", None),
         Field("slots", MapOf(SLOT), "the words by slot: text (inline **bold** and *italic*) or {file: words.md}"),
         Field("print_order", PRINT_ORDER, "for manifest.csv: what to order from the printer", None),
+        Field("riso", RISO_PRICES, "the office's Riso prices, for the print bill of office output", None),
+        Field("spending_limit", SPENDING_LIMIT, "the candidate's spending limit, against the print bill", None),
         Field(
             "language",
             Text(),
             "the language of this file's words; wards in others use campaign.<language>.yaml",
             default_of(Campaign, "language"),
         ),
+        Field(
+            "translations",
+            Text(get_args(Translations), "translations setting"),
+            "complete: a slot a campaign.<language>.yaml leaves out fails its wards; partial: it prints in this "
+            "file's language, with a warning",
+            default_of(Campaign, "translations"),
+        ),
+        Field("local", LOCAL, "what a ward's organiser may change in leaflet serve", None),
     )
 )
 
@@ -711,5 +1049,6 @@ LANGUAGE = Section(
         Field("title", Text(), "the title in this language (default: campaign.yaml's)", None),
         Field("slots", MapOf(SLOT), "words that replace campaign.yaml's, slot by slot", None),
         Field("images", MapOf(PHOTO), "photos that replace campaign.yaml's, slot by slot", None),
+        Field("imprint", LANGUAGE_IMPRINT, "the imprint's words in this language", None),
     )
 )

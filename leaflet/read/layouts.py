@@ -9,6 +9,7 @@ file is reported at once, one line each, naming the line and the key path.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -30,8 +31,21 @@ from leaflet.model import (
     TextStyle,
     Thresholds,
 )
-from leaflet.read.formats import FLOW, FONT_FAMILY, FONT_VARIANTS, FRAME, FRAMES, LAYOUT, PAGE, PREFLIGHT, STYLE, SWATCH
+from leaflet.read.formats import (
+    FLOW,
+    FONT_FAMILY,
+    FONT_VARIANTS,
+    FRAME,
+    FRAMES,
+    LAYOUT,
+    PAGE,
+    PREFLIGHT,
+    STYLE,
+    SWATCH,
+    shown,
+)
 from leaflet.read.project import is_file
+from leaflet.read.riso import LayoutSoFar, load_riso
 from leaflet.read.yamlfile import AlreadyReported, YamlReader, read_yaml_with_lines
 
 MIN_IMPRINT_PT = 6.0
@@ -83,12 +97,29 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
             pages.append(PageSpec(name, tuple(frame for frame in loaded if frame is not None)))
     preflight = Thresholds(**(top.get("preflight") or PREFLIGHT.read(r, {}, "preflight")))
     problems.raise_any()  # all the file's problems so far, one line each
-    _check_frame_names(r, pages)
-    _check_imprint_frame(r, pages, styles, trim, safe)
+    for check in (_check_frame_names, _check_credits):
+        problems.attempt(check, r, pages)
+    problems.attempt(_check_imprint_frame, r, pages, styles, trim, safe)
     used_flows = {frame.flow for page_spec in pages for frame in page_spec.frames if isinstance(frame, FlowFrame)}
     for name in flows:
         if name not in used_flows:
-            raise r.error(f"flows.{name}", "no frame takes this flow", "add a frame with 'flow: " + name + "'")
+            problems.errors.append(
+                r.error(f"flows.{name}", "no frame takes this flow", "add a frame with 'flow: " + name + "'")
+            )
+    problems.raise_any()  # and what the frames, taken together, say
+    riso = None
+    if top.get("riso") is not None:
+        so_far = LayoutSoFar(
+            swatches,
+            styles,
+            pages,
+            top["styles"],
+            top["pages"],
+            (trim[0], trim[1]),
+            lambda name, data, where: _load_style(r, name, data, swatches, families, where),
+            lambda where, data: _load_frame(r, where, data, swatches, styles, flows),
+        )
+        riso = load_riso(r, top["riso"], so_far)
     return Layout(
         path=path,
         name=top.get("name") or path.stem,
@@ -103,6 +134,7 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
         pages=tuple(pages),
         preflight=preflight,
         fallback_fonts=fallback_fonts,
+        riso=riso,
     )
 
 
@@ -112,8 +144,28 @@ def _check_frame_names(r: YamlReader, pages: list[PageSpec]) -> None:
         for index, frame in enumerate(page_spec.frames):
             where = f"pages.{page_spec.name}[{index}].name"
             if frame.name in names:
-                raise r.error(where, f"frame name '{frame.name}' is used twice", "give every frame its own name")
+                r.problems.errors.append(
+                    r.error(where, f"frame name '{frame.name}' is used twice", "give every frame its own name")
+                )
             names[frame.name] = where
+
+
+def _check_credits(r: YamlReader, pages: list[PageSpec]) -> None:
+    """A credit names the image slot of a photo frame of the layout."""
+    photos = {frame.slot for page in pages for frame in page.frames if isinstance(frame, ImageFrame)}
+    for page in pages:
+        for index, frame in enumerate(page.frames):
+            if isinstance(frame, TextFrame) and frame.credits is not None and frame.credits not in photos:
+                close = difflib.get_close_matches(frame.credits, sorted(photos), n=1)
+                r.problems.errors.append(
+                    r.error(
+                        f"pages.{page.name}[{index}].credits",
+                        f"no image frame shows image slot '{frame.credits}'",
+                        f"did you mean '{close[0]}'?"
+                        if close
+                        else f"image slots: {', '.join(sorted(photos)) or 'none'}",
+                    )
+                )
 
 
 def _check_imprint_frame(
@@ -153,11 +205,11 @@ def _check_imprint_frame(
 def _load_fallbacks(r: YamlReader, fallbacks: Any, families: set[str]) -> list[str]:
     for index, family in enumerate(fallbacks):
         if not isinstance(family, str):
-            raise r.error(f"fallback_fonts[{index}]", f"expected the name of a font family, got {family!r}")
+            raise r.error(f"fallback_fonts[{index}]", f"expected the name of a font family, got {shown(family)}")
         if family not in families:
             raise r.error(
                 f"fallback_fonts[{index}]",
-                f"unknown font family {family!r}",
+                f"unknown font family {shown(family)}",
                 f"families in fonts: {', '.join(sorted(families))}",
             )
     return list(fallbacks)
@@ -198,8 +250,10 @@ def _colour(r: YamlReader, value: str | tuple[float, ...], where: str, swatches:
     return swatches[value]
 
 
-def _load_style(r: YamlReader, name: str, data: Any, swatches: dict[str, Cmyk], families: set[str]) -> TextStyle:
-    where = f"styles.{name}"
+def _load_style(
+    r: YamlReader, name: str, data: Any, swatches: dict[str, Cmyk], families: set[str], where: str | None = None
+) -> TextStyle:
+    where = where or f"styles.{name}"
     spec = STYLE.read(r, data, where)
     family = spec["font"]
     if family in r.problems.failed or "fonts" in r.problems.failed_sections:
@@ -277,7 +331,14 @@ def _load_frame(
             return ShapeFrame(name, box, colour("fill"), colour("stroke"), spec["stroke_pt"])
         case "text":
             return TextFrame(
-                name, box, spec["slot"], style("style"), spec["valign"], colour("fill"), spec["padding_mm"]
+                name,
+                box,
+                spec["slot"],
+                style("style"),
+                spec["valign"],
+                colour("fill"),
+                spec["padding_mm"],
+                spec["credits"],
             )
         case "flow":
             flow = spec["flow"]

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 import yaml
 
-from leaflet.errors import InputError, InputErrors
+from leaflet.errors import InputError, InputErrors, shorten
+from leaflet.read.project import on_disk, outside_project
 
 T = TypeVar("T")
 MAX_YAML_ALIASES = 20  # enough for sharing a style; too few for a "billion laughs" expansion
@@ -128,11 +129,10 @@ class YamlReader:
         return InputError(self.path, f"line {line}: {where}" if line and where else where, message, hint)
 
     def relative_path(self, value: str, where: str) -> Path:
-        path = (self.path.parent / value).resolve()
-        if self.project is not None and not path.is_relative_to(self.project):
-            raise self.error(
-                where,
-                f"'{value}' leads out of the project folder {self.project}",
-                "keep layouts, words and photos inside it",
-            )
-        return path
+        """The file a path in this file names, from its folder: as it is on disk (in whatever
+        Unicode normalisation), links followed, and kept inside the project."""
+        path = on_disk(self.path.parent / value)
+        problem = outside_project(path, self.project) if self.project is not None else None
+        if problem:
+            raise self.error(where, f"'{shorten(value)}' {problem}", "keep layouts, words and photos inside it")
+        return path.resolve()

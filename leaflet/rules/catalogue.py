@@ -6,6 +6,12 @@ RULES = {
     "missing-glyph": "a character the frame's font cannot draw (it would print as an empty box)",
     "input": "a ward's own input could not be used (a photo missing, a cell unusable)",
     "image-resolution": "a photo below 300 ppi (warning) or 200 ppi (error) at its placed size",
+    "photo-transparency": "a photo with transparent pixels: they print as if laid on paper white",
+    "photo-credit": "a ward's or language's own photo that prints without the campaign photo's credit",
+    "blank-slot": "a frame whose words are empty or only spaces (error for the story, headline and QR caption)",
+    "unshaped-script": "text that needs shaping or right-to-left order, which leaflet cannot set yet",
+    "unused-column": "a wards column that comes close to a slot, photo or column but matches none",
+    "untranslated": "a slot (or a column's value) that prints in the campaign's language in another's leaflet",
     "safe-area": "text, the QR code or the imprint outside the safe area",
     "bleed": "something that reaches the trim edge but stops short of the bleed edge",
     "qr-decode": "the QR code, rendered at 300 dpi, does not decode to exactly the ward's URL",
@@ -17,4 +23,8 @@ RULES = {
     "text-size": "text smaller than 6 pt",
     "thin-line": "a line thinner than 0.25 pt",
     "total-ink": "total ink above 300% in a fill or, sampled, in a photo",
+    "riso-printable-area": "Riso output: artwork outside what the machine prints (error), a saturated fill near its "
+    "edge (warning)",
+    "riso-solid": "Riso output: a large fill above 85% of a drum's ink",
+    "riso-tint-text": "Riso output: text under 7 pt printed in a tint, or on a tint or photo",
 }

@@ -22,6 +22,7 @@ from leaflet.model import (
     FilledBox,
     Finding,
     ImprintFrame,
+    ImprintWording,
     LaidOutFrame,
     LaidOutLeaflet,
     Layout,
@@ -50,8 +51,16 @@ _EPSILON = 0.05  # points: rounding in a layout is not a finding
 class LaidOutRules:
     """Checks the leaflets of one run, remembering what it found in the frames they share."""
 
-    def __init__(self, layout: Layout, metrics: dict[str, FontMetrics], thresholds: Thresholds | None = None):
+    def __init__(
+        self,
+        layout: Layout,
+        metrics: dict[str, FontMetrics],
+        thresholds: Thresholds | None = None,
+        imprint_wordings: tuple[ImprintWording, ...] = (ImprintWording(),),
+    ):
+        """``imprint_wordings``: the words imprints of the run are composed with, one per language."""
         self.layout = layout
+        self.imprint_wordings = imprint_wordings
         self.metrics = metrics
         self.limits = thresholds or layout.preflight
         self.geometry = _Geometry(
@@ -181,6 +190,13 @@ class LaidOutRules:
                 f"{item.path.name} is {ppi:.0f} ppi at its placed size, under {limits.warn_below_ppi:g}: it may look "
                 "soft",
             )
+        if source.transparent:
+            add(
+                "warning",
+                "photo-transparency",
+                f"{item.path.name} has transparent pixels: they print as if laid on paper white (PDF/X-1a has no "
+                "transparency); lay the photo on the colour you want instead",
+            )
         self._bleed(item.clip, add)
         ink = _photo_ink_percent(item)
         if ink > limits.max_ink_percent + 0.5:
@@ -217,7 +233,7 @@ class LaidOutRules:
 
     def _imprint(self, frame: LaidOutFrame, add) -> None:
         text = " ".join(run.text for item in frame.items if isinstance(item, TextLine) for run in item.runs)
-        if "Printed by" not in text or "Promoted by" not in text:
+        if not any(words.printed_by in text and words.promoted_by in text for words in self.imprint_wordings):
             add(
                 "error",
                 "imprint",

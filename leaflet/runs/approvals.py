@@ -81,6 +81,21 @@ def unapproved(campaigns: dict[str, Campaign], wards: Iterable[Ward]) -> dict[st
     return reasons
 
 
+def approved_wards(campaigns: dict[str, Campaign], wards: list[Ward]) -> tuple[list[Ward], dict[str, str]]:
+    """The wards whose inputs still match their approval, and why the others do not; refused when
+    no ward's do (a build of ``--approved-only`` would print nothing)."""
+    reasons = unapproved(campaigns, wards)
+    approved = [ward for ward in wards if ward.code not in reasons]
+    if not approved:
+        raise InputError(
+            campaigns[""].root / "approvals.json",
+            None,
+            "no ward's inputs match an approval",
+            "review the proofs, then run leaflet approve",
+        )
+    return approved, reasons
+
+
 def _changes(approval: Approval, inputs: dict[str, str]) -> list[str]:
     changes = []
     if approval.leaflet != __version__:

@@ -14,7 +14,7 @@ from pathlib import Path
 from leaflet.assets.images import PRESS_PROFILE
 from leaflet.model import Campaign, Ward, frame_slots
 from leaflet.ward.layout import faces_needed
-from leaflet.ward.variant import make_variant, ward_language, ward_slots
+from leaflet.ward.variant import VariantPlan, make_variant, plan_variants, ward_language
 
 ROW = "ward row"
 
@@ -31,7 +31,7 @@ class InputDigests:
 
     def __init__(self, campaigns: dict[str, Campaign]):
         self.campaigns = campaigns
-        self.varying = {language: ward_slots(campaign) for language, campaign in campaigns.items()}
+        self.plans: dict[tuple[str, ...], dict[str, VariantPlan]] = {}  # by the wards file's columns
         self.files: dict[Path, str] = {}
         self.shared: dict[str, dict[str, str]] = {}  # by language: inputs every ward of it shares
 
@@ -62,7 +62,10 @@ class InputDigests:
         inputs = dict(self._shared_inputs(language))
         row = json.dumps(ward.fields, sort_keys=True, ensure_ascii=False)
         inputs[ROW] = hashlib.sha256(row.encode("utf-8")).hexdigest()
-        images = make_variant(campaign, ward, self.varying[language]).images
+        columns = tuple(ward.fields)
+        if columns not in self.plans:
+            self.plans[columns] = plan_variants(self.campaigns, columns)
+        images = make_variant(self.plans[columns][language], ward).images
         for slot in _image_slots(campaign):
             inputs[f"photo {slot}"] = self._file(images[slot])
         return inputs

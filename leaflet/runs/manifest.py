@@ -3,9 +3,10 @@ ward saying whether it is for print (built, kept, forced) or not (refused, not b
 with quantities and totals over what is for print.
 
 Quantity = households plus the campaign's overs percentage, rounded up to the printer's pack
-size.  A row that is not for print has no file, pages, households or quantity: a printer cannot
-print it by mistake.  Cells are written so that a spreadsheet shows them as text: one that
-starts like a formula (= + - @, tab or carriage return) gets a leading apostrophe in the CSV.
+size; cost = the printer's price for it (``runs.bill``), when the campaign gives one.  A row that
+is not for print has no file, pages, households, quantity or cost: a printer cannot print it, nor
+bill it, by mistake.  Cells are written so that a spreadsheet shows them as text: one that starts
+like a formula (= + - @, tab or carriage return) gets a leading apostrophe in the CSV.
 """
 
 from __future__ import annotations
@@ -16,19 +17,24 @@ import hashlib
 import io
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal, get_args
 
-from leaflet.model import Campaign, Ward
+from leaflet.errors import InputError, shorten
+from leaflet.model import Campaign, Finding, Ward
 
 Status = Literal["built", "kept", "forced", "refused", "not built"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 FOR_PRINT: tuple[Status, ...] = ("built", "kept", "forced")
-COLUMNS = ("code", "name", "file", "pages", "sha256", "households", "quantity", "status", "reason")
+COLUMNS = ("code", "name", "file", "pages", "sha256", "households", "quantity", "cost", "status", "reason")
 MANIFEST_FILES = ("manifest.csv", "manifest.json")
 REASON_CHARS = 400  # a reason is cut to this length in the manifest (the build's messages have it whole)
+PRINT_ORDER_COLUMNS = ("households",)  # the wards file's columns that quantities are made from
+MAX_QUANTITY = 10_000_000  # households in one ward: more is a slip of the keyboard
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,6 +47,7 @@ class ManifestRow:
     sha256: str | None
     households: int | None
     quantity: int | None
+    cost: str = ""  # in pounds ("12.35"), when the campaign gives the printer's prices and it is for print
     status: Status = "built"
     reason: str = ""  # why it is not for print, or the errors a forced ward was written past
     inputs: str = ""  # digest of what its file is made from and the settings that decide its bytes
@@ -68,10 +75,64 @@ class Manifest:
     combined: Combined | None = None
 
 
-def households(ward: Ward) -> int:
-    """The households column as a whole number ('3,120' too); 0 when absent or blank."""
-    text = ward.fields.get("households", "").replace(",", "").replace(" ", "")
-    return int(text) if text.isdigit() else 0
+def households(ward: Ward, wards_path: Path) -> int:
+    """The households column as a whole number: '3120', or grouped in thousands ('3,120', '3 120').
+    Anything else (blank, text, a fraction, a negative number) is refused, naming the ward, the
+    column and the line: a print order never guesses a quantity."""
+    return whole_number(ward, "households", wards_path)
+
+
+def households_counts(wards: list[Ward], wards_path: Path) -> dict[str, int]:
+    """The households of every ward whose households are a whole number, by code, read once in
+    the run's own process; the others are refused ward by ward (preflight says why) and order
+    nothing."""
+    counts = {}
+    for ward in wards:
+        try:
+            counts[ward.code] = households(ward, wards_path)
+        except InputError:
+            continue
+    return counts
+
+
+def whole_number(ward: Ward, column: str, wards_path: Path) -> int:
+    """A column the print order reads, as a whole number of at least 0 and at most MAX_QUANTITY."""
+    text = ward.fields.get(column, "").strip()
+    digits = re.sub(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))", "", text)
+    if digits.isascii() and digits.isdigit() and len(digits) <= len(str(MAX_QUANTITY)) and int(digits) <= MAX_QUANTITY:
+        return int(digits)
+    if not text:
+        problem = "is blank"
+    elif re.fullmatch(r"-\s*[\d,. ]+", text):
+        problem = f"is '{shorten(text)}', a negative number"
+    elif re.fullmatch(r"[\d,. ]*[.,]\d*", text) and re.search(r"\d", text):
+        problem = f"is '{shorten(text)}', not a whole number"
+    elif digits.isascii() and digits.isdigit():
+        problem = f"is {shorten(text)}, more than a ward can have ({MAX_QUANTITY:,} at most)"
+    else:
+        problem = f"is '{shorten(text)}', not a number"
+    return _refuse(ward, column, wards_path, problem)
+
+
+def print_order_findings(ward: Ward, wards_path: Path) -> list[Finding]:
+    """An error for each column the print order reads that is not a whole number: the ward is
+    refused, even with --force (its quantity would be a guess)."""
+    findings = []
+    for column in PRINT_ORDER_COLUMNS:
+        try:
+            whole_number(ward, column, wards_path)
+        except InputError as error:
+            findings.append(Finding("error", "input", str(error), ward.code))
+    return findings
+
+
+def _refuse(ward: Ward, column: str, wards_path: Path, problem: str) -> int:
+    raise InputError(
+        wards_path,
+        f"line {ward.line}",
+        f"column '{column}' {problem}",
+        "the print order needs a whole number of 0 or more, e.g. 3120 or 3,120",
+    )
 
 
 def quantity(households_count: int, campaign: Campaign) -> int:
@@ -84,6 +145,7 @@ def quantity(households_count: int, campaign: Campaign) -> int:
 def manifest_row(
     campaign: Campaign,
     ward: Ward,
+    households_count: int,
     file: Path,
     pages: int,
     sha256: str,
@@ -91,8 +153,8 @@ def manifest_row(
     shared: str = "",
     forced_past: str = "",
 ) -> ManifestRow:
-    """A for-print row; ``forced_past``: the errors it was written past (``--force``)."""
-    count = households(ward)
+    """A for-print row of a ward whose households were read (``households``) before it was
+    built; ``forced_past``: the errors it was written past (``--force``)."""
     status: Status = "forced" if forced_past else "built"
     return ManifestRow(
         ward.code,
@@ -100,17 +162,19 @@ def manifest_row(
         file.name,
         pages,
         sha256,
-        count,
-        quantity(count, campaign),
-        status,
-        short_reason(forced_past),
-        inputs,
-        shared,
+        households_count,
+        quantity(households_count, campaign),
+        status=status,
+        reason=short_reason(forced_past),
+        inputs=inputs,
+        shared=shared,
     )
 
 
 def not_for_print_row(ward: Ward, status: Status, reason: str, inputs: str = "") -> ManifestRow:
-    return ManifestRow(ward.code, ward.name, None, None, None, None, None, status, short_reason(reason), inputs)
+    return ManifestRow(
+        ward.code, ward.name, None, None, None, None, None, status=status, reason=short_reason(reason), inputs=inputs
+    )
 
 
 def short_reason(reason: str) -> str:
@@ -143,15 +207,24 @@ def spreadsheet_safe(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _totals(rows: list[ManifestRow]) -> dict[str, int]:
+def _totals(rows: list[ManifestRow]) -> dict[str, int | str]:
     printed = [row for row in rows if row.for_print]
     return {
         "wards": len(printed),
         "pages": sum(row.pages or 0 for row in printed),
         "households": sum(row.households or 0 for row in printed),
         "quantity": sum(row.quantity or 0 for row in printed),
+        "cost": total_cost(rows),
         "not_for_print": len(rows) - len(printed),
     }
+
+
+def total_cost(rows: list[ManifestRow]) -> str:
+    """The costs of the rows for print added up exactly; blank when they have none."""
+    printed = [row for row in rows if row.for_print]
+    if not printed or not all(row.cost for row in printed):
+        return ""
+    return f"{sum(Decimal(row.cost) for row in printed):.2f}"
 
 
 def manifest_csv(rows: list[ManifestRow]) -> bytes:
@@ -171,6 +244,7 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
             "",
             totals["households"],
             totals["quantity"],
+            totals["cost"],
             "",
             left_out,
         ]
@@ -178,7 +252,11 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
-def manifest_json(campaign: Campaign, rows: list[ManifestRow], combined: Combined | None = None) -> bytes:
+def manifest_json(
+    campaign: Campaign, rows: list[ManifestRow], combined: Combined | None = None, spending: dict | None = None
+) -> bytes:
+    """``spending``: the print bill of the rows for print against the spending limit
+    (``runs.bill.spending_json``)."""
     document = {
         "campaign": campaign.name,
         "title": campaign.title,
@@ -187,5 +265,6 @@ def manifest_json(campaign: Campaign, rows: list[ManifestRow], combined: Combine
         "wards": [asdict(row) for row in rows],
         "totals": _totals(rows),
         "combined": asdict(combined) if combined else None,
+        **({"spending_limit": spending} if spending else {}),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

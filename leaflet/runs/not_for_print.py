@@ -1,6 +1,7 @@
-"""Print files the print order no longer lists -> moved out of the print folder into
-``not-for-print/``, with a README line each saying why, so that the print folder holds exactly
-what its manifest lists (nothing is deleted: a file moved aside can be looked at, or moved back).
+"""Files the print order does not list -> why each is not for print, and each moved out of the
+print folder into ``not-for-print/`` with a README line saying why, so that the print folder holds
+exactly what its manifest lists (nothing is deleted: a file moved aside can be looked at, or moved
+back).  Press and office (Riso) output alike.
 """
 
 from __future__ import annotations
@@ -25,6 +26,51 @@ _HEADER = (
 class MovedFile:
     name: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Accounted:
+    """What a print order says of one ward: its file for print (None when not for print), and
+    otherwise its status and why."""
+
+    file: str | None
+    status: str
+    reason: str
+
+
+def unlisted_files(
+    out_dir: Path,
+    suffixes: tuple[str, ...],
+    listed: set[str],
+    owners: dict[str, str],
+    wards: dict[str, Accounted],
+    wards_file: str,
+    known: dict[str, str],
+    kind: str = "print file",
+) -> dict[str, str]:
+    """Every file in ``out_dir`` with one of ``suffixes`` that the print order does not list, and
+    why: ``owners`` names the ward a file was written for (by this build's names and the last
+    print order's), ``wards`` what the print order says of each ward of the spreadsheet, and
+    ``known`` why a file of the run's own (not a ward's) is not listed; ``kind``: what a ward's
+    file is."""
+    reasons = {}
+    for path in sorted(out_dir.iterdir()):
+        if path.suffix.lower() not in suffixes or path.name in listed or not path.is_file():
+            continue
+        code = owners.get(path.name)
+        ward = wards.get(code or "")
+        if path.name in known:
+            reason = known[path.name]
+        elif code is None:
+            reason = "in no print order: not written by leaflet for this campaign's wards"
+        elif ward is None:
+            reason = f"ward {code} is no longer in {wards_file}"
+        elif ward.file:
+            reason = f"ward {code}'s {kind} is now {ward.file}"
+        else:
+            reason = f"ward {code} {ward.status}: {ward.reason}"
+        reasons[path.name] = reason
+    return reasons
 
 
 def move_aside(out_dir: Path, reasons: dict[str, str]) -> tuple[MovedFile, ...]:

@@ -8,19 +8,21 @@ processes are forked after preparing, so they share all of it copy-on-write.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from leaflet.errors import InputError, LeafletError
+from leaflet.errors import InputError, LeafletError, shorten
 from leaflet.model import Campaign, LaidOutLeaflet, Ward
 from leaflet.read.campaigns import load_campaign, load_language
-from leaflet.read.wards import load_wards, select_wards
+from leaflet.read.project import named_inside, on_disk, outside_project
+from leaflet.read.wards import LANGUAGE_CODE, load_wards, select_wards
 from leaflet.runs.files import write_atomically
+from leaflet.runs.local import overlay_approved
+from leaflet.runs.manifest import PRINT_ORDER_COLUMNS
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out, prepare_layout
-from leaflet.ward.variant import make_variant, ward_fields_used, ward_language, ward_slots
+from leaflet.ward.variant import Variant, VariantPlan, make_variant, plan_variants, ward_fields_used, ward_language
 from leaflet.write.draw import (
     PreparedDocument,
     WardPages,
@@ -36,7 +38,7 @@ class PreparedRun:
     """Everything a run prepares once and reuses for every ward."""
 
     campaigns: dict[str, Campaign]  # by language, "" for campaign.yaml's own
-    varying: dict[str, frozenset[str]]
+    plans: dict[str, VariantPlan]  # by language, as ``campaigns``
     layout: PreparedLayout
     document: PreparedDocument
 
@@ -48,9 +50,11 @@ class PreparedRun:
     def head_hash(self) -> hashlib._Hash:
         return hashlib.sha256(self.document.shared.head)
 
-    def lay_out(self, ward: Ward) -> LaidOutLeaflet:
-        language = ward_language(ward, self.campaign)
-        return lay_out(self.layout, make_variant(self.campaigns[language], ward, self.varying[language]))
+    def variant(self, ward: Ward) -> Variant:
+        return make_variant(self.plans[ward_language(ward, self.campaign)], ward)
+
+    def lay_out(self, ward: Ward, variant: Variant | None = None) -> LaidOutLeaflet:
+        return lay_out(self.layout, variant or self.variant(ward))
 
     def draw(self, leaflet: LaidOutLeaflet) -> bytes:
         return file_from_pages(draw_pages(leaflet, self.document), self.document)
@@ -77,21 +81,38 @@ class PreparedRun:
 
 
 def load(
-    campaign_dir: Path, wards_csv: Path | None = None, ward_codes: Iterable[str] | None = None
+    campaign_dir: Path,
+    wards_csv: Path | None = None,
+    ward_codes: Iterable[str] | None = None,
+    approved_local: bool = True,
 ) -> tuple[dict[str, Campaign], list[Ward]]:
-    """The campaign in each language its wards ask for, and the (chosen) wards."""
+    """The campaign in each language its wards ask for, and the (chosen) wards, each with its
+    approved local version (``leaflet serve``) laid over its row unless not ``approved_local``.
+    Each campaign's ``wards_path`` is the wards file in use, named as the user gave it."""
     campaign = load_campaign(Path(campaign_dir))
-    wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
-    wards = select_wards(load_wards(wards_path, ward_fields_used(campaign)), list(ward_codes or []), wards_path)
+    wards_path = _given_wards_file(Path(wards_csv), campaign.project) if wards_csv else campaign.wards_path
+    campaign = replace(campaign, wards_path=wards_path)
+    wards = load_wards(wards_path, ward_fields_used(campaign), multiline_columns=set(campaign.slots))
+    missing = [column for column in PRINT_ORDER_COLUMNS if column not in wards[0].fields]
+    if missing:
+        raise InputError(
+            wards_path,
+            "line 1",
+            f"no '{missing[0]}' column: the print order (manifest.csv) needs each ward's number of {missing[0]}",
+            "add the column, a whole number for every ward",
+        )
+    wards = select_wards(wards, list(ward_codes or []), wards_path)
+    if approved_local:
+        wards = overlay_approved(campaign, wards)
     campaigns = {"": campaign}
     for ward in wards:
         language = ward_language(ward, campaign)
         if language not in campaigns:
-            if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", language):
+            if not LANGUAGE_CODE.fullmatch(language):
                 raise InputError(
                     wards_path,
                     f"line {ward.line}",
-                    f"'{language}' is not a language code",
+                    f"'{shorten(language)}' is not a language code",
                     "use a code such as cy, gd or ga, or leave it blank",
                 )
             campaigns[language] = load_language(campaign, language, wards_path, ward.line)
@@ -106,21 +127,51 @@ def load(
     return campaigns, wards
 
 
-def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False) -> PreparedRun:
+def _given_wards_file(path: Path, project: Path) -> Path:
+    """A wards file passed on the command line, as it is on disk.  It may be anywhere the user
+    names, but one named inside the project may not be a link that leads out of it."""
+    found = on_disk(path)
+    problem = outside_project(found, project) if named_inside(found, project) else None
+    if problem:
+        raise InputError(path, None, problem, "pass the file the link leads to, or copy it into the project")
+    return found
+
+
+def prepare_run(
+    campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False, extra_characters: Iterable[str] = ()
+) -> PreparedRun:
+    """``extra_characters``: more that the fonts must carry (what an organiser has typed)."""
     base = campaigns[""]
     layout = prepare_layout(base)
-    varying = {language: ward_slots(campaign) for language, campaign in campaigns.items()}
-    samples = {}
-    for ward in wards:  # one ward per language shows every static frame of that language
-        language = ward_language(ward, base)
+    plans = plan_variants(campaigns, wards[0].fields)
+    samples = sample_leaflets(
+        campaigns, wards, lambda language, ward: lay_out(layout, make_variant(plans[language], ward))
+    )
+    characters = characters_needed(campaigns.values(), wards) | set(extra_characters)
+    document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
+    return PreparedRun(campaigns, plans, layout, document)
+
+
+def sample_leaflets(
+    campaigns: dict[str, Campaign], wards: list[Ward], lay_out_ward: Callable[[str, Ward], LaidOutLeaflet]
+) -> dict[str, LaidOutLeaflet]:
+    """One ward laid out per language (``lay_out_ward(language, ward)``), to show every static
+    frame of that language once.  A ward whose own input cannot be used (its photo, say) is
+    passed over: its preflight says so.  An input of the campaign's own that cannot be used (its
+    photo, a words file) refuses the run: no ward could print."""
+    own = {path for campaign in campaigns.values() for path in (*campaign.source_files, *campaign.images.values())}
+    samples: dict[str, LaidOutLeaflet] = {}
+    for ward in wards:
+        language = ward_language(ward, campaigns[""])
         if language not in samples:
             try:
-                samples[language] = lay_out(layout, make_variant(campaigns[language], ward, varying[language]))
-            except LeafletError:  # the ward's own input cannot be used: its preflight says so
+                samples[language] = lay_out_ward(language, ward)
+            except InputError as error:
+                if error.path in own:
+                    raise
+            except LeafletError:
                 continue
-    characters = characters_needed(campaigns.values(), wards)
-    document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
-    return PreparedRun(campaigns, varying, layout, document)
+    return samples
 
 
 def characters_needed(campaigns: Iterable[Campaign], wards: Iterable[Ward]) -> set[str]:

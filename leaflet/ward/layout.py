@@ -12,6 +12,7 @@ from typing import assert_never
 
 from leaflet.assets.fonts import FontMetrics, load_metrics
 from leaflet.assets.images import ImageSource, read_image_source
+from leaflet.assets.scripts import needs_shaping
 from leaflet.errors import DoesNotFit, InputError
 from leaflet.model import (
     WHITE,
@@ -43,6 +44,8 @@ from leaflet.ward.fit import StyledParagraph, fit_chain, remembering_measurer
 from leaflet.ward.qr import QUIET_MODULES, qr_modules
 from leaflet.ward.variant import Variant
 
+MIN_PLACE_PPI = 50  # a photo placed at fewer pixels per inch prints as blocks at any setting: refused
+
 
 @dataclass
 class PreparedLayout:
@@ -68,6 +71,7 @@ class _Result:
     frames: dict[str, LaidOutFrame]
     findings: list[Finding]
     ward_fields: dict[str, str] = field(default_factory=dict)  # to say which cell a character came from
+    ward_row: str = ""  # and where that cell is: "wards.csv line 5"
 
 
 def prepare_layout(campaign: Campaign) -> PreparedLayout:
@@ -77,7 +81,7 @@ def prepare_layout(campaign: Campaign) -> PreparedLayout:
 
 def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
     layout = prepared.layout
-    own = _Result({}, [], variant.ward.fields)
+    own = _Result({}, [], variant.fields, f"{variant.campaign.wards_path.name} line {variant.ward.line}")
     frames: dict[str, LaidOutFrame] = {}
     findings: list[Finding] = []
     for page in layout.pages:
@@ -98,6 +102,7 @@ def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
             frames.update(shared_frames)
             findings.extend(shared_findings)
     findings.extend(own.findings)
+    findings.extend(variant.findings)
     pages = tuple(LaidOutPage(page.name, tuple(frames[frame.name] for frame in page.frames)) for page in layout.pages)
     ward_findings = tuple(Finding(f.severity, f.rule, f.message, variant.ward.code, f.page, f.frame) for f in findings)
     return LaidOutLeaflet(variant.ward, variant.title, variant.signup_url, pages, ward_findings)
@@ -154,6 +159,16 @@ def _lay_out_unit(
         case ImageFrame():
             source = read_image_source(variant.images[frame.slot])
             placed = _place_image(box, source, frame.fit, frame.focal)
+            ppi = source.width_px / (placed.width / 72)
+            if ppi < MIN_PLACE_PPI:
+                wanted = round(placed.width / 72 * 300)
+                raise InputError(
+                    source.path,
+                    None,
+                    f"{source.width_px} x {source.height_px} pixels are too few for frame '{frame.name}': "
+                    f"{ppi:.0f} ppi at its placed size",
+                    f"use a photo about {wanted} pixels wide (300 ppi)",
+                )
             image = PlacedImage(frame.slot, source.path, placed, box)
             result.frames[frame.name] = LaidOutFrame(frame.name, box, (image,), static)
         case TextFrame():
@@ -282,11 +297,14 @@ def _fit_findings(
                     columns = [
                         column for column, value in result.ward_fields.items() if any(c in value for c in missing)
                     ]
-                    source = f" from column '{columns[0]}'" if columns else ""
-                    message = (
-                        f"font {run.font} cannot draw {shown}{source} (frame '{first_frame or frame}'): "
-                        "name a fallback font that has it (fallback_fonts), or use another character"
+                    source = f" from column '{columns[0]}' ({result.ward_row})" if columns else ""
+                    advice = (
+                        "no fallback font would help: leaflet cannot yet set text that needs shaping (see the "
+                        "unshaped-script finding)"
+                        if any(map(needs_shaping, missing))
+                        else "name a fallback font that has it (fallback_fonts), or use another character"
                     )
+                    message = f"font {run.font} cannot draw {shown}{source} (frame '{first_frame or frame}'): {advice}"
                     if static:
                         raise InputError(
                             prepared.campaign_path, "slots", message, "use another character or a font that has it"

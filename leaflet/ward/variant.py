@@ -1,19 +1,26 @@
-"""Campaign + one ward -> that ward's variant: placeholders filled, overrides applied, its URL.
+"""Campaign + one ward -> that ward's variant: its values in its language, placeholders filled,
+overrides applied, its photos with their credits, its URL; and what it made of the ward's
+inputs (a campaign photo's credit left off a photo that replaces it, a value that falls back to
+the campaign's language), as findings.
 
-Whatever the ward does not change is passed on as the very same object for every ward, which is
+What every ward of one language shares is worked out once per run (``plan_variants``), and
+whatever the ward does not change is passed on as the very same object for every ward, which is
 what lets layout and draw do their work for it once per run (see ``layout._unit_inputs``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from leaflet.errors import InputError
-from leaflet.model import Campaign, Paragraph, Ward
+from leaflet.assets.images import read_image_source
+from leaflet.errors import InputError, shorten
+from leaflet.model import Campaign, Finding, Layout, Paragraph, Severity, TextFrame, Ward, frame_slots
 from leaflet.read import markup
-from leaflet.read.project import project_folder
+from leaflet.read.project import on_disk, outside_project
+from leaflet.read.wards import language_variant
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,32 @@ class Variant:
     signup_url: str
     slots: dict[str, tuple[Paragraph, ...]]
     images: dict[str, Path]
+    fields: dict[str, str]  # the ward's values in its language: local_priority_cy's for local_priority
+    findings: tuple[Finding, ...] = ()  # what was made of its inputs, to tell
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A text frame of the layout that credits the photo of an image slot."""
+
+    page: str
+    frame: str
+    slot: str  # the credit's words
+    photo: str  # the image slot it credits
+
+
+@dataclass(frozen=True)
+class VariantPlan:
+    """What every ward of one language shares, worked out once per run."""
+
+    campaign: Campaign  # in this language
+    base: Campaign  # campaign.yaml's
+    varying: frozenset[str]  # the slots whose words hold ward placeholders
+    language_columns: tuple[tuple[str, str], ...]  # (local_priority_cy, local_priority): a column's value in it
+    used_columns: frozenset[str]  # the columns the leaflet prints: placeholders, slot and photo overrides
+    credits: tuple[Credit, ...]
+    slots: dict[str, tuple[Paragraph, ...]]  # the campaign's, but credits its own photos leave without a subject
+    notes: tuple[Finding, ...]  # what every ward of the language is told
 
 
 def ward_language(ward: Ward, campaign: Campaign) -> str:
@@ -40,6 +73,7 @@ def ward_fields_used(campaign: Campaign) -> set[str]:
     return used
 
 
+_ONE_VALUE_COLUMNS = ("code", "language", "households")  # the same in every language: never <column>_<language>
 _URL_PUNCTUATION = "!#$%&'()*+,/:;=?@[]~"  # kept as written: with letters, digits and -._ the URL's ASCII
 
 
@@ -48,50 +82,170 @@ def ward_slots(campaign: Campaign) -> frozenset[str]:
     return frozenset(name for name, paragraphs in campaign.slots.items() if markup.paragraphs_placeholders(paragraphs))
 
 
-def signup_url(campaign: Campaign, ward: Ward) -> str:
+def signup_url(campaign: Campaign, fields: dict[str, str]) -> str:
     """The ward's address in ASCII: ward values percent-encoded as a query value or path segment,
     and any other non-ASCII character of the template as UTF-8 (as a browser sends it), so that
     no phone has to guess the character set of the QR code's bytes."""
-    encoded = {name: quote(value, safe="") for name, value in ward.fields.items()}
+    encoded = {name: quote(value, safe="") for name, value in fields.items()}
     return quote(markup.fill(campaign.signup_url, encoded), safe=_URL_PUNCTUATION)
 
 
-def _ward_photo(campaign: Campaign, ward: Ward, column: str, value: str) -> Path:
-    path = (campaign.root / value).resolve()
-    project = project_folder(campaign.root)
-    if not path.is_relative_to(project):
-        raise InputError(
-            campaign.wards_path,
-            f"line {ward.line}",
-            f"column '{column}': '{value}' leads out of the project folder {project}",
-            "keep photos inside it",
+def credits_of(layout: Layout) -> tuple[Credit, ...]:
+    return tuple(
+        Credit(page.name, frame.name, frame.slot, frame.credits)
+        for page in layout.pages
+        for frame in page.frames
+        if isinstance(frame, TextFrame) and frame.credits is not None
+    )
+
+
+def plan_variants(campaigns: dict[str, Campaign], columns: Iterable[str]) -> dict[str, VariantPlan]:
+    """Each language's plan (by language, "" for campaign.yaml's), for wards with these columns."""
+    base = campaigns[""]
+    credits = credits_of(base.layout)
+    columns = tuple(columns)
+    plans = {}
+    for language, campaign in campaigns.items():
+        code = campaign.language
+        language_columns = tuple(
+            (column, variant[0])
+            for column in columns
+            if (variant := language_variant(column)) and variant[1] == code and variant[0] not in _ONE_VALUE_COLUMNS
         )
-    return path
+        slots = dict(campaign.slots)
+        notes = []
+        for credit in credits:
+            photo_replaced = campaign.images[credit.photo] is not base.images[credit.photo]
+            if photo_replaced and campaign.slots[credit.slot] is base.slots[credit.slot]:
+                slots[credit.slot] = ()
+                notes.append(
+                    Finding(
+                        "warning",
+                        "photo-credit",
+                        f"{campaign.path.name} replaces the photo of '{credit.photo}' but not its credit "
+                        f"('{credit.slot}'): the campaign photo's credit is left off; give this photo's credit "
+                        f"under slots.{credit.slot} there",
+                        page=credit.page,
+                        frame=credit.frame,
+                    )
+                )
+        used = ward_fields_used(campaign) | set(campaign.slots) | set(campaign.images)
+        plans[language] = VariantPlan(
+            campaign,
+            base,
+            ward_slots(campaign),
+            language_columns,
+            frozenset(used - {"code"}),
+            credits,
+            slots,
+            tuple(notes),
+        )
+    return plans
 
 
-def make_variant(campaign: Campaign, ward: Ward, varying: frozenset[str]) -> Variant:
-    """``varying``: the slots with placeholders (``ward_slots``), computed once per run.
+def _ward_photo(campaign: Campaign, ward: Ward, column: str, value: str) -> Path:
+    """The photo a ward's cell names, from the campaign's folder: on disk, inside the project and
+    readable; refused at its cell (line and column) when not."""
+    where = f"line {ward.line}"
+    path = on_disk(campaign.root / value)
+    problem = outside_project(path, campaign.project)
+    if problem:
+        raise InputError(
+            campaign.wards_path, where, f"column '{column}': '{shorten(value)}' {problem}", "keep photos inside it"
+        )
+    try:
+        read_image_source(path.resolve())
+    except InputError as error:
+        raise InputError(
+            campaign.wards_path, where, f"column '{column}': {shorten(value)}: {error.message}", error.hint
+        ) from None
+    return path.resolve()
 
-    A ward's non-empty cell in a column named like a slot replaces that slot's words (Markdown,
-    placeholders allowed); in a column named like an image slot, that photo (a path from the
-    campaign folder).
-    """
-    slots = dict(campaign.slots)
-    for name in varying:
-        slots[name] = markup.fill_paragraphs(slots[name], ward.fields)
+
+def make_variant(plan: VariantPlan, ward: Ward) -> Variant:
+    """A ward's non-empty cell in a column named like a slot replaces that slot's words
+    (Markdown, placeholders allowed); in a column named like an image slot, that photo (a path
+    from the campaign folder).  ``<column>_<language>`` gives a column's value for the wards of
+    that language; where it is blank, the plain column's value prints, and the ward is told."""
+    campaign = plan.campaign
+    fields, findings = _fields_in_language(plan, ward)
+    slots = dict(plan.slots)
+    for name in plan.varying:
+        slots[name] = markup.fill_paragraphs(slots[name], fields)
     images = campaign.images
-    for column, value in ward.fields.items():
+    own: set[str] = set()  # the slots and photos the ward gives itself
+    for column, value in fields.items():
         if not value:
             continue
         if column in slots and column not in ("code", "name"):
-            slots[column] = markup.fill_paragraphs(markup.parse_markdown(value), ward.fields)
+            slots[column] = markup.fill_paragraphs(markup.parse_markdown(value), fields)
+            own.add(column)
         elif column in images:
-            images = {**images, column: _ward_photo(campaign, ward, column, value)}
+            photo = _ward_photo(campaign, ward, column, value)
+            if photo != images[column]:  # the campaign's own photo, named again, is still its own
+                images = {**images, column: photo}
+                own.add(column)
+    for credit in plan.credits:
+        if credit.photo in own and credit.slot not in own:
+            slots[credit.slot] = ()
+            findings.append(
+                Finding(
+                    "warning",
+                    "photo-credit",
+                    f"the ward's own photo (column '{credit.photo}', {campaign.wards_path.name} line {ward.line}) "
+                    f"prints without a credit, not the campaign photo's: give its credit in a column "
+                    f"'{credit.slot}'",
+                    ward.code,
+                    credit.page,
+                    credit.frame,
+                )
+            )
     return Variant(
         ward=ward,
         campaign=campaign,
         title=f"{campaign.title} - {ward.name} ({ward.code})",
-        signup_url=signup_url(campaign, ward),
+        signup_url=signup_url(campaign, fields),
         slots=slots,
         images=images,
+        fields=fields,
+        findings=tuple(replace_ward(f, ward.code) for f in plan.notes) + tuple(findings),
     )
+
+
+def replace_ward(finding: Finding, code: str) -> Finding:
+    return Finding(finding.severity, finding.rule, finding.message, code, finding.page, finding.frame)
+
+
+def _fields_in_language(plan: VariantPlan, ward: Ward) -> tuple[dict[str, str], list[Finding]]:
+    """The ward's values for its language's leaflet, and a finding for each that falls back."""
+    if not plan.language_columns:
+        return ward.fields, []
+    fields = dict(ward.fields)
+    findings = []
+    severity: Severity = "error" if plan.base.translations == "complete" else "warning"
+    for column, plain in plan.language_columns:
+        value = ward.fields[column]
+        if value:
+            fields[plain] = value
+        elif ward.fields.get(plain) and plain in plan.used_columns:
+            findings.append(
+                Finding(
+                    severity,
+                    "untranslated",
+                    f"column '{column}' is blank ({plan.base.wards_path.name} line {ward.line}): the leaflet prints "
+                    f"'{shorten(ward.fields[plain])}' from column '{plain}', in the campaign's language "
+                    f"({plan.base.language})",
+                    ward.code,
+                )
+            )
+    return fields, findings
+
+
+def slot_frames(layout: Layout) -> dict[str, tuple[str, str]]:
+    """Each slot a frame takes words from -> the page and name of the first frame that does."""
+    frames: dict[str, tuple[str, str]] = {}
+    for page in layout.pages:
+        for frame in page.frames:
+            for slot in frame_slots(frame, layout.flows)[0]:
+                frames.setdefault(slot, (page.name, frame.name))
+    return frames

@@ -13,6 +13,7 @@ import itertools
 import os
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, assert_never
@@ -25,6 +26,7 @@ from leaflet.assets.images import (
     prepare_print_image,
     read_image_source,
 )
+from leaflet.errors import InputError, shorten
 from leaflet.model import (
     BoxPt,
     Cmyk,
@@ -47,9 +49,26 @@ MARK_WIDTH_PT = 0.25
 REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
 
 
+DEFAULT_EPOCH = 946684800  # 2000-01-01, when SOURCE_DATE_EPOCH is not set
+LAST_PDF_EPOCH = 253402300799  # 9999-12-31 23:59:59: PDF dates have four-digit years
+
+
 def pdf_date() -> str:
-    """A fixed date, so the same inputs give the same bytes (SOURCE_DATE_EPOCH overrides it)."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))  # 2000-01-01
+    """A fixed date, so the same inputs give the same bytes (SOURCE_DATE_EPOCH overrides it, as
+    reproducible builds define it: whole seconds since 1970-01-01 UTC; blank counts as unset)."""
+    setting = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not setting:
+        epoch = DEFAULT_EPOCH
+    elif setting.isascii() and setting.isdigit() and len(setting) <= 12 and int(setting) <= LAST_PDF_EPOCH:
+        epoch = int(setting)
+    else:
+        raise InputError(
+            None,
+            "SOURCE_DATE_EPOCH",
+            f"'{shorten(setting)}' is not a date leaflet can use: whole seconds since 1970-01-01 UTC, up to the "
+            f"year 9999",
+            "set it to e.g. $(date +%s) or 946684800, or unset it for the default date (2000-01-01)",
+        )
     return time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
 
 
@@ -461,7 +480,7 @@ def _crop_mark_ops(width: float, height: float, offset: float, registration: str
     return b"".join(ops)
 
 
-def _rect(box: BoxPt) -> bytes:
+def rect_ops(box: BoxPt) -> bytes:
     n = pdf.number
     return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
 
@@ -477,7 +496,7 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _OwnImages
             case PlacedImage():
                 out.append(_image_ops(item, prepared, ward))
             case PlacedQr():
-                out.append(_qr_ops(item))
+                out.append(qr_ops(item))
             case _:
                 assert_never(item)
     return b"".join(out)
@@ -486,12 +505,12 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _OwnImages
 def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     ops = []
     if item.fill is not None:
-        ops.append(_colour(item.fill, prepared) + b" " + _rect(item.box) + b" f\n")
+        ops.append(_colour(item.fill, prepared) + b" " + rect_ops(item.box) + b" f\n")
     if item.stroke is not None and item.stroke_pt > 0:
         ops.append(
             _colour(item.stroke, prepared, stroke=True)
             + b" %s w " % pdf.number(item.stroke_pt)
-            + _rect(item.box)
+            + rect_ops(item.box)
             + b" S\n"
         )
     return b"".join(ops)
@@ -507,17 +526,23 @@ class GlyphCodes(dict):
 
 
 def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
+    return text_ops(line, prepared.fonts, lambda colour: _colour(colour, prepared))
+
+
+def text_ops(line: TextLine, fonts: dict[str, tuple[str, GlyphCodes]], colour: Callable[[Cmyk], bytes]) -> bytes:
+    """A line's text operators: ``fonts`` by face key (resource name, glyph codes), ``colour``
+    the operator that sets a run's fill colour (a CMYK colour, or a Riso drum's grey)."""
     n = pdf.number
     ops = [b"BT\n"]
     baseline = n(round(line.baseline_pt, 3))
     for run in line.runs:
-        name, codes = prepared.fonts[run.font]
+        name, codes = fonts[run.font]
         ops.append(
             b"/%s %s Tf %s 1 0 0 1 %s %s Tm "
             % (
                 name.encode("ascii"),
                 n(round(run.size_pt, 3)),
-                _colour(run.colour, prepared),
+                colour(run.colour),
                 n(round(run.x_pt, 3)),
                 baseline,
             )
@@ -541,10 +566,14 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages |
         assert ward is not None, "a shared frame shows only the run's shared photos"
         image = _print_image(item)
         name = ward.add_image(image)
+    return image_ops(item.clip, image.placed, name)
+
+
+def image_ops(clip: BoxPt, placed: BoxPt, name: str) -> bytes:
+    """An image XObject drawn at ``placed`` (its pixels' extent) within ``clip``."""
     n = pdf.number
-    placed = image.placed
     return b"q %s W n %s 0 0 %s %s %s cm /%s Do Q\n" % (
-        _rect(item.clip),
+        rect_ops(clip),
         n(round(placed.width, 4)),
         n(round(placed.height, 4)),
         n(round(placed.x, 4)),
@@ -553,17 +582,18 @@ def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages |
     )
 
 
-def _qr_ops(qr: PlacedQr) -> bytes:
+def qr_ops(qr: PlacedQr, colour: bytes = b"0 0 0 1 k") -> bytes:
     """Dark modules as rectangles, one per horizontal run, in module units (integers) under a
-    scaling transform: exact edges, and quick to write."""
+    scaling transform: exact edges, and quick to write.  ``colour``: the operator for the dark
+    modules (100% K; the Riso writer's drum ink)."""
     n = pdf.number
     module = qr.module_pt
     count = len(qr.modules)
     left = qr.x_pt + qr.quiet_modules * module
     bottom = qr.y_pt + qr.quiet_modules * module
     ops = [
-        b"q %s 0 0 %s %s %s cm 0 0 0 1 k\n"
-        % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)))
+        b"q %s 0 0 %s %s %s cm %s\n"
+        % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)), colour)
     ]
     for row_index, row in enumerate(qr.modules):
         y = b" %d " % (count - 1 - row_index)

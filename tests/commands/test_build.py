@@ -86,14 +86,34 @@ def test_ward_name_and_organiser_come_out_as_text(demo_report):
         back = reader.pages[1].extract_text()
         assert row["name"] in front, row["name"]
         assert row["organiser"] in front
-        assert row["local_priority"] in back.replace("\n", " ")
+        priority = row["local_priority_cy"] if row["language"] == "cy" else row["local_priority"]
+        assert priority in back.replace("\n", " ")
         headline = (
             "Troi eich blaenoriaethau yn weithredu"
             if row["language"] == "cy"
             else "Turning your priorities into action"
         )
         assert headline.upper() in front.replace("\n", " ")
-        assert "Printed by Riverside Print Ltd" in back
+        printed_by = "Argraffwyd gan" if row["language"] == "cy" else "Printed by"
+        assert f"{printed_by} Riverside Print Ltd" in back
+
+
+def test_the_welsh_leaflet_is_welsh_throughout(demo_report):
+    english = ("Since you elected", "Photo:", "Printed by", "Promoted by", "SIGN UP", "Scan", "priority", "TURNING")
+    welsh = (
+        "Ers i chi fy ethol",
+        "Llun:",
+        "Argraffwyd gan",
+        "Hyrwyddwyd gan",
+        "COFRESTRWCH",
+        "Sganiwch",
+        "flaenoriaeth",
+    )
+    for result in demo_report.written:
+        text = " ".join(page.extract_text() for page in pypdf.PdfReader(result.path).pages).replace("\n", " ")
+        in_welsh = result.ward.fields["language"] == "cy"
+        assert all((phrase in text) == in_welsh for phrase in welsh), result.ward.code
+        assert all((phrase in text) != in_welsh for phrase in english), result.ward.code
 
 
 def test_accented_names_survive_exactly(demo_report):
@@ -156,7 +176,7 @@ def test_text_that_does_not_fit_fails_that_ward_only(campaign_copy, tmp_path):
     wards = campaign_copy / "wards.csv"
     rows = wards.read_text(encoding="utf-8").splitlines()
     long_priority = " ".join(["an endless list of local concerns"] * 40)
-    rows[1] = f'W05000981,Gŵyr,Siân Ffion Hughes,2410,"{long_priority}"'
+    rows[1] = f'W05000981,Gŵyr,Siân Ffion Hughes,2410,"{long_priority}",,4390'
     wards.write_text("\n".join(rows) + "\n", encoding="utf-8")
     report = build(campaign_copy, tmp_path / "out")
     failed = {r.ward.code: r for r in report.failed}

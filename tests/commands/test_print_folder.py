@@ -35,7 +35,7 @@ def _readme(out) -> str:
 
 
 def test_every_row_of_the_spreadsheet_is_accounted_for_once(campaign_copy, tmp_path):
-    _edit_wards(campaign_copy, "speeding on the coast road", LONG)
+    _edit_wards(campaign_copy, "goryrru ar ffordd yr arfordir", LONG)
     report = build(campaign_copy, tmp_path / "out", ward_codes=[GWYR, TY_DU, "E05007531"])
     with open(campaign_copy / "wards.csv", encoding="utf-8") as handle:
         codes = [row["code"] for row in csv.DictReader(handle)]
@@ -67,7 +67,7 @@ def test_a_ward_that_now_fails_has_its_old_file_moved_aside(campaign_copy, tmp_p
     out = tmp_path / "out"
     build(campaign_copy, out)
     old = (out / "W05000981-gwyr.pdf").read_bytes()
-    _edit_wards(campaign_copy, "speeding on the coast road", LONG)
+    _edit_wards(campaign_copy, "goryrru ar ffordd yr arfordir", LONG)
     assert main(["build", str(campaign_copy), "--out", str(out), "--jobs", "1"]) == 1
     err = capsys.readouterr().err
     assert f"moved to {out / 'not-for-print'}: W05000981-gwyr.pdf: ward W05000981 refused: text does not fit" in err
@@ -82,17 +82,20 @@ def test_a_ward_that_now_fails_has_its_old_file_moved_aside(campaign_copy, tmp_p
         "pages": 26,
         "households": 40295 - 2410,
         "quantity": 42700 - 2550,
+        "cost": "923.45",  # £982.10 less Gŵyr's £58.65: a ward not for print costs nothing
         "not_for_print": 1,
     }
+    assert document["spending_limit"]["elections"][0]["cost"] == "923.45"
     table = list(csv.reader(io.StringIO((out / "manifest.csv").read_text(encoding="utf-8-sig"))))
-    assert table[1][:8] == [GWYR, "Gŵyr", "", "", "", "", "", "refused"]
+    assert table[1][:9] == [GWYR, "Gŵyr", "", "", "", "", "", "", "refused"]
     assert table[-1][-1] == "1 more ward(s) not for print, not counted"
 
 
 def test_a_ward_that_left_the_spreadsheet_is_moved_aside(campaign_copy, tmp_path):
     out = tmp_path / "out"
     build(campaign_copy, out)
-    _edit_wards(campaign_copy, "W05001215,Tŷ-du,Dafydd Prys-Jones,3120,anti-social behaviour in the park,cy\n", "")
+    row = "W05001215,Tŷ-du,Dafydd Prys-Jones,3120,anti-social behaviour in the park,cy,5720,"
+    _edit_wards(campaign_copy, row + "ymddygiad gwrthgymdeithasol yn y parc\n", "")
     report = build(campaign_copy, out)
     assert [(m.name, m.reason) for m in report.moved_aside] == [
         ("W05001215-ty-du.pdf", "ward W05001215 is no longer in wards.csv")
@@ -149,7 +152,7 @@ def test_a_ward_whose_file_was_deleted_by_hand_is_not_in_the_print_order(tmp_pat
 
 def test_a_forced_ward_is_marked_in_the_manifest_and_the_summary(campaign_copy, tmp_path, capsys):
     out = tmp_path / "out"
-    _edit_wards(campaign_copy, "speeding on the coast road", LONG)
+    _edit_wards(campaign_copy, "goryrru ar ffordd yr arfordir", LONG)
     assert main(["build", str(campaign_copy), "--out", str(out), "--force", "--jobs", "1"]) == 0
     captured = capsys.readouterr()
     assert "error: ward W05000981 (Gŵyr): text does not fit" in captured.err
@@ -168,7 +171,7 @@ def test_a_forced_ward_is_marked_in_the_manifest_and_the_summary(campaign_copy, 
 
 def test_a_forced_ward_not_asked_for_stays_marked(campaign_copy, tmp_path):
     out = tmp_path / "out"
-    _edit_wards(campaign_copy, "speeding on the coast road", LONG)
+    _edit_wards(campaign_copy, "goryrru ar ffordd yr arfordir", LONG)
     build(campaign_copy, out, force=True)
     report = build(campaign_copy, out, ward_codes=[TY_DU])
     assert _statuses(report)[GWYR] == "forced"
@@ -177,13 +180,13 @@ def test_a_forced_ward_not_asked_for_stays_marked(campaign_copy, tmp_path):
 
 def test_the_combined_file_never_disagrees_with_the_manifest(campaign_copy, tmp_path):
     out = tmp_path / "out"
-    _edit_wards(campaign_copy, "speeding on the coast road", LONG)
+    _edit_wards(campaign_copy, "goryrru ar ffordd yr arfordir", LONG)
     report = build(campaign_copy, out, combined=True)
     document = assert_print_folder_is_true(out)  # the refused ward is in neither
     assert document["combined"]["wards"] == 13 and report.combined == out / "pcc-2021-all-wards.pdf"
     again = build(campaign_copy, out)  # nothing changed: the combined file still holds the print order
     assert again.moved_aside == () and assert_print_folder_is_true(out)["combined"] == document["combined"]
-    _edit_wards(campaign_copy, LONG, "speeding on the coast road")
+    _edit_wards(campaign_copy, LONG, "goryrru ar ffordd yr arfordir")
     changed = build(campaign_copy, out)  # the ward is back, the combined file lacks it
     assert [(m.name, m.reason) for m in changed.moved_aside] == [
         (
@@ -240,6 +243,9 @@ def test_a_ward_build_says_what_became_of_the_others(tmp_path, capsys):
         f"wrote 1 of 1 ward PDFs to {out}",
         "13 other ward(s) not asked for: 13 still for print from earlier builds, 0 not for print",
         f"print order: 42700 copies of 14 ward(s) for 40295 households, in {out / 'manifest.csv'}",
+        "print bill: £982.10 for 14 ward(s), from Riverside Print Ltd, 12 Mill Lane, Anytown AT1 4PQ",
+        "spending limit £174,179.00 (Police and Crime Commissioner elections in England and Wales, South Wales): "
+        "the print uses 0.6%",
     ]
 
 
@@ -258,7 +264,16 @@ def test_an_unreadable_manifest_rebuilds_and_still_tells_the_truth(tmp_path):
 
 def test_the_manifest_json_shape(demo_report):
     document = json.loads((demo_report.out_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert list(document) == ["campaign", "title", "overs_percent", "pack_size", "wards", "totals", "combined"]
+    assert list(document) == [
+        "campaign",
+        "title",
+        "overs_percent",
+        "pack_size",
+        "wards",
+        "totals",
+        "combined",
+        "spending_limit",
+    ]
     assert list(document["wards"][0]) == [
         "code",
         "name",
@@ -267,6 +282,7 @@ def test_the_manifest_json_shape(demo_report):
         "sha256",
         "households",
         "quantity",
+        "cost",
         "status",
         "reason",
         "inputs",
@@ -277,6 +293,7 @@ def test_the_manifest_json_shape(demo_report):
         "pages": 28,
         "households": 40295,
         "quantity": 42700,
+        "cost": "982.10",
         "not_for_print": 0,
     }
     assert (

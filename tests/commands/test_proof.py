@@ -13,16 +13,11 @@ from pathlib import Path
 import pypdf
 import pytest
 from leaflet.commands.approve import approve
-from leaflet.commands.proof import (
-    CHANGE_CELL_PX,
-    CHANGE_MARGIN_PX,
-    PAGE_DPI,
-    THUMBNAIL_WIDTH_PX,
-    proof,
-)
+from leaflet.commands.proof import PAGE_DPI, THUMBNAIL_WIDTH_PX, proof
 from leaflet.errors import InputError
 from leaflet.model import mm_to_pt
 from leaflet.runs.prepare import load
+from leaflet.runs.raster import CHANGE_CELL_PX, CHANGE_MARGIN_PX
 from leaflet.write.proofmarks import Lettering, lettering_face, watermark_size_pt
 from PIL import Image, ImageChops, ImageDraw
 

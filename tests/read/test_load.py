@@ -404,3 +404,13 @@ def test_the_cli_prints_each_problem_on_its_own_line(capsys, tmp_path):
     assert main(["build", str(campaign)]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 4 and all(line.startswith("leaflet: error: ") for line in lines)
+
+
+def test_the_example_opens_its_local_priority_the_organiser_and_the_back_photo(example_campaign):
+    local = example_campaign.local
+    assert [slot.slot for slot in local.slots] == ["local_focus"]
+    assert local.slots[0].label == "Your local priority" and local.slots[0].max_words == 45
+    assert local.slots[0].must_change == ("[your priority]",)
+    assert "[your priority]" in (local.slots[0].start or "")
+    assert [field.field for field in local.fields] == ["organiser"]
+    assert [(photo.slot, photo.min_ppi) for photo in local.photos] == [("second", 250)]

@@ -50,6 +50,8 @@ def test_example_wards_keep_their_names_exactly(example_campaign):
         "households": "2410",
         "local_priority": "speeding on the coast road",
         "language": "cy",
+        "electorate": "4390",
+        "local_priority_cy": "goryrru ar ffordd yr arfordir",
     }
     assert ward_fields_used(example_campaign) == {"code", "name", "organiser", "local_priority"}
 
@@ -61,8 +63,8 @@ def test_wards_headers_are_trimmed_and_lower_cased_and_a_bom_is_dropped(tmp_path
     assert ward.fields == {"code": "W1", "name": "Gŵyr", "local priority": "speeding"}
 
 
-def test_wards_blank_rows_are_skipped_short_rows_padded_and_unnamed_columns_ignored(tmp_path):
-    path = write_file(tmp_path, "code,name,,notes\n\nW1,Gŵyr\n,,\nW2,Tŷ-du,x,y\n")
+def test_wards_blank_rows_are_skipped_short_rows_padded_and_blank_unnamed_columns_ignored(tmp_path):
+    path = write_file(tmp_path, "code,name,,notes\n\nW1,Gŵyr\n,,\nW2,Tŷ-du,,y\n")
     wards = load_wards(path)
     assert [(ward.code, ward.line, ward.fields) for ward in wards] == [
         ("W1", 3, {"code": "W1", "name": "Gŵyr", "notes": ""}),
@@ -81,13 +83,13 @@ def test_wards_quoted_cells_keep_commas_and_quotes(tmp_path):
 def test_a_ward_line_is_where_its_row_starts(tmp_path):
     # Ward.line is "where the ward's row starts in its CSV, for messages".
     path = write_file(tmp_path, 'code,name,notes\nW1,Gŵyr,"two\nlines"\nW2,Tŷ-du,x\n')
-    assert [ward.line for ward in load_wards(path)] == [2, 4]
+    assert [ward.line for ward in load_wards(path, multiline_columns={"notes"})] == [2, 4]
 
 
 def test_a_duplicate_code_after_a_multi_line_row_names_the_first_rows_start(tmp_path):
     path = write_file(tmp_path, 'code,name,notes\nW1,Gŵyr,"two\nlines"\nW1,Tŷ-du,x\n')
     with pytest.raises(InputError) as caught:
-        load_wards(path)
+        load_wards(path, multiline_columns={"notes"})
     assert str(caught.value).endswith(": line 4: ward code 'W1' already used on line 2 (ward codes must be unique)")
 
 
@@ -161,6 +163,69 @@ WARDS_EXPECTED: dict[str, tuple[str, set[str]]] = {
         "line 1: no 'organiser' column, but the campaign's words use {ward.organiser}",
         {"organiser"},
     ),
+    # quotes that would merge rows, or split a cell, are refused where the trouble starts
+    "wards-unbalanced-quote.csv": (
+        "line 3: column 'local_priority': a quote opens this cell and does not close on its line (the cell would "
+        "run on to line 6, taking in the rows between)",
+        set(),
+    ),
+    "wards-quote-never-closes.csv": ("line 3: column 'organiser': a quote opens this cell and does not close", set()),
+    "wards-text-after-closing-quote.csv": (
+        "line 2: column 'name': text after the quote that closes this cell (\"s & St Paul's\",Ayşe …\")",
+        set(),
+    ),
+    "wards-quote-inside-unquoted-cell.csv": (
+        "line 2: column 'name': a quote inside a cell that does not start with one",
+        set(),
+    ),
+    "wards-line-break-in-name.csv": (
+        "line 2: column 'name': holds a line break (the cell runs from line 2 to line 3) (put the cell on one line",
+        set(),
+    ),
+    "wards-mixed-separators.csv": ("line 3: cells separated by semicolons, but the header's by commas", set()),
+    "wards-tied-separators.csv": ("line 1: the header row has as many commas and semicolons", set()),
+    "wards-unnamed-column-with-values.csv": (
+        "line 2: column 3 has no name in the header row, but this row has 'coast road' in it",
+        set(),
+    ),
+    # not text at all, or not the text a spreadsheet exports
+    "wards-excel-workbook.csv": (
+        "this is an Excel workbook (.xlsx), not a CSV text file (save it as 'CSV UTF-8",
+        set(),
+    ),
+    "wards-excel-97-workbook.csv": ("this is an Excel 97-2003 workbook (.xls), not a CSV text file", set()),
+    "wards-opendocument-spreadsheet.csv": ("this is an OpenDocument spreadsheet (.ods), not a CSV text file", set()),
+    "wards-nul-byte.csv": ("line 2: a NUL byte: this is not a spreadsheet's text", set()),
+    "wards-utf16-without-bom.csv": ("line 1: UTF-16 text without a byte-order mark", set()),
+    # damage a lossy export leaves, named per cell
+    "wards-lost-letters.csv": ("line 2: column 'name' has a '?' where a letter was ('G?yr')", set()),
+    "wards-lost-letters-windows-1252.csv": (
+        "line 2: column 'organiser' has a '?' where a letter was ('Rhiannon Ll?r'): saved as plain 'CSV', a "
+        "spreadsheet writes '?' for the letters Windows-1252 lacks (ŵ, ŷ, ł ...) (retype the letters in the "
+        "spreadsheet if they are lost there too, then export the spreadsheet again as 'CSV UTF-8')",
+        set(),
+    ),
+    "wards-decoded-twice.csv": (
+        "line 2: column 'name' looks like UTF-8 read as Windows-1252: 'GÅµyr' for 'Gŵyr'",
+        set(),
+    ),
+    "wards-replacement-character.csv": ("line 2: column 'name' holds U+FFFD ('G\ufffdyr')", set()),
+    "wards-several-problems.csv": ("line 3: the ward has no code", set()),
+}
+
+# files with several problems: every one of them, one line each, in the order of the lines
+WARDS_EVERY_PROBLEM = {
+    "wards-lost-letters.csv": [
+        "line 2: column 'name' has a '?' where a letter was ('G?yr')",
+        "line 3: column 'name' has a '?' where a letter was ('T?-du')",
+    ],
+    "wards-several-problems.csv": [
+        "line 3: the ward has no code (fill in the code column)",
+        "line 4: column 'organiser': a quote opens this cell and does not close on its line (close the quote on the "
+        'same line, or double a quote that belongs to the text (""))',
+        "line 5: 7 cells but 6 columns (check for a stray comma or quote)",
+        "line 5: ward code 'W05000981' already used on line 2 (ward codes must be unique)",
+    ],
 }
 
 
@@ -176,6 +241,58 @@ def test_bad_wards_file_gives_its_message(name):
         load_wards(path, required)
     assert caught.value.path == path
     assert str(caught.value).startswith(f"{path}: {expect}")
+
+
+@pytest.mark.parametrize("name", sorted(WARDS_EVERY_PROBLEM), ids=lambda name: name.removesuffix(".csv"))
+def test_every_problem_in_a_wards_file_is_reported_at_once(name):
+    path = BAD / name
+    with pytest.raises(InputError) as caught:
+        load_wards(path)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == len(WARDS_EVERY_PROBLEM[name])
+    for line, expect in zip(lines, WARDS_EVERY_PROBLEM[name], strict=True):
+        assert line.startswith(f"{path}: {expect}")
+
+
+def test_a_file_with_very_many_problems_reports_the_first_and_counts_the_rest(tmp_path):
+    path = write_file(tmp_path, "code,name\n" + "".join(f"W{i},\n" for i in range(40)))
+    lines = str(refused(load_wards, path)).splitlines()
+    assert len(lines) == 26
+    assert lines[0] == f"{path}: line 2: the ward has no name (fill in the name column)"
+    assert lines[-1] == f"{path}: and 15 more problem(s) like these (fix those above and run again)"
+
+
+def test_a_quoted_cell_of_a_words_column_may_hold_lines_and_quotes(tmp_path):
+    path = write_file(
+        tmp_path, 'code,name,local_focus_cy\nW1,Gŵyr,"**Newyddion:**\n\nMae ""Tîm Gŵyr"" yma."\nW2,Tŷ-du,\n'
+    )
+    first, second = load_wards(path, multiline_columns={"local_focus"})
+    assert first.fields["local_focus_cy"] == '**Newyddion:**\n\nMae "Tîm Gŵyr" yma.'
+    assert (first.line, second.line) == (2, 5)
+
+
+def test_a_quote_left_open_in_a_words_column_is_refused_where_it_opens(tmp_path):
+    path = write_file(tmp_path, 'code,name,local_focus\nW1,Gŵyr,"Our news\nW2,Tŷ-du,x\nW3,Pen-y-lân,"y"\n')
+    error = refused(lambda p: load_wards(p, multiline_columns={"local_focus"}), path)
+    assert str(error).startswith(
+        f'{path}: line 2: column \'local_focus\': text after the quote that closes this cell on line 4 ("y"…")'
+    )
+
+
+def test_blank_cells_past_the_header_are_no_problem_but_a_value_there_is(tmp_path):
+    assert [w.code for w in load_wards(write_file(tmp_path, "code,name\nW1,Gŵyr,, \nW2,Tŷ-du\n"))] == ["W1", "W2"]
+    error = refused(load_wards, write_file(tmp_path, "code,name\nW1,Gŵyr,,x\n"))
+    assert str(error).endswith("line 2: 4 cells but 2 columns (check for a stray comma or quote)")
+
+
+def test_a_question_mark_that_ends_a_question_is_no_damage(tmp_path):
+    path = write_file(tmp_path, "code,name,local_priority\nW1,Aber,what next? parking\nW2,Bryn,Why not?\n")
+    assert [w.fields["local_priority"] for w in load_wards(path)] == ["what next? parking", "Why not?"]
+
+
+def test_a_question_mark_in_a_utf_8_file_is_the_text(tmp_path):
+    path = write_file(tmp_path, "code,name,local_priority\nW1,Gŵyr,?Qué pasa\n")
+    assert load_wards(path)[0].fields["local_priority"] == "?Qué pasa"
 
 
 def test_a_wards_path_that_is_a_folder_is_an_input_error():

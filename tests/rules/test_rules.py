@@ -298,7 +298,7 @@ def test_a_fallback_font_draws_what_the_family_lacks(campaign_copy):
     layout_path.write_text(layout, encoding="utf-8")
     failing = check_campaign(campaign_copy, ward_codes=["W05000981"]).failing()
     assert [(f.rule, f.frame) for f in failing] == [("missing-glyph", "ward-banner")]
-    assert "cannot draw 'ŵ' (U+0175) from column 'name'" in failing[0].message
+    assert "cannot draw 'ŵ' (U+0175) from column 'name' (wards.csv line 2)" in failing[0].message
 
     layout_path.write_text(layout.replace("fonts:\n", "fallback_fonts: [Sans]\nfonts:\n", 1), encoding="utf-8")
     assert check_campaign(campaign_copy, ward_codes=["W05000981"]).failing() == ()

@@ -6,6 +6,10 @@ import re
 
 import pikepdf
 import pytest
+from leaflet.cli import main
+from leaflet.write.draw import pdf_date
+
+from tests.conftest import DEMO
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +140,21 @@ def test_a_spot_swatch_becomes_a_separation(campaign_copy, tmp_path):
     # the panel still shows navy on screen, through the alternate
     r, g, b = render_page(path, 0, dpi=36).getpixel((40, 20))
     assert b > r and b > g and r < 80
+
+
+def test_the_default_date_and_a_chosen_one(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert pdf_date() == "D:20000101000000Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert pdf_date() == "D:20000101000000Z"  # blank is unset, as reproducible-builds tools take it
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert pdf_date() == "D:20231114221320Z"
+
+
+@pytest.mark.parametrize("setting", ["yesterday", "-5", "1.5e9", "2023-11-14", "99999999999999999999", "٣"])
+def test_a_malformed_source_date_epoch_is_one_line_naming_the_variable(monkeypatch, capsys, setting):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", setting)
+    assert main(["check", str(DEMO), "--jobs", "1"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"leaflet: error: SOURCE_DATE_EPOCH: '{setting}' is not a date leaflet can use: ")
+    assert line.endswith("(set it to e.g. $(date +%s) or 946684800, or unset it for the default date (2000-01-01))")
