@@ -36,7 +36,7 @@ from leaflet.runs.bill import (
     riso_bill,
     spending_json,
 )
-from leaflet.runs.files import atomic_file, remove_partial_files, write_atomically
+from leaflet.runs.files import FileWriter, atomic_file, remove_partial_files, write_atomically
 from leaflet.runs.folders import check_free_space, claim_output_folder, folder_lock
 from leaflet.runs.local import pending_reviews
 from leaflet.runs.manifest import MANIFEST_FILES, Status, households, short_reason
@@ -266,9 +266,11 @@ def build_riso(
         ):
             json_out.reserve(manifest_bytes)  # a full disk is found before the masters are replaced
             csv_out.reserve(manifest_bytes)
-            checked = _write(compositor, order, out_dir, drum_files, run, campaign, jobs)
-            csv_out.write(riso_manifest_csv(rows, sum(counts.values()), total))
-            json_out.write(riso_manifest_json(campaign, rows, drums, sheet_info, total, spending_info))
+            print_order = {
+                csv_out: riso_manifest_csv(rows, sum(counts.values()), total),
+                json_out: riso_manifest_json(campaign, rows, drums, sheet_info, total, spending_info),
+            }
+            checked = _write(compositor, order, out_dir, drum_files, print_order, run, campaign, jobs)
         owners = {**previous, **{name: code for code, name in pictures.items()}}
         accounted = {row.ward.code: Accounted(row.composite, row.status, row.reason) for row in rows}
         known = {
@@ -344,13 +346,15 @@ def _write(
     order: list[tuple[Ward, dict[str, Master]]],
     out_dir: Path,
     drum_files: dict[str, Path],
+    print_order: dict[FileWriter, bytes],
     run: PreparedRiso,
     campaign: Campaign,
     jobs: int,
 ) -> dict[str, list[Finding]]:
-    """The composites (their QR codes read back), then each drum's masters in one file; the
-    findings of each composite, by ward code.  Stopped part-way, the last build's masters and
-    print order stay as they were."""
+    """The composites (their QR codes read back), then each drum's masters in one file, and the
+    print order into its (open) files before the masters' files take their places; the findings
+    of each composite, by ward code.  Stopped part-way, the last build's masters and print order
+    stay as they were."""
     checked = {}
     wards = [ward for ward, _ in order]
     results = map_wards(compositor, wards, jobs)
@@ -375,6 +379,8 @@ def _write(
                         writers[drum].add(master)
             for writer in writers.values():
                 writer.close()
+            for out, data in print_order.items():
+                out.write(data)
     except BaseException:
         results.close()  # the workers end with it
         remove_partial_files(out_dir)  # what the workers were writing
