@@ -20,7 +20,7 @@ from leaflet import build
 from leaflet.cli import main
 from leaflet.runs.folders import LOCK
 
-from tests.conftest import DEMO, ROOT, assert_print_folder_is_true, write_many_wards
+from tests.conftest import DEMO, ROOT, assert_print_folder_is_true, assert_riso_folder_is_true, write_many_wards
 
 NO_SPACE = "cannot write the file (No space left on device) (free some space on that disk, or write somewhere else)"
 
@@ -121,6 +121,49 @@ def test_a_full_disk_in_any_write_path_is_one_line(five_wards, tmp_path, capsys,
         assert _build(out, campaign=five_wards) == 0
         assert len(assert_print_folder_is_true(out)["wards"]) == 5
         _assert_whole_and_tidy(out)
+
+
+RISO_CASES = {
+    # name: (file that cannot be written, call, after, options)
+    "a composite, in a worker": ("S13002921-steornabhagh-a-tuath.png", "reserve", 0, ["--jobs", "2"]),
+    "a composite, half written": ("S13002921-steornabhagh-a-tuath.png", "write", 0, ["--jobs", "1"]),
+    "a drum's masters, half written": ("pcc-2021-riso-black.pdf", "write", 1, ["--jobs", "1"]),
+    "manifest.json, reserved": ("manifest.json", "reserve", 0, ["--jobs", "2"]),
+    "manifest.csv, written": ("manifest.csv", "write", 0, ["--jobs", "1"]),
+}
+
+
+@pytest.mark.parametrize("case", list(RISO_CASES))
+def test_a_full_disk_in_any_riso_write_path_is_one_line_and_the_last_print_order_stays(
+    five_wards, tmp_path, capsys, monkeypatch, case
+):
+    name, call, after, options = RISO_CASES[case]
+    out = tmp_path / "riso"
+    assert _build(out, "--for", "riso", "--ward", "W05000981", campaign=five_wards) == 0
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.suffix in (".pdf", ".json", ".csv")}
+    _no_space_for(monkeypatch, f".{name}.", call, after)
+    assert _build(out, "--for", "riso", *options, campaign=five_wards) == 2
+    assert capsys.readouterr().err == f"leaflet: error: {out / name}: {NO_SPACE}\n"
+    assert not list(out.rglob(".*.part")) and multiprocessing.active_children() == []
+    after_files = {path.name: path.read_bytes() for path in out.iterdir() if path.suffix in (".pdf", ".json", ".csv")}
+    assert after_files == before  # the masters and the print order are the last build's, whole
+    monkeypatch.undo()
+    assert _build(out, "--for", "riso", campaign=five_wards) == 0
+    assert assert_riso_folder_is_true(out)["totals"]["wards"] == 5
+
+
+def test_a_riso_build_that_cannot_fit_is_refused_before_it_writes(tmp_path, capsys, monkeypatch):
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 5_000_000, 5_000_000))
+    out = tmp_path / "riso"
+    assert _build(out, "--for", "riso", "--jobs", "1") == 2
+    err = capsys.readouterr().err
+    assert re.fullmatch(
+        rf"leaflet: error: {re.escape(str(out))}: not enough free space: this build needs about \d+\.\d MB, the "
+        r"disk has 5\.0 MB \(free some space on that disk, or build into another --out folder\)\n",
+        err,
+    ), err
+    assert sorted(path.name for path in out.iterdir()) == [".leaflet-campaign", ".leaflet-lock"]
 
 
 def test_a_full_disk_while_moving_files_aside_leaves_the_print_order_true(tmp_path, capsys, monkeypatch):

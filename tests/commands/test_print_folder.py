@@ -13,7 +13,7 @@ from leaflet import approve, build
 from leaflet.cli import main
 from leaflet.errors import InputError
 
-from tests.conftest import DEMO, assert_print_folder_is_true
+from tests.conftest import DEMO, assert_print_folder_is_true, write_many_wards
 
 GWYR, TY_DU = "W05000981", "W05001215"
 LONG = " ".join(["an endless list of local concerns"] * 40)
@@ -300,3 +300,40 @@ def test_the_manifest_json_shape(demo_report):
         hashlib.sha256((demo_report.out_dir / document["wards"][0]["file"]).read_bytes()).hexdigest()
         == (document["wards"][0]["sha256"])
     )
+
+
+def test_a_households_cell_that_is_not_a_number_is_a_refused_row_in_a_parallel_build(campaign_copy, tmp_path):
+    write_many_wards(campaign_copy, 40)
+    wards = campaign_copy / "wards.csv"
+    wards.write_text(wards.read_text(encoding="utf-8").replace(",Ann,117,", ",Ann,lots,"), encoding="utf-8")
+    report = build(campaign_copy, tmp_path / "out", jobs=2, force=True)  # 40 wards: in worker processes
+    assert [result.ward.code for result in report.failed] == ["W00017"]
+    document = assert_print_folder_is_true(tmp_path / "out")
+    (row,) = [row for row in document["wards"] if row["status"] != "built"]
+    assert (row["code"], row["status"], row["households"], row["quantity"], row["cost"]) == (
+        "W00017",
+        "refused",
+        None,
+        None,
+        "",
+    )
+    assert row["reason"] == (
+        f"{wards}: line 19: column 'households' is 'lots', not a number (the print order needs a whole number "
+        "of 0 or more, e.g. 3120 or 3,120)"
+    )
+    assert document["totals"]["wards"] == 39
+
+
+def test_a_ward_build_is_refused_when_the_print_order_it_leaves_is_over_the_limit(campaign_copy, tmp_path):
+    campaign = campaign_copy / "campaign.yaml"
+    text = campaign.read_text(encoding="utf-8")
+    campaign.write_text(text.replace("per_pack: 1.15", "per_pack: 300"), encoding="utf-8")  # 854 packs: £256,200
+    out = tmp_path / "out"
+    assert build(campaign_copy, out, over_limit=True).spending.over()
+    # Gŵyr alone would cost £15,300, well within the limit, but the print order it leaves holds
+    # the 13 other wards too
+    with pytest.raises(InputError, match=r"spending_limit: the campaign: the print bill £256,200.00 is 147.1%"):
+        build(campaign_copy, out, ward_codes=[GWYR])
+    report = build(campaign_copy, out, ward_codes=[GWYR], over_limit=True)
+    assert report.bill.total_pence == 25_620_000 and len(report.bill.costs) == 14
+    assert_print_folder_is_true(out)
