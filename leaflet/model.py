@@ -380,9 +380,13 @@ class BoxPt:
 
 @dataclass(frozen=True)
 class GlyphRun:
-    """Text in one font, size and colour, starting at ``x_pt`` on its line's baseline.
+    """Shaped text in one font, size and colour, starting at ``x_pt`` on its line's baseline.
 
-    ``word_space_pt`` is extra room after each space, for justified lines.
+    ``glyphs`` are the font's glyph ids left to right as they are drawn, each moved on by its
+    ``advances`` entry (kerning, and for justified lines ``word_space_pt`` after each space,
+    included) and, when ``offsets`` is not empty, drawn off its pen position by its (x, y)
+    entry; all in thousandths of an em.  ``text`` is what the glyphs say, in reading order: what
+    copying and searching the PDF give back; a ``right_to_left`` run's glyphs say it backwards.
     """
 
     font: str  # FontFace.key
@@ -390,7 +394,15 @@ class GlyphRun:
     colour: Cmyk
     x_pt: float
     text: str
+    glyphs: tuple[int, ...]
+    advances: tuple[float, ...]
+    offsets: tuple[tuple[float, float], ...] = ()
     word_space_pt: float = 0.0
+    right_to_left: bool = False
+
+    @property
+    def width_pt(self) -> float:
+        return sum(self.advances) * self.size_pt / 1000.0
 
 
 @dataclass(frozen=True)

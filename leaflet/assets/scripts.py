@@ -1,8 +1,13 @@
-"""Characters -> whether leaflet can set them right: text that needs shaping (joining, reordering,
-marks placed on their letters) or right-to-left ordering cannot be drawn glyph by glyph, left to
-right, as leaflet draws; it would print unjoined, in the wrong order, or with its marks adrift.
+"""Characters -> whether leaflet can set them right.  leaflet shapes text with HarfBuzz (joining,
+reordering, marks placed on their letters) and orders right-to-left text by the Unicode
+Bidirectional Algorithm; the scripts it does that for, with fonts in the example layout and tests
+that read the glyphs back, are Arabic (Urdu and Persian letters too), Hebrew, Bengali, Devanagari,
+Gurmukhi, Gujarati and Tamil, and marks and joiners on any letter.  Any other script whose letters
+combine, reorder or run right to left (Syriac, Thaana, Thai, Khmer, Myanmar, Tibetan ...) is
+refused: nothing shows that it would print right (Thai, say, puts no spaces between words, where
+leaflet breaks lines).
 
-``needs_shaping`` is the one test; when leaflet learns to shape a script, narrow it there.
+``needs_shaping`` is the one test; when leaflet learns to set another script, narrow it there.
 """
 
 from __future__ import annotations
@@ -33,22 +38,45 @@ _SHAPED_BLOCKS = (
     (0x16F00, 0x16F9F),  # Miao
     (0x1BC00, 0x1BCAF),  # Duployan
 )
-# Right-to-left letters and digits (Hebrew, Arabic, Syriac, Thaana, N'Ko, Adlam ...), and the
-# controls that embed, override or isolate a direction.
-_RIGHT_TO_LEFT = {"R", "AL", "AN", "RLE", "RLO", "RLI", "LRE", "LRO", "LRI", "FSI", "PDF", "PDI"}
-_JOINERS = {"\u200c", "\u200d", "\u034f"}  # zero-width non-joiner and joiner, combining grapheme joiner
+# The blocks of the scripts leaflet sets (see above): they need shaping, and get it.
+_SET_BLOCKS = (
+    (0x0590, 0x05FF),  # Hebrew
+    (0x0600, 0x06FF),  # Arabic (with Urdu's and Persian's letters, Arabic-Indic digits)
+    (0x0750, 0x077F),  # Arabic Supplement
+    (0x0870, 0x08FF),  # Arabic Extended-B and -A
+    (0x0900, 0x097F),  # Devanagari
+    (0x0980, 0x09FF),  # Bengali
+    (0x0A00, 0x0A7F),  # Gurmukhi
+    (0x0A80, 0x0AFF),  # Gujarati
+    (0x0B80, 0x0BFF),  # Tamil
+    (0xA8E0, 0xA8FF),  # Devanagari Extended
+    (0xFB1D, 0xFB4F),  # Hebrew presentation forms
+    (0xFB50, 0xFDFF),  # Arabic presentation forms A
+    (0xFE70, 0xFEFF),  # Arabic presentation forms B
+)
+# Right-to-left letters and digits (Hebrew, Arabic, Syriac, Thaana, N'Ko, Adlam ...), and the blocks
+# of right-to-left scripts leaflet does not set, whose marks (Thaana's vowels) are refused with them.
+_RIGHT_TO_LEFT = {"R", "AL", "AN"}
+_OTHER_RIGHT_TO_LEFT_BLOCKS = (
+    (0x0700, 0x074F),  # Syriac
+    (0x0780, 0x086F),  # Thaana, N'Ko, Samaritan, Mandaic, Syriac Supplement
+    (0x10800, 0x10FFF),  # the historic and minority right-to-left scripts
+    (0x1E800, 0x1EFFF),  # Mende Kikakui, Adlam ...
+)
 
 
 @cache
 def needs_shaping(character: str) -> bool:
-    """Whether leaflet would draw ``character`` wrong: it is written right to left, combines with
-    its neighbours as it is set (a mark, a joiner, a letter of a complex script)."""
-    if unicodedata.bidirectional(character) in _RIGHT_TO_LEFT:
-        return True
-    if unicodedata.category(character).startswith("M") or character in _JOINERS:
-        return True
+    """Whether leaflet would not set ``character`` right: a letter of a script that combines,
+    reorders or runs right to left as it is set, other than those leaflet shapes.  Marks and
+    joiners are placed by shaping whatever letter they are on; direction controls are read by the
+    bidirectional algorithm."""
     code = ord(character)
-    return any(low <= code <= high for low, high in _SHAPED_BLOCKS)
+    if any(low <= code <= high for low, high in _SET_BLOCKS):
+        return False
+    if any(low <= code <= high for low, high in (*_SHAPED_BLOCKS, *_OTHER_RIGHT_TO_LEFT_BLOCKS)):
+        return True
+    return unicodedata.bidirectional(character) in _RIGHT_TO_LEFT
 
 
 def characters_needing_shaping(text: str) -> list[str]:
@@ -68,9 +96,5 @@ def describe(characters: list[str], limit: int = 4) -> str:
 
 def _script(character: str) -> str:
     name = unicodedata.name(character, "")
-    if character in _JOINERS or (unicodedata.category(character).startswith("M") and "COMBINING" in name):
-        return "combining marks and joiners"
-    if unicodedata.bidirectional(character) in _RIGHT_TO_LEFT and unicodedata.category(character) == "Cf":
-        return "direction controls"
     word = name.split(" ")[0] if name else f"U+{ord(character):04X}"
     return word.capitalize()

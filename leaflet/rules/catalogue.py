@@ -9,7 +9,7 @@ RULES = {
     "photo-transparency": "a photo with transparent pixels: they print as if laid on paper white",
     "photo-credit": "a ward's or language's own photo that prints without the campaign photo's credit",
     "blank-slot": "a frame whose words are empty or only spaces (error for the story, headline and QR caption)",
-    "unshaped-script": "text that needs shaping or right-to-left order, which leaflet cannot set yet",
+    "unshaped-script": "text in a script that needs shaping or right-to-left order and that leaflet does not shape",
     "unused-column": "a wards column that comes close to a slot, photo or column but matches none",
     "untranslated": "a slot (or a column's value) that prints in the campaign's language in another's leaflet",
     "safe-area": "text, the QR code or the imprint outside the safe area",

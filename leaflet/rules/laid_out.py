@@ -146,7 +146,7 @@ class LaidOutRules:
 
     def _run_extent(self, line: TextLine, run) -> BoxPt:
         font = self.metrics[run.font]
-        width = font.width_pt(run.text.rstrip(" "), run.size_pt) + run.word_space_pt * run.text.rstrip(" ").count(" ")
+        width = run.width_pt  # the glyphs' own advances: what is drawn
         ascent, descent = font.ascent * run.size_pt / 1000, font.descent * run.size_pt / 1000
         return BoxPt(run.x_pt, line.baseline_pt - descent, width, ascent + descent)
 

@@ -1,5 +1,5 @@
-"""A ward's variant -> the findings its words show before layout: a frame left blank, text that
-needs shaping or right-to-left order (which leaflet cannot set yet), a column that looks like a
+"""A ward's variant -> the findings its words show before layout: a frame left blank, text in a
+script leaflet does not shape (``assets.scripts``), a column that looks like a
 slot or photo but matches none, a slot its language's file does not translate.
 
 What is the same for every ward of a language (the campaign's own words) is checked once per run;
@@ -23,8 +23,8 @@ _INVISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
 _LETTER = re.compile(r"[^\W\d_]")
 SPECIAL_COLUMNS = ("code", "name", "language", "households")
 SHAPING = (
-    "leaflet sets letters one by one, left to right, so it would print this text unjoined, in the wrong order or "
-    "with its marks adrift (even where a fallback font has the glyphs)"
+    "leaflet shapes Arabic, Hebrew, Bengali, Devanagari, Gurmukhi, Gujarati and Tamil but not this script, so it could "
+    "print it unjoined, in the wrong order or with its marks adrift (even where a fallback font has the glyphs)"
 )
 
 

@@ -8,12 +8,12 @@ processes are forked after preparing, so they share all of it copy-on-write.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from leaflet.errors import InputError, LeafletError, shorten
+from leaflet.errors import InputError, shorten
 from leaflet.model import Campaign, LaidOutLeaflet, Ward
 from leaflet.read.campaigns import load_campaign, load_language
 from leaflet.read.project import named_inside, on_disk, outside_project
@@ -124,6 +124,10 @@ def load(
                     f"no '{missing[0]}' column, but campaign.{language}.yaml uses {{ward.{missing[0]}}}",
                     "add the column or remove the placeholder",
                 )
+    for path in sorted(campaign.root.glob("campaign.*.yaml")):  # every language, also one no ward asks for:
+        language = path.name.split(".")[1]  # the files every ward shares hold them all
+        if language not in campaigns and language != campaign.language and LANGUAGE_CODE.fullmatch(language):
+            campaigns[language] = load_language(campaign, language, wards_path, 1)
     return campaigns, wards
 
 
@@ -137,45 +141,30 @@ def _given_wards_file(path: Path, project: Path) -> Path:
     return found
 
 
-def prepare_run(
-    campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False, extra_characters: Iterable[str] = ()
-) -> PreparedRun:
-    """``extra_characters``: more that the fonts must carry (what an organiser has typed)."""
+def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: bool = False) -> PreparedRun:
+    """What every ward's file shares depends on the campaign in each of its languages and the
+    spreadsheet's columns, never on which ``wards`` a run builds: a ward built alone gives the
+    same bytes as in a full build."""
     base = campaigns[""]
     layout = prepare_layout(base)
-    plans = plan_variants(campaigns, wards[0].fields)
-    samples = sample_leaflets(
-        campaigns, wards, lambda language, ward: lay_out(layout, make_variant(plans[language], ward))
-    )
-    characters = characters_needed(campaigns.values(), wards) | set(extra_characters)
-    document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
+    columns = wards[0].fields
+    plans = plan_variants(campaigns, columns)
+    samples = [  # a ward with every field blank shows the static frames, which are every ward's
+        lay_out(layout, make_variant(plans[language], _blank_ward(campaign, columns)))
+        for language, campaign in sorted(campaigns.items())
+    ]
+    characters = characters_needed(campaigns.values())
+    document = prepare_document(base.layout, samples, faces_needed(base.layout), characters, crop_marks)
     return PreparedRun(campaigns, plans, layout, document)
 
 
-def sample_leaflets(
-    campaigns: dict[str, Campaign], wards: list[Ward], lay_out_ward: Callable[[str, Ward], LaidOutLeaflet]
-) -> dict[str, LaidOutLeaflet]:
-    """One ward laid out per language (``lay_out_ward(language, ward)``), to show every static
-    frame of that language once.  A ward whose own input cannot be used (its photo, say) is
-    passed over: its preflight says so.  An input of the campaign's own that cannot be used (its
-    photo, a words file) refuses the run: no ward could print."""
-    own = {path for campaign in campaigns.values() for path in (*campaign.source_files, *campaign.images.values())}
-    samples: dict[str, LaidOutLeaflet] = {}
-    for ward in wards:
-        language = ward_language(ward, campaigns[""])
-        if language not in samples:
-            try:
-                samples[language] = lay_out_ward(language, ward)
-            except InputError as error:
-                if error.path in own:
-                    raise
-            except LeafletError:
-                continue
-    return samples
+def _blank_ward(campaign: Campaign, columns: Iterable[str]) -> Ward:
+    return Ward("", "", dict.fromkeys([*columns, *sorted(ward_fields_used(campaign)), "code", "name"], ""), 0)
 
 
-def characters_needed(campaigns: Iterable[Campaign], wards: Iterable[Ward]) -> set[str]:
-    """Every character the run's text can contain, in both cases (styles may set capitals)."""
+def characters_needed(campaigns: Iterable[Campaign], wards: Iterable[Ward] = ()) -> set[str]:
+    """Every character the campaign's own words (and the ``wards``' cells, when given) can set, in
+    both cases (styles may set capitals)."""
     texts = [
         run.text
         for campaign in campaigns

@@ -5,9 +5,9 @@ against its limit, and every preflight finding in plain words next to the field 
 
 One code path: the draft is laid over the ward's row as an approved version is (``local``), then
 laid out, drawn and preflighted by the run's own stages.  The run is prepared once and kept; it
-is prepared again when the campaign's files change, or when a draft needs a character the run's
-font subsets lack.  A ``Previews`` serialises its work (layout caches and PDFium are not
-thread-safe); a server runs one per process.
+is prepared again when the campaign's files change (a draft's characters beyond the run's shared
+font subsets are the ward's own subset, as in its print file).  A ``Previews`` serialises its
+work (layout caches and PDFium are not thread-safe); a server runs one per process.
 """
 
 from __future__ import annotations
@@ -40,11 +40,10 @@ from leaflet.model import (
 from leaflet.read import markup
 from leaflet.runs.local import LocalValues, starting_values, ward_with, with_photo_files, word_count
 from leaflet.runs.preflight import Preflight
-from leaflet.runs.prepare import PreparedRun, characters_needed, load, prepare_run
+from leaflet.runs.prepare import PreparedRun, load, prepare_run
 from leaflet.runs.raster import render_pages
 from leaflet.ward.variant import ward_language
 from leaflet.write.draw import draw_pages, file_from_pages
-from leaflet.write.pdffont import BASE_REPERTOIRE
 
 PREVIEW_DPI = 110  # a phone's screen at twice its pixels, or a laptop's
 JPEG_QUALITY = 85
@@ -104,7 +103,6 @@ class _Prepared:
     wards: dict[str, Ward]  # as the spreadsheet has them, no local version laid over
     run: PreparedRun
     preflight: Preflight
-    characters: frozenset[str]
     stamp: tuple
     generation: int
     frame_fields: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # by language
@@ -119,7 +117,6 @@ class Previews:
         self.lock = threading.RLock()
         self._rendered: OrderedDict[str, RenderedPage] = OrderedDict()
         self._checked_at = 0.0
-        self._extra: set[str] = set()
         self._generation = 0
         self.problem: str | None = None  # the campaign's files changed and cannot be used: the last good run stays
         self.prepared = self._prepare()
@@ -128,15 +125,13 @@ class Previews:
 
     def _prepare(self) -> _Prepared:
         campaigns, wards = load(self.campaign_dir, approved_local=False)
-        run = prepare_run(campaigns, wards, extra_characters=self._extra)
-        characters = characters_needed(campaigns.values(), wards) | BASE_REPERTOIRE | self._extra
+        run = prepare_run(campaigns, wards)
         self._generation += 1
         return _Prepared(
             campaigns,
             {ward.code: ward for ward in wards},
             run,
             Preflight(run, wards),
-            frozenset(characters | {c.upper() for c in characters}),
             _stamp(campaigns[""]),
             self._generation,
         )
@@ -189,10 +184,6 @@ class Previews:
             raw = prepared.wards[code]
             if values is not None:
                 values = with_photo_files(base, values)
-                needed = set("".join((*values.slots.values(), *values.fields.values())))
-                if not needed <= prepared.characters:
-                    self._extra |= needed | {c.upper() for c in needed}
-                    prepared = self.prepared = self._prepare()
             ward = ward_with(raw, base.local, values) if values is not None else raw
             leaflet, findings = prepared.preflight.lay_out(ward)
             if leaflet is None:

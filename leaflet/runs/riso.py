@@ -5,6 +5,7 @@ and each drum's shared objects serialised once.  Per ward: its Riso pages, check
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from leaflet.assets.fonts import load_metrics
@@ -14,7 +15,7 @@ from leaflet.read import markup
 from leaflet.rules.laid_out import LaidOutRules
 from leaflet.rules.riso import RisoRules
 from leaflet.runs.manifest import print_order_findings
-from leaflet.runs.prepare import characters_needed, sample_leaflets
+from leaflet.runs.prepare import characters_needed
 from leaflet.ward.imposition import SheetPlan, sheet_plan
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out
 from leaflet.ward.riso import RisoClipper, office_imprint, riso_layout
@@ -85,6 +86,28 @@ def office_campaigns(campaigns: dict[str, Campaign]) -> dict[str, Campaign]:
     return {language: replace(c, imprint=imprints[id(c.imprint)]) for language, c in campaigns.items()}
 
 
+def _sample_leaflets(
+    campaigns: dict[str, Campaign], wards: list[Ward], lay_out_ward: Callable[[str, Ward], LaidOutLeaflet]
+) -> dict[str, LaidOutLeaflet]:
+    """One ward laid out per language (``lay_out_ward(language, ward)``), to show every static
+    frame of that language once.  A ward whose own input cannot be used (its photo, say) is
+    passed over: its check says so.  An input of the campaign's own that cannot be used (its
+    photo, a words file) refuses the run: no ward could print."""
+    own = {path for campaign in campaigns.values() for path in (*campaign.source_files, *campaign.images.values())}
+    samples: dict[str, LaidOutLeaflet] = {}
+    for ward in wards:
+        language = ward_language(ward, campaigns[""])
+        if language not in samples:
+            try:
+                samples[language] = lay_out_ward(language, ward)
+            except InputError as error:
+                if error.path in own:
+                    raise
+            except LeafletError:
+                continue
+    return samples
+
+
 def prepare_riso(campaigns: dict[str, Campaign], wards: list[Ward]) -> PreparedRiso:
     office = office_campaigns(campaigns)
     base = office[""]
@@ -94,7 +117,7 @@ def prepare_riso(campaigns: dict[str, Campaign], wards: list[Ward]) -> PreparedR
     plan = sheet_plan(layout)
     clipper = RisoClipper(layout, plan)
     plans = plan_variants(office, wards[0].fields)
-    samples = sample_leaflets(
+    samples = _sample_leaflets(
         office, wards, lambda language, ward: clipper.clip(lay_out(prepared, make_variant(plans[language], ward)))
     )
     characters = characters_needed(office.values(), wards)

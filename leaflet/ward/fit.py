@@ -8,13 +8,16 @@ if it still does not fit the result says how many words were left over.  Nothing
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from leaflet.assets.fonts import FontMetrics
+from leaflet.assets.fonts import FontMetrics, ShapedText
 from leaflet.model import BoxPt, GlyphRun, Paragraph, TextLine, TextStyle
+from leaflet.ward.bidi import embedding_levels, visual_order
 
 BULLET = "\u2022\u2002"  # bullet and en space
 _BREAKS = re.compile(r"( +)|(?<=[-\u2013\u2014/])(?=\w)")
@@ -45,16 +48,23 @@ def face_key(family: str, bold: bool, italic: bool, metrics: dict[str, FontMetri
     raise KeyError(family)
 
 
-@dataclass
+NOT_SHAPED = ShapedText((), (), (), 0.0)
+
+
+@dataclass(slots=True)
 class _Piece:
-    """A run's text between two break opportunities, in one face; width at 1 pt."""
+    """A run's text between two break opportunities, in one face and one bidirectional level;
+    shaped once, its width at 1 pt."""
 
     font: str
     text: str
+    start: int = 0  # where the text starts in its paragraph (for its bidirectional levels)
+    level: int = 0  # even: left to right, odd: right to left
+    shaped: ShapedText = NOT_SHAPED
     width: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     """Widths are at 1 pt: measured once, scaled for every size copy-fitting tries."""
 
@@ -63,20 +73,32 @@ class _Word:
     space: str  # the spaces after it ('' when it ends the paragraph or breaks after a hyphen)
     space_width: float
     space_font: str
+    space_level: int = 0
+    space_shaped: ShapedText = NOT_SHAPED
+    lines: dict[tuple, tuple[float, tuple[GlyphRun, ...]]] | None = None  # lines set from this word on
+    bidi: bool = False  # its paragraph has right-to-left text: lines are turned round as need be
 
 
-def _pieces(font: str, text: str, fallbacks: list[str], metrics: dict[str, FontMetrics]) -> list[_Piece]:
+# Characters that belong with the letter before them whatever font has them: combining marks,
+# joiners and other format characters (a Bengali name's ZWNJ is shaped with the name).
+_JOINING_CATEGORIES = frozenset(("Mn", "Mc", "Me", "Cf"))
+
+
+def _pieces(font: str, text: str, start: int, fallbacks: list[str], metrics: dict[str, FontMetrics]) -> list[_Piece]:
     """``text`` in ``font``, but for characters it lacks and a fallback face has."""
     primary = metrics[font]
     if all(map(primary.advances.__contains__, text)):
-        return [_Piece(font, text)]
+        return [_Piece(font, text, start)]
     pieces: list[_Piece] = []
-    for char in text:
-        face = font if primary.covers(char) else next((f for f in fallbacks if metrics[f].covers(char)), font)
+    for index, char in enumerate(text):
+        if pieces and unicodedata.category(char) in _JOINING_CATEGORIES:
+            face = pieces[-1].font
+        else:
+            face = font if primary.covers(char) else next((f for f in fallbacks if metrics[f].covers(char)), font)
         if pieces and pieces[-1].font == face:
             pieces[-1].text += char
         else:
-            pieces.append(_Piece(face, char))
+            pieces.append(_Piece(face, char, start + index))
     return pieces
 
 
@@ -84,48 +106,120 @@ def _words(
     paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()
 ) -> list[_Word]:
     style = paragraph.style
+    texts = [run.text.upper() if style.uppercase else run.text for run in paragraph.paragraph.runs]
+    levels = embedding_levels("".join(texts))
     words: list[_Word] = []
     current: list[_Piece] = []
-    for run in paragraph.paragraph.runs:
+    offset = 0  # of the run's text in the paragraph's
+    fell_back = False
+    for run, text in zip(paragraph.paragraph.runs, texts, strict=True):
         bold, italic = style.bold or run.bold, style.italic or run.italic
         font = face_key(style.family, bold, italic, metrics)
-        text = run.text.upper() if style.uppercase else run.text
         if fallback_families and not all(map(metrics[font].advances.__contains__, text)):
             fallbacks = [face_key(family, bold, italic, metrics) for family in fallback_families]
             pieces_of = partial(_pieces, font, fallbacks=fallbacks, metrics=metrics)
+            fell_back = True
         else:  # the font has every character: one piece a word
             pieces_of = partial(_one_piece, font)
         position = 0
         for match in _BREAKS.finditer(text):
             start = match.start()
             if start > position:
-                current.extend(pieces_of(text[position:start]))
+                current.extend(pieces_of(text[position:start], offset + position))
             spaces = match.group(1) or ""
+            space_level = levels[offset + start] if levels and spaces else 0
             if current:
-                words.append(_Word(current, 0.0, spaces, 0.0, font))
+                words.append(_Word(current, 0.0, spaces, 0.0, font, space_level))
                 current = []
             elif words and spaces:  # spaces at a run boundary belong to the previous word
                 words[-1].space += spaces
                 words[-1].space_font = font
+                words[-1].space_level = space_level
             position = match.end()
         if position < len(text):
-            current.extend(pieces_of(text[position:]))
+            current.extend(pieces_of(text[position:], offset + position))
+        offset += len(text)
     if current:
         words.append(_Word(current, 0.0, "", 0.0, current[-1].font))
-    for word in words:
-        width = 0.0
-        for piece in word.pieces:
-            piece.width = metrics[piece.font].width_pt(piece.text, 1.0)
-            width += piece.width
-        word.width = width
-        word.space_width = metrics[word.space_font].width_pt(word.space, 1.0) if word.space else 0.0
     if words:
-        words[-1].space, words[-1].space_width = "", 0.0
+        words[-1].space = ""
+    if fell_back:
+        _spaces_in_fallback_faces(words, metrics)
+    if levels:
+        for word in words:
+            word.pieces = [part for piece in word.pieces for part in _split_by_level(piece, levels)]
+            word.bidi = True
+    _measure(words, metrics)
     return words
 
 
-def _one_piece(font: str, text: str) -> list[_Piece]:
-    return [_Piece(font, text)]
+def _measure(words: list[_Word], metrics: dict[str, FontMetrics]) -> None:
+    """Shape and measure the words: each stretch of text between spaces shaped as one (the
+    kerning across a hyphen kept, a ligature across a place it may break kept while it does
+    not), its glyphs shared out among the pieces its break opportunities cut it into."""
+    stretch: list[_Word] = []
+    last = len(words) - 1
+    for index, word in enumerate(words):
+        if word.space or index == last:
+            if not stretch and len(word.pieces) == 1:  # a word alone between spaces: most of them
+                piece = word.pieces[0]
+                shaped = piece.shaped = metrics[piece.font].shape(piece.text, piece.level % 2 == 1)
+                piece.width = word.width = shaped.width
+            else:
+                stretch.append(word)
+                _shape_stretch([piece for part in stretch for piece in part.pieces], metrics)
+                for part in stretch:
+                    part.width = sum(piece.width for piece in part.pieces)
+                stretch = []
+            if word.space:
+                shaped = word.space_shaped = metrics[word.space_font].shape(word.space, word.space_level % 2 == 1)
+                word.space_width = shaped.width
+        else:
+            stretch.append(word)
+
+
+def _shape_stretch(pieces: list[_Piece], metrics: dict[str, FontMetrics]) -> None:
+    start = 0
+    while start < len(pieces):  # pieces in one face and direction are shaped together
+        first = pieces[start]
+        stop = start + 1
+        while stop < len(pieces) and (pieces[stop].font, pieces[stop].level) == (first.font, first.level):
+            stop += 1
+        rtl = first.level % 2 == 1
+        if stop - start == 1:
+            first.shaped = metrics[first.font].shape(first.text, rtl)
+        else:
+            parts = metrics[first.font].shape_parts(tuple(piece.text for piece in pieces[start:stop]), rtl)
+            for piece, shaped in zip(pieces[start:stop], parts, strict=True):
+                piece.shaped = shaped
+        for piece in pieces[start:stop]:
+            piece.width = piece.shaped.width
+        start = stop
+
+
+def _spaces_in_fallback_faces(words: list[_Word], metrics: dict[str, FontMetrics]) -> None:
+    """A space between two words of a fallback face (an Arabic name) is set in that face, so the
+    name is one run: drawn, and read back from the PDF, as one piece of text."""
+    for word, following in itertools.pairwise(words):
+        face = word.pieces[-1].font
+        if word.space and face != word.space_font and following.pieces[0].font == face and metrics[face].covers(" "):
+            word.space_font = face
+
+
+def _split_by_level(piece: _Piece, levels: list[int]) -> list[_Piece]:
+    """A piece whose characters are at several bidirectional levels, as one piece per level."""
+    parts: list[_Piece] = []
+    for index, char in enumerate(piece.text):
+        level = levels[piece.start + index]
+        if parts and parts[-1].level == level:
+            parts[-1].text += char
+        else:
+            parts.append(_Piece(piece.font, char, piece.start + index, level))
+    return parts
+
+
+def _one_piece(font: str, text: str, start: int) -> list[_Piece]:
+    return [_Piece(font, text, start)]
 
 
 def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:
@@ -149,6 +243,23 @@ def _break_lines(words: list[_Word], width: float) -> list[list[_Word]]:
 def _set_line(
     line: list[_Word], x: float, baseline: float, width: float, style: TextStyle, size: float, last: bool
 ) -> TextLine:
+    """The line's runs, remembered on its first word: a paragraph every ward sets (its words
+    measured once) is set once for each place it takes."""
+    key = (len(line), x, width, size, last, id(style))
+    first = line[0]
+    if first.lines is not None and key in first.lines:
+        line_width, runs = first.lines[key]
+        return TextLine(baseline, line_width, runs)
+    line_width, runs = _set_runs(line, x, width, style, size, last)
+    if first.lines is None:
+        first.lines = {}
+    first.lines[key] = (line_width, runs)
+    return TextLine(baseline, line_width, runs)
+
+
+def _set_runs(
+    line: list[_Word], x: float, width: float, style: TextStyle, size: float, last: bool
+) -> tuple[float, tuple[GlyphRun, ...]]:
     natural = (sum(w.width for w in line) + sum(w.space_width for w in line[:-1])) * size
     gaps = sum(len(w.space) for w in line[:-1])
     word_space = 0.0
@@ -158,21 +269,94 @@ def _set_line(
         x += (width - natural) / 2
     elif style.align == "right":
         x += width - natural
+    # The line's pieces in reading order (font, text, glyphs, a word space, place in reading
+    # order), then left to right.
+    segments: list[_Segment] = []
+    bidi: list[int] | None = None  # each segment's level, when the line has right-to-left text
+    if line[0].bidi:
+        levels: list[int] = []
+        for index, word in enumerate(line):
+            for piece in word.pieces:
+                segments.append((piece.font, piece.text, piece.shaped, False, len(levels)))
+                levels.append(piece.level)
+            if word.space and index < len(line) - 1:
+                segments.append((word.space_font, word.space, word.space_shaped, True, len(levels)))
+                levels.append(word.space_level)
+        if any(levels):
+            bidi = levels
+            segments = [segments[index] for index in visual_order(levels)]
+    else:
+        for word in line:
+            for piece in word.pieces:
+                segments.append((piece.font, piece.text, piece.shaped, False, 0))
+            if word.space:
+                segments.append((word.space_font, word.space, word.space_shaped, True, 0))
+        if segments[-1][3]:  # the last word's space: at the line's end, not set
+            segments.pop()
+    extra = word_space * 1000 / size  # thousandths of an em after each space
     runs: list[GlyphRun] = []
-    font, text, start = line[0].pieces[0].font, "", x
-    cursor = x
-    for index, word in enumerate(line):
-        trailing = word.space if index < len(line) - 1 else ""
-        for piece in word.pieces + ([_Piece(word.space_font, trailing, word.space_width)] if trailing else []):
-            if piece.font != font:
-                if text:
-                    runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
-                font, text, start = piece.font, "", cursor
-            text += piece.text
-            cursor += piece.width * size + word_space * piece.text.count(" ")
-    if text:
-        runs.append(GlyphRun(font, size, style.colour, start, text, word_space))
-    return TextLine(baseline, natural + word_space * gaps, tuple(runs))
+    run: list[_Segment] = []  # the segments of the run being set
+    start = cursor = x
+    for segment in segments:
+        if run and segment[0] != run[0][0]:
+            runs.append(_glyph_run(run, size, style, start, word_space, extra, bidi))
+            run, start = [], cursor
+        run.append(segment)
+        shaped = segment[2]
+        cursor += shaped.width * size + (word_space * len(shaped.glyphs) if segment[3] else 0.0)
+    if run:
+        runs.append(_glyph_run(run, size, style, start, word_space, extra, bidi))
+    return natural + word_space * gaps, tuple(runs)
+
+
+_Segment = tuple[str, str, ShapedText, bool, int]
+
+
+def _glyph_run(
+    run: list[_Segment],
+    size: float,
+    style: TextStyle,
+    x: float,
+    word_space: float,
+    extra: float,
+    bidi: list[int] | None,
+) -> GlyphRun:
+    """Segments of one font, left to right, as one run; its text in reading order."""
+    right_to_left = bidi is not None and all(bidi[segment[4]] % 2 for segment in run)
+    if len(run) == 1 and not (extra and run[0][3]):
+        font, text, shaped, _, _ = run[0]
+        return GlyphRun(
+            font, size, style.colour, x, text, shaped.glyphs, shaped.advances, shaped.offsets, word_space, right_to_left
+        )
+    glyphs: list[int] = []
+    advances: list[float] = []
+    offsets: list[tuple[float, float]] | None = None
+    for _, _, shaped, is_space, _ in run:
+        if shaped.offsets and offsets is None:
+            offsets = [(0.0, 0.0)] * len(glyphs)
+        if offsets is not None:
+            offsets.extend(shaped.offsets or [(0.0, 0.0)] * len(shaped.glyphs))
+        glyphs.extend(shaped.glyphs)
+        advances.extend([advance + extra for advance in shaped.advances] if is_space and extra else shaped.advances)
+    # Right-to-left stretches were turned round to be drawn: their text is read the other way.
+    text = "".join(segment[1] for segment in (sorted(run, key=lambda segment: segment[4]) if bidi else run))
+    return GlyphRun(
+        run[0][0],
+        size,
+        style.colour,
+        x,
+        text,
+        tuple(glyphs),
+        tuple(advances),
+        tuple(offsets or ()),
+        word_space,
+        right_to_left,
+    )
+
+
+def _shaped_run(font: str, size: float, style: TextStyle, x: float, text: str, metrics: dict[str, FontMetrics]):
+    shaped = metrics[font].shape(text)
+    return GlyphRun(font, size, style.colour, x, text, shaped.glyphs, shaped.advances, shaped.offsets)
 
 
 def remembering_measurer(
@@ -265,9 +449,8 @@ def _flow(
                 last = line_number == len(lines) - 1
                 text_line = _set_line(line, box.x + indent, box.top - baseline, box.width - indent, style, size, last)
                 if indent and first_line_of_paragraph and line_number == 0:
-                    bullet = GlyphRun(
-                        face_key(style.family, style.bold, False, metrics), size, style.colour, box.x, BULLET
-                    )
+                    bullet_face = face_key(style.family, style.bold, False, metrics)
+                    bullet = _shaped_run(bullet_face, size, style, box.x, BULLET, metrics)
                     text_line = TextLine(text_line.baseline_pt, text_line.width_pt + indent, (bullet, *text_line.runs))
                 frames[frame].append(text_line)
                 depth = baseline

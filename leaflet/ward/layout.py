@@ -299,8 +299,8 @@ def _fit_findings(
                     ]
                     source = f" from column '{columns[0]}' ({result.ward_row})" if columns else ""
                     advice = (
-                        "no fallback font would help: leaflet cannot yet set text that needs shaping (see the "
-                        "unshaped-script finding)"
+                        "no fallback font would help: leaflet does not shape this script (see the unshaped-script "
+                        "finding)"
                         if any(map(needs_shaping, missing))
                         else "name a fallback font that has it (fallback_fonts), or use another character"
                     )

@@ -13,7 +13,7 @@ import itertools
 import os
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, assert_never
@@ -41,12 +41,14 @@ from leaflet.model import (
 )
 from leaflet.version import __version__
 from leaflet.write import pdf
-from leaflet.write.pdffont import EmbeddedFont, embed_font
+from leaflet.write.glyphs import actual_text, show_glyphs
+from leaflet.write.pdffont import FONT_OBJECTS, FontSource, embed_font, shared_glyphs
 
 MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
 MARK_LENGTH_MM = 5.0
 MARK_WIDTH_PT = 0.25
 REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
+_SHOWN_KEPT = 4096  # runs whose operators are remembered: a line every ward sets is encoded once
 
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01, when SOURCE_DATE_EPOCH is not set
@@ -72,6 +74,17 @@ def pdf_date() -> str:
     return time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
 
 
+@dataclass(frozen=True)
+class DrawnFace:
+    """A face as content streams use it: the resource name of the run's shared subset of it
+    (None when the campaign needs none of its glyphs) and the glyphs that subset holds; a run
+    with a glyph beyond them is drawn from the ward's own subset of the face."""
+
+    source: FontSource
+    name: str | None
+    shared: frozenset[int]
+
+
 @dataclass
 class PreparedDocument:
     """What every ward's file shares, already serialised."""
@@ -84,7 +97,7 @@ class PreparedDocument:
     colour_spaces: dict[str, str]  # spot ink name -> its colour space's resource name
     shared: pdf.SharedPart
     next_number: int  # the first object number a ward's own objects take
-    fonts: dict[str, tuple[str, GlyphCodes]]  # face key -> (resource name, glyph codes)
+    fonts: dict[str, DrawnFace]  # by face key
     images: dict[tuple, tuple[str, int, PrintImage]]  # placement key -> (resource name, object, data)
     forms: dict[tuple[int, ...], str]  # ids of a run of static frames -> resource name
     resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
@@ -92,6 +105,7 @@ class PreparedDocument:
     date: str
     _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
     colour_ops: dict[tuple[Cmyk, bool], bytes] = field(default_factory=dict)  # (colour, stroke) -> operator
+    shown_glyphs: dict[tuple, bytes] = field(default_factory=dict)  # a run's glyphs -> operators showing them
 
     @cached_property
     def serialised_resources(self) -> bytes:
@@ -156,18 +170,20 @@ def prepare_document(
         colour_space_refs[f"CS{index}"] = pdf.Ref(number)
         number += 1
 
-    fonts: dict[str, tuple[str, GlyphCodes]] = {}
+    fonts: dict[str, DrawnFace] = {}
     font_refs: dict[str, pdf.Ref] = {}
-    for index, key in enumerate(sorted(faces)):
-        embedded: EmbeddedFont = embed_font(layout.fonts[key], characters, number)
-        for object_number, serialised in embedded.objects:
-            body.add(object_number, serialised)
-        number += len(embedded.objects)
-        fonts[key] = (
-            f"F{index}",
-            GlyphCodes({ord(char): code.decode("ascii") for char, code in embedded.glyph_codes.items()}),
-        )
-        font_refs[f"F{index}"] = pdf.Ref(embedded.font_ref)
+    sources = {key: FontSource(layout.fonts[key]) for key in sorted(faces)}
+    style_families = {style.family for style in layout.styles.values()}
+    for key, glyphs in shared_glyphs(sources, style_families, characters, _static_glyphs(samples)).items():
+        name = None
+        if glyphs:
+            name = f"F{len(font_refs)}"
+            embedded = embed_font(sources[key], glyphs, number)
+            for object_number, serialised in embedded.objects:
+                body.add(object_number, serialised)
+            number += len(embedded.objects)
+            font_refs[name] = pdf.Ref(embedded.font_ref)
+        fonts[key] = DrawnFace(sources[key], name, glyphs)
 
     images: dict[tuple, tuple[str, int, PrintImage]] = {}
     for page in (page for sample in samples for page in sample.pages):
@@ -259,6 +275,16 @@ def prepare_document(
     return prepared
 
 
+def _static_glyphs(samples: list[LaidOutLeaflet]) -> dict[str, set[int]]:
+    """The glyphs each face draws in the static frames (which the shared subsets must hold)."""
+    glyphs: dict[str, set[int]] = {}
+    for frame in (frame for sample in samples for page in sample.pages for frame in page.frames):
+        for item in frame.items if frame.static else ():
+            for run in item.runs if isinstance(item, TextLine) else ():
+                glyphs.setdefault(run.font, set()).update(run.glyphs)
+    return glyphs
+
+
 def _groups(frames: tuple[LaidOutFrame, ...]) -> list[tuple[LaidOutFrame, ...]]:
     """Consecutive frames that are all static or all the ward's own, in drawing order."""
     groups: list[list[LaidOutFrame]] = []
@@ -285,27 +311,40 @@ def _image_object(number: int, image: PrintImage) -> bytes:
 
 @dataclass(frozen=True)
 class WardPages:
-    """A ward's own drawing: a compressed content stream per page, and photos of its own (drawn
-    as /Iw0, /Iw1 ...).  Everything else its pages show is in the shared part."""
+    """A ward's own drawing: a compressed content stream per page, photos of its own (drawn as
+    /Iw0, /Iw1 ...) and, per face, the glyphs of its own subset when the shared one lacks some
+    (resource name /Fw0, /Fw1 ..., face key, glyph ids).  Everything else its pages show is in
+    the shared part."""
 
     ward_code: str
     title: str
     contents: tuple[bytes, ...]
     images: tuple[PrintImage, ...]
+    fonts: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
 
 
-class _OwnImages:
+class _WardOwn:
+    """What a ward's own frames draw that the shared part does not hold."""
+
     def __init__(self) -> None:
         self.images: list[PrintImage] = []
+        self.fonts: dict[str, tuple[str, set[int]]] = {}  # face key -> (resource name, glyphs)
 
     def add_image(self, image: PrintImage) -> str:
         self.images.append(image)
         return f"Iw{len(self.images) - 1}"
 
+    def font_for(self, face: str, glyphs: Iterable[int]) -> str:
+        if face not in self.fonts:
+            self.fonts[face] = (f"Fw{len(self.fonts)}", set())
+        name, kept = self.fonts[face]
+        kept.update(glyphs)
+        return name
+
 
 def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages:
     """The ward's content streams: shared frames by reference, its own frames drawn out."""
-    own = _OwnImages()
+    own = _WardOwn()
     contents = []
     for page in leaflet.pages:
         ops = [b"q 1 0 0 1 %s %s cm\n" % (pdf.number(prepared.margin_pt), pdf.number(prepared.margin_pt))]
@@ -318,19 +357,30 @@ def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages
         ops.append(prepared.marks)
         ops.append(b"Q\n")
         contents.append(zlib.compress(b"".join(ops), 1))  # per ward: speed over the last few hundred bytes
-    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images))
+    fonts = tuple((name, face, tuple(sorted(glyphs))) for face, (name, glyphs) in own.fonts.items())
+    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images), fonts)
 
 
 def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf.Body, parent: int) -> list[int]:
-    """Add a ward's page objects (and its own photos) to ``body``; returns the pages' numbers."""
+    """Add a ward's page objects (and its own photos and font subsets) to ``body``; returns the
+    pages' numbers."""
     resources = prepared.serialised_resources
-    if pages.images:
+    if pages.images or pages.fonts:
         xobjects = dict(prepared.resources["XObject"])
         for index, image in enumerate(pages.images):
             number = next(numbers)
             body.add(number, _image_object(number, image))
             xobjects[f"Iw{index}"] = pdf.Ref(number)
-        resources = pdf.serialise({**prepared.resources, "XObject": xobjects})
+        fonts = dict(prepared.resources["Font"])
+        for name, face, glyphs in pages.fonts:
+            first = next(numbers)
+            for _ in range(FONT_OBJECTS - 1):
+                next(numbers)
+            embedded = embed_font(prepared.fonts[face].source, glyphs, first)
+            for object_number, serialised in embedded.objects:
+                body.add(object_number, serialised)
+            fonts[name] = pdf.Ref(embedded.font_ref)
+        resources = pdf.serialise({**prepared.resources, "Font": fonts, "XObject": xobjects})
     boxes = prepared.serialised_boxes
     page_numbers = []
     for content in pages.contents:
@@ -485,12 +535,12 @@ def rect_ops(box: BoxPt) -> bytes:
     return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
 
 
-def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _OwnImages | None) -> bytes:
+def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
     out: list[bytes] = []
     for item in frame.items:
         match item:
             case TextLine():
-                out.append(_text_ops(item, prepared))
+                out.append(_text_ops(item, prepared, ward))
             case FilledBox():
                 out.append(_box_ops(item, prepared))
             case PlacedImage():
@@ -516,27 +566,29 @@ def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     return b"".join(ops)
 
 
-class GlyphCodes(dict):
-    """A str.translate table: character -> its glyph's two-byte code in hex, so a run's text is
-    encoded in one C call.  A character the subset lacks (a missing-glyph error already) gets
-    glyph 0, .notdef."""
-
-    def __missing__(self, key: int) -> str:
-        return "0000"
+def _text_ops(line: TextLine, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
+    return text_ops(line, prepared.fonts, lambda colour: _colour(colour, prepared), ward, prepared.shown_glyphs)
 
 
-def _text_ops(line: TextLine, prepared: PreparedDocument) -> bytes:
-    return text_ops(line, prepared.fonts, lambda colour: _colour(colour, prepared))
-
-
-def text_ops(line: TextLine, fonts: dict[str, tuple[str, GlyphCodes]], colour: Callable[[Cmyk], bytes]) -> bytes:
-    """A line's text operators: ``fonts`` by face key (resource name, glyph codes), ``colour``
-    the operator that sets a run's fill colour (a CMYK colour, or a Riso drum's grey)."""
+def text_ops(
+    line: TextLine,
+    fonts: dict[str, DrawnFace],
+    colour: Callable[[Cmyk], bytes],
+    ward: _WardOwn | None = None,
+    shown_glyphs: dict[tuple, bytes] | None = None,
+) -> bytes:
+    """A line's text operators: ``fonts`` by face key, ``colour`` the operator that sets a run's
+    fill colour (a CMYK colour, or a Riso drum's grey); a run with glyphs beyond its face's
+    shared subset is drawn from the ``ward``'s own.  ``shown_glyphs`` remembers runs' operators."""
     n = pdf.number
     ops = [b"BT\n"]
     baseline = n(round(line.baseline_pt, 3))
     for run in line.runs:
-        name, codes = fonts[run.font]
+        face = fonts[run.font]
+        name = face.name
+        if name is None or not face.shared.issuperset(run.glyphs):
+            assert ward is not None, "a shared frame's glyphs are all in the shared subsets"
+            name = ward.font_for(run.font, run.glyphs)
         ops.append(
             b"/%s %s Tf %s 1 0 0 1 %s %s Tm "
             % (
@@ -547,18 +599,23 @@ def text_ops(line: TextLine, fonts: dict[str, tuple[str, GlyphCodes]], colour: C
                 baseline,
             )
         )
-        if run.word_space_pt:  # justified: after each space's glyph, move on by the extra space
-            adjust = n(round(-run.word_space_pt * 1000 / run.size_pt, 2))
-            between = b"<" + codes[32].encode("ascii") + b"> " + adjust + b" "
-            words = (b"<" + word.translate(codes).encode("ascii") + b">" for word in run.text.split(" "))
-            ops.append(b"[" + between.join(words) + b"] TJ\n")
-        else:
-            ops.append(b"<" + run.text.translate(codes).encode("ascii") + b"> Tj\n")
+        key = (run.font, run.text, run.glyphs, run.advances, run.offsets)  # a line many wards set alike
+        shown = shown_glyphs.get(key) if shown_glyphs is not None else None
+        if shown is None:
+            shown = show_glyphs(run, face.source.widths)
+            actual = actual_text(run, face.source.to_unicode)
+            if actual is not None:
+                shown = b"/Span <</ActualText %s>> BDC %sEMC\n" % (actual, shown)
+            if shown_glyphs is not None:
+                if len(shown_glyphs) >= _SHOWN_KEPT:
+                    shown_glyphs.clear()
+                shown_glyphs[key] = shown
+        ops.append(shown)
     ops.append(b"ET\n")
     return b"".join(ops)
 
 
-def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _OwnImages | None) -> bytes:
+def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
     key = _image_key(item)
     if key in prepared.images:
         name, _, image = prepared.images[key]

@@ -27,7 +27,6 @@ from leaflet.model import (
     Drum,
     DrumInk,
     FilledBox,
-    FontFace,
     Item,
     LaidOutFrame,
     LaidOutLeaflet,
@@ -41,8 +40,8 @@ from leaflet.model import (
 from leaflet.version import __version__
 from leaflet.ward.imposition import CUT_MARK_PT, SheetPlan, intersect
 from leaflet.write import pdf
-from leaflet.write.draw import ByteSink, GlyphCodes, image_ops, pdf_date, qr_ops, rect_ops, text_ops
-from leaflet.write.pdffont import EmbeddedFont, embed_font
+from leaflet.write.draw import ByteSink, DrawnFace, image_ops, pdf_date, qr_ops, rect_ops, text_ops
+from leaflet.write.pdffont import BASE_REPERTOIRE, EmbeddedFont, FontSource, embed_font
 
 BLACK = Cmyk(0, 0, 0, 1)
 KNOCKOUT = b"1 g"  # paper: what a colour printing on another drum leaves on this one
@@ -73,7 +72,7 @@ class DrumDocument:
     drum: Drum
     shared: pdf.SharedPart
     next_number: int
-    fonts: dict[str, tuple[str, GlyphCodes]]
+    fonts: dict[str, DrawnFace]
     images: dict[tuple, tuple[str, DrumImage]]  # photo placement -> (resource name, image)
     forms: dict[int, str | None]  # id of a static frame -> its form, None when it draws nothing here
     resources: dict[str, dict[str, pdf.Ref]]
@@ -126,31 +125,47 @@ def prepare_drums(
     trim = BoxPt(0, 0, mm_to_pt(layout.trim_width_mm), mm_to_pt(layout.trim_height_mm))
     documents = RisoDocuments(riso, plan, {}, pdf_date(), trim)
     static = list({id(f): f for sample in samples for page in sample.pages for f in page.frames if f.static}.values())
+    glyphs = _run_glyphs({key: FontSource(layout.fonts[key]) for key in sorted(faces)}, characters, static)
     for name, drum in riso.drums.items():
-        documents.drums[name] = _prepare_drum(layout, documents, drum, static, faces, characters)
+        documents.drums[name] = _prepare_drum(documents, drum, static, glyphs)
     return documents
 
 
+def _run_glyphs(
+    sources: dict[str, FontSource], characters: set[str], static: list[LaidOutFrame]
+) -> dict[str, tuple[FontSource, frozenset[int]]]:
+    """Each face's subset for the run's masters (one file a drum, every ward in it): the glyphs
+    of every character the run's words have, the dotted circle HarfBuzz puts under a mark with
+    no letter, and every glyph shaping can make of them."""
+    wanted = characters | BASE_REPERTOIRE | {"\u25cc"}
+    glyphs = {key: set(source.closure(wanted)) for key, source in sources.items()}
+    for frame in static:
+        for item in frame.items:
+            for run in item.runs if isinstance(item, TextLine) else ():
+                glyphs[run.font].update(run.glyphs)
+    return {key: (sources[key], frozenset(glyphs[key] - {0})) for key in sources}
+
+
 def _prepare_drum(
-    layout: Layout,
     documents: RisoDocuments,
     drum: Drum,
     static: list[LaidOutFrame],
-    faces: set[str],
-    characters: set[str],
+    glyphs: dict[str, tuple[FontSource, frozenset[int]]],
 ) -> DrumDocument:
     body = pdf.Body()
     number = 1
-    fonts: dict[str, tuple[str, GlyphCodes]] = {}
+    fonts: dict[str, DrawnFace] = {}
     font_refs: dict[str, pdf.Ref] = {}
-    for index, key in enumerate(sorted(faces)):
-        embedded = _embedded_font(layout.fonts[key], frozenset(characters), number)
-        for object_number, serialised in embedded.objects:
-            body.add(object_number, serialised)
-        number += len(embedded.objects)
-        codes = GlyphCodes({ord(char): code.decode("ascii") for char, code in embedded.glyph_codes.items()})
-        fonts[key] = (f"F{index}", codes)
-        font_refs[f"F{index}"] = pdf.Ref(embedded.font_ref)
+    for key, (source, kept) in glyphs.items():
+        name = None
+        if kept:
+            name = f"F{len(font_refs)}"
+            embedded = _embedded_font(source, kept, number)
+            for object_number, serialised in embedded.objects:
+                body.add(object_number, serialised)
+            number += len(embedded.objects)
+            font_refs[name] = pdf.Ref(embedded.font_ref)
+        fonts[key] = DrawnFace(source, name, kept)
     images: dict[tuple, tuple[str, DrumImage]] = {}
     image_refs: dict[str, pdf.Ref] = {}
     if drum.name == documents.riso.photos.drum:
@@ -187,9 +202,9 @@ def _prepare_drum(
 
 
 @lru_cache(maxsize=32)
-def _embedded_font(face: FontFace, characters: frozenset[str], number: int) -> EmbeddedFont:
+def _embedded_font(source: FontSource, glyphs: frozenset[int], number: int) -> EmbeddedFont:
     """A font subset, serialised once for every drum's file: it has the same numbers in each."""
-    return embed_font(face, set(characters), number)
+    return embed_font(source, glyphs, number)
 
 
 def _image_object(number: int, image: DrumImage) -> bytes:

@@ -59,7 +59,19 @@ def test_example_layout_page_geometry(example_layout):
 
 def test_example_layout_fonts_resolve_from_the_layouts_folder(example_layout):
     fonts = example_layout.fonts
-    assert sorted(fonts) == ["Sans-Bold", "Sans-BoldItalic", "Sans-Italic", "Sans-Regular"]
+    assert sorted(key for key in fonts if key.startswith("Sans-")) == [
+        "Sans-Bold",
+        "Sans-BoldItalic",
+        "Sans-Italic",
+        "Sans-Regular",
+    ]
+    scripts = ["Arabic", "Hebrew", "Bengali", "Devanagari", "Gurmukhi", "Gujarati", "Tamil"]
+    assert example_layout.fallback_fonts == tuple(scripts)
+    assert sorted(fonts) == sorted(
+        [f"Sans-{v}" for v in ("Regular", "Bold", "Italic", "BoldItalic")]
+        + [f"{script}-{weight}" for script in scripts for weight in ("Regular", "Bold")]
+    )
+    assert fonts["Arabic-Bold"].path == ROOT / "fonts" / "NotoSansScripts" / "NotoSansArabic-Bold.ttf"
     assert fonts["Sans-BoldItalic"].path == ROOT / "fonts" / "NotoSans" / "NotoSans-BoldItalic.ttf"
     assert (fonts["Sans-BoldItalic"].bold, fonts["Sans-BoldItalic"].italic) == (True, True)
 

@@ -109,8 +109,13 @@ def test_a_photo_cell_that_links_out_of_the_project_is_refused_at_its_cell(campa
     (campaign_copy / "own.jpg").symlink_to(outside / "meadow.jpg")
     (campaign_copy / "wards.csv").write_text(HEADER + ",hero\nA1,Aber,Ann,10,parking,own.jpg\n", encoding="utf-8")
     campaigns, (ward,) = load(campaign_copy)
-    run = prepare_run(campaigns, [ward])  # the ward's own photo: that ward is refused, not the run
-    leaflet, (finding,) = Preflight(run, [ward]).lay_out(ward)
+    run = prepare_run(campaigns, [ward])  # what every ward shares does not read a ward's own photo
+    with pytest.raises(InputError) as caught:
+        run.lay_out(ward)
+    assert str(caught.value).startswith(
+        f"{campaign_copy / 'wards.csv'}: line 2: column 'hero': 'own.jpg' is a link that leads out of the project "
+    )
+    leaflet, (finding,) = Preflight(run, [ward]).lay_out(ward)  # that ward is refused, not the run
     assert leaflet is None and (finding.severity, finding.rule, finding.ward) == ("error", "input", "A1")
     assert finding.message.startswith(
         f"{campaign_copy / 'wards.csv'}: line 2: column 'hero': 'own.jpg' is a link that leads out of the project "

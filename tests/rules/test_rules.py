@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from leaflet.assets.fonts import load_metrics
 from leaflet.commands.check import check_campaign, findings_json, findings_table
 from leaflet.model import (
     BoxPt,
     Cmyk,
     FilledBox,
+    FontFace,
     GlyphRun,
     LaidOutFrame,
     LaidOutLeaflet,
@@ -27,6 +29,8 @@ from leaflet.ward.qr import qr_modules
 from leaflet.write import pdf
 
 from tests.conftest import DEMO, INPUTS, ROOT
+
+REGULAR = load_metrics(FontFace("Sans", False, False, ROOT / "fonts" / "NotoSans" / "NotoSans-Regular.ttf"))
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +55,9 @@ def _rules(checker, ward, *items, **options):
 
 
 def _text(x_pt, y_pt, size_pt=9.0, text="Vote"):
-    return TextLine(y_pt, 20, (GlyphRun("Sans-Regular", size_pt, Cmyk(0, 0, 0, 1), x_pt, text),))
+    shaped = REGULAR.shape(text)
+    run = GlyphRun("Sans-Regular", size_pt, Cmyk(0, 0, 0, 1), x_pt, text, shaped.glyphs, shaped.advances)
+    return TextLine(y_pt, 20, (run,))
 
 
 SAFE = mm_to_pt(5)
@@ -300,7 +306,7 @@ def test_a_fallback_font_draws_what_the_family_lacks(campaign_copy):
     assert [(f.rule, f.frame) for f in failing] == [("missing-glyph", "ward-banner")]
     assert "cannot draw 'ŵ' (U+0175) from column 'name' (wards.csv line 2)" in failing[0].message
 
-    layout_path.write_text(layout.replace("fonts:\n", "fallback_fonts: [Sans]\nfonts:\n", 1), encoding="utf-8")
+    layout_path.write_text(layout.replace("fallback_fonts: [", "fallback_fonts: [Sans, ", 1), encoding="utf-8")
     assert check_campaign(campaign_copy, ward_codes=["W05000981"]).failing() == ()
     import pypdf
     from leaflet import build

@@ -534,3 +534,60 @@ def test_a_remembering_measurer_sets_a_repeated_paragraph_the_same_without_measu
     for _ in range(3):  # as for three wards: equal paragraphs, new objects each time
         assert fit_chain([para(" ".join(LOREM[:30])), para("Sign up, **Siân**")], box, METRICS, (), measure) == plain
     assert measure.cache_info().misses == 2 and measure.cache_info().hits == 4
+
+
+# ---------------------------------------------------------------- shaped text, other scripts
+
+
+def _scripts():
+    faces = dict(METRICS)
+    for script in ("Arabic", "Bengali"):
+        for variant, bold in (("Regular", False), ("Bold", True)):
+            path = ROOT / "fonts" / "NotoSansScripts" / f"NotoSans{script}-{variant}.ttf"
+            face = FontFace(script, bold, False, path)
+            faces[face.key] = load_metrics(face)
+    return faces
+
+
+SCRIPTS = _scripts()
+ARABIC = SCRIPTS["Arabic-Regular"]
+
+
+def test_a_line_is_set_in_the_glyphs_harfbuzz_gives_each_word():
+    (line,) = fit_chain([para("Office staff")], [BoxPt(0, 0, 300, 50)], METRICS).lines[0]
+    (run,) = line.runs
+    expected = [REGULAR.shape("Office"), REGULAR.shape(" "), REGULAR.shape("staff")]
+    assert run.glyphs == sum((shaped.glyphs for shaped in expected), ())
+    assert run.advances == sum((shaped.advances for shaped in expected), ())
+    assert len(REGULAR.shape("Office").glyphs) == 4  # the ffi ligature
+    assert line.width_pt == pytest.approx(run.width_pt)
+
+
+def test_an_arabic_name_in_an_english_line_reads_right_to_left():
+    text = "organiser is محمد علي today"
+    (line,) = fit_chain([para(text)], [BoxPt(0, 0, 300, 50)], SCRIPTS, ("Arabic",)).lines[0]
+    assert [run.text for run in line.runs] == ["organiser is ", "محمد علي", " today"]
+    name = line.runs[1]
+    assert (name.font, name.right_to_left) == ("Arabic-Regular", True)
+    # left to right as drawn: the second word first
+    pieces = [ARABIC.shape("علي", rtl=True), ARABIC.shape(" ", rtl=True), ARABIC.shape("محمد", rtl=True)]
+    assert name.glyphs == sum((shaped.glyphs for shaped in pieces), ())
+    assert line.runs[0].x_pt + line.runs[0].width_pt == pytest.approx(name.x_pt)
+    assert name.x_pt + name.width_pt == pytest.approx(line.runs[2].x_pt)
+
+
+def test_lines_break_in_reading_order_then_turn_round():
+    text = "organiser is محمد علي today"
+    width = REGULAR.width_pt("organiser is ", 10) + ARABIC.width_pt("محمد", 10) + 1
+    first, second = fit_chain([para(text)], [BoxPt(0, 0, width, 50)], SCRIPTS, ("Arabic",)).lines[0]
+    assert [run.text for run in first.runs] == ["organiser is ", "محمد"]
+    assert [run.text for run in second.runs] == ["علي", " today"]
+
+
+def test_bengali_vowel_signs_come_before_their_consonant():
+    (line,) = fit_chain([para("রহিম")], [BoxPt(0, 0, 300, 50)], SCRIPTS, ("Bengali",)).lines[0]
+    (run,) = line.runs
+    assert (run.font, run.right_to_left, run.text) == ("Bengali-Regular", False, "রহিম")
+    font = SCRIPTS["Bengali-Regular"].shaper
+    sign, consonant = font.get_nominal_glyph(0x09BF), font.get_nominal_glyph(0x09B9)  # ি, হ
+    assert run.glyphs.index(sign) < run.glyphs.index(consonant)

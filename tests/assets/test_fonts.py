@@ -1,0 +1,83 @@
+"""leaflet.assets.fonts: font files -> shaped glyphs (HarfBuzz) and the metrics layout measures with."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from leaflet.assets.fonts import load_metrics
+from leaflet.model import FontFace
+
+from tests.conftest import FUZZ, ROOT
+
+REGULAR = load_metrics(FontFace("Sans", False, False, ROOT / "fonts" / "NotoSans" / "NotoSans-Regular.ttf"))
+ARABIC = load_metrics(
+    FontFace("Arabic", False, False, ROOT / "fonts" / "NotoSansScripts" / "NotoSansArabic-Regular.ttf")
+)
+
+
+def _nominal(metrics, text: str) -> list[int]:
+    """Each character's glyph from the cmap, no substitutions."""
+    font = metrics.shaper
+    return [font.get_nominal_glyph(ord(char)) for char in text]
+
+
+def test_a_kerning_pair_moves_the_second_glyph_closer():
+    shaped = REGULAR.shape("AV")
+    assert shaped.glyphs == tuple(_nominal(REGULAR, "AV"))
+    assert shaped.advances[0] < REGULAR.advances["A"]  # kerned
+    assert shaped.advances[1] == REGULAR.advances["V"]
+    assert shaped.width == pytest.approx(sum(shaped.advances) / 1000)
+    assert REGULAR.width_pt("AV", 10) < REGULAR.width_pt("A", 10) + REGULAR.width_pt("V", 10)
+
+
+def test_standard_ligatures_are_one_glyph():
+    for text in ("fi", "fl", "ffi"):
+        (glyph,) = REGULAR.shape(text).glyphs
+        assert glyph not in _nominal(REGULAR, text)
+    assert len(REGULAR.shape("office").glyphs) == 4  # o, ffi, c, e
+
+
+def test_arabic_joins_and_runs_right_to_left():
+    name = "محمد"
+    shaped = ARABIC.shape(name, rtl=True)
+    assert len(shaped.glyphs) == 4
+    # drawn left to right: the last letter first, each in its joining form, not the isolated one
+    assert set(shaped.glyphs).isdisjoint(_nominal(ARABIC, name))
+    final = ARABIC.shape("د", rtl=True).glyphs[0]
+    assert shaped.glyphs[0] != final  # dal joined to the meem before it: its final form
+
+
+def test_marks_carry_their_offsets():
+    shaped = ARABIC.shape("مُحَمَّد", rtl=True)
+    assert shaped.offsets and len(shaped.offsets) == len(shaped.glyphs)
+    assert any(y for _, y in shaped.offsets)
+    assert not REGULAR.shape("Vote").offsets  # nothing moved off its pen position: no offsets kept
+
+
+def test_a_text_is_shaped_once_and_remembered():
+    assert REGULAR.shape("Remember me") is REGULAR.shape("Remember me")
+    assert ARABIC.shape("علي", rtl=True) is not ARABIC.shape("علي")
+
+
+@FUZZ
+@given(st.text(alphabet=st.characters(codec="latin-1", categories=("L", "N", "P", "Zs")), max_size=30))
+def test_widths_are_the_sum_of_the_advances(text):
+    shaped = REGULAR.shape(text)
+    assert len(shaped.glyphs) == len(shaped.advances) <= len(text)
+    assert REGULAR.width_pt(text, 12) == pytest.approx(sum(shaped.advances) * 12 / 1000)
+
+
+def test_parts_of_a_word_are_shaped_together_and_shared_out():
+    whole = REGULAR.shape("AVAT-Tower")
+    first, second = REGULAR.shape_parts(("AVAT-", "Tower"))
+    assert first.glyphs + second.glyphs == whole.glyphs
+    assert first.advances + second.advances == whole.advances  # the kerning across the hyphen kept
+    assert first.width + second.width == pytest.approx(whole.width)
+
+
+def test_a_part_that_a_join_cuts_a_ligature_of_is_shaped_alone():
+    of, fice = REGULAR.shape_parts(("of", "fice"))  # the ffi ligature spans the join
+    assert of == REGULAR.shape("of") and fice == REGULAR.shape("fice")
+    offi, cers = REGULAR.shape_parts(("offi", "cers"))  # it does not span this one
+    assert offi.glyphs + cers.glyphs == REGULAR.shape("officers").glyphs
