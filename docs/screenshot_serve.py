@@ -1,8 +1,8 @@
-"""The organiser's page of leaflet serve, photographed by Playwright in Debian's Chromium, for
-the README: a copy of the example campaign served on loopback, one ward's organiser signed in,
-the local text edited.
+"""The organiser's page and a reviewer's page of leaflet serve, photographed by Playwright in
+Debian's Chromium, for the README: a copy of the example campaign served on loopback, one ward's
+organiser signed in, the local text edited and submitted, then that ward as a reviewer sees it.
 
-python docs/screenshot_serve.py      # writes docs/serve-organiser.png
+python docs/screenshot_serve.py      # writes docs/serve-organiser.png and docs/serve-review.png
 """
 
 from __future__ import annotations
@@ -50,6 +50,18 @@ def main() -> None:
                 assert time.monotonic() < deadline
                 time.sleep(0.05)
             page.screenshot(path=str(ROOT / "docs" / "serve-organiser.png"))
+            page.get_by_label("Organiser's name").fill("Robin Ashe")
+            while page.evaluate("document.getElementById('submit-button').disabled"):
+                assert time.monotonic() < deadline + 20
+                time.sleep(0.05)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Submit for review").click()
+            reviewer = browser.new_page(viewport={"width": 1360, "height": 1000})
+            reviewer.goto(invite(campaign, None, role="reviewer", name="Sam", url=f"http://127.0.0.1:{port}")[0].url)
+            reviewer.get_by_role("button", name="Continue").click()
+            reviewer.wait_for_load_state()
+            reviewer.goto(f"http://127.0.0.1:{port}/review/{WARD}?state=submitted")
+            reviewer.screenshot(path=str(ROOT / "docs" / "serve-review.png"))
             browser.close()
         server.should_exit = True
 

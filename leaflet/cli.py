@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from leaflet.commands.approve import approve
+from leaflet.commands.audit import audit
 from leaflet.commands.build import BuildReport, WardResult, build
 from leaflet.commands.check import check_campaign, findings_json, findings_table
 from leaflet.commands.invite import DEFAULT_URL, invite, invite_all, revoke
@@ -23,6 +24,7 @@ from leaflet.commands.riso import RisoReport, RisoWardResult, build_riso
 from leaflet.commands.schema import write_schemas
 from leaflet.commands.serve import serve
 from leaflet.errors import InputError, LeafletError
+from leaflet.runs.access import ROLES
 from leaflet.runs.bill import Bill, SpendingReport, pounds_text
 from leaflet.runs.not_for_print import MovedFile
 from leaflet.runs.parallel import default_jobs
@@ -84,10 +86,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write print files even for wards with preflight errors (marked forced in the print order)",
     )
-    build_parser.add_argument(
+    signed = build_parser.add_mutually_exclusive_group()
+    signed.add_argument(
         "--approved-only",
         action="store_true",
-        help="build only wards whose inputs still match their approval (leaflet approve)",
+        help="build only wards whose sign-off still holds (leaflet approve), each exactly as signed "
+        "(what a campaign with require_sign_off: true always does)",
+    )
+    signed.add_argument(
+        "--unapproved",
+        action="store_true",
+        help="with require_sign_off: true, also print wards that are not signed off (said in the audit trail)",
     )
     build_parser.add_argument(
         "--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)"
@@ -129,13 +138,26 @@ def _parser() -> argparse.ArgumentParser:
 
     approve_parser = commands.add_parser(
         "approve",
-        help="record who approved each ward's inputs",
-        description="Record, per ward, the SHA-256 of every input of its print file (layout, words, ward row, "
-        "fonts, photos, press profile, leaflet version) with who and when, in approvals.json beside "
-        "campaign.yaml. leaflet build --approved-only then builds only wards that still match.",
+        help="sign off each ward's print file (the election agent's sign-off)",
+        description="Sign off each (chosen) ward as it prints now: its print file is drawn as leaflet build draws "
+        "it and fully preflighted (a ward with errors, or whose local version awaits review, is refused), and the "
+        "SHA-256 of the file and of every input it is made from (layout, words, ward row with its approved local "
+        "version, fonts, photos, press profile, leaflet version) is recorded with who and when in the campaign's "
+        "local edits database. With require_sign_off: true in campaign.yaml (or --approved-only), leaflet build then "
+        "prints only wards whose sign-off still holds, each exactly as signed.",
     )
-    _ward_arguments(approve_parser, "approve", jobs=False)
-    approve_parser.add_argument("--by", required=True, metavar="NAME", help="who approves")
+    _ward_arguments(approve_parser, "sign off")
+    approve_parser.add_argument("--by", required=True, metavar="NAME", help="who signs off")
+    approve_parser.add_argument("--comment", default="", help="a note kept with the sign-off")
+
+    audit_parser = commands.add_parser(
+        "audit",
+        help="write the audit trail (edits, reviews, sign-offs, builds) as CSV",
+        description="Write every event of the campaign's review, oldest first (who, when, what, and the SHA-256 of "
+        "the local version, the inputs and the print file it concerned) as CSV for the agent's records.",
+    )
+    audit_parser.add_argument("campaign", type=Path, metavar="CAMPAIGN_DIR", help="folder holding campaign.yaml")
+    audit_parser.add_argument("--out", type=Path, required=True, metavar="CSV", help="the file to write")
 
     serve_parser = commands.add_parser(
         "serve",
@@ -164,7 +186,11 @@ def _parser() -> argparse.ArgumentParser:
     invite_parser.add_argument("--all", action="store_true", help="one link for every ward (with --out)")
     invite_parser.add_argument("--out", type=Path, metavar="CSV", help="with --all: the mail-merge file to write")
     invite_parser.add_argument(
-        "--role", choices=["organiser", "reviewer"], default=None, help="organiser (default) or reviewer"
+        "--role",
+        choices=list(ROLES),
+        default=None,
+        help="organiser (default: one ward), reviewer (comments, approves the words) or agent (signs off the "
+        "print files)",
     )
     invite_parser.add_argument("--name", default="", help="who the link is for (shown in the history)")
     invite_parser.add_argument(
@@ -238,7 +264,7 @@ def _print_bill(bill: Bill | None, spending: SpendingReport | None, wards: int) 
 def _print_findings(report: BuildReport | RisoReport, quiet: bool) -> None:
     """What stops or holds up a build, then each ward's errors, then its warnings summed up."""
     for code, reason in report.unapproved.items():
-        print(f"not approved: ward {code}: {reason}", file=sys.stderr)
+        print(f"not printed: ward {code}: {reason}", file=sys.stderr)
     for code, state in report.awaiting_review.items():
         print(
             f"awaiting review: ward {code}: its local version is {state}; the last approved words print",
@@ -321,6 +347,7 @@ def _build(args: argparse.Namespace) -> int:
             force=args.force,
             approved_only=args.approved_only,
             over_limit=args.over_limit,
+            print_unapproved=args.unapproved,
         )
         return _print_riso(riso, args.quiet)
     report = build(
@@ -335,7 +362,9 @@ def _build(args: argparse.Namespace) -> int:
         force=args.force,
         approved_only=args.approved_only,
         over_limit=args.over_limit,
+        print_unapproved=args.unapproved,
     )
+    _notes(report.notes)
     _print_findings(report, args.quiet)
     _print_moved_aside(report.out_dir, report.moved_aside)
     if not args.quiet:
@@ -373,6 +402,8 @@ def _build_summary(report: BuildReport) -> None:
     )
     if report.combined:
         print(f"combined print file: {report.combined}")
+    if report.signed_only:
+        print(f"only signed-off wards were printed, each exactly as signed; {len(report.unapproved)} not signed off")
     _print_bill(report.bill, report.spending, len(printed))
 
 
@@ -388,6 +419,7 @@ def _proof(args: argparse.Namespace) -> int:
         frame_outlines=args.frames,
         jobs=args.jobs,
     )
+    _notes(report.notes)
     for ward in report.wards:
         for finding in ward.findings:
             if finding.severity == "error":
@@ -397,9 +429,27 @@ def _proof(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notes(notes) -> None:
+    for note in notes:
+        if note:
+            print(f"leaflet: note: {note}", file=sys.stderr)
+
+
 def _approve(args: argparse.Namespace) -> int:
-    report = approve(args.campaign, args.by, args.ward, args.wards)
-    print(f"approved {len(report.wards)} ward(s) by {args.by}, recorded in {report.path}")
+    _check_jobs(args.jobs)
+    report = approve(args.campaign, args.by, args.ward, args.wards, args.jobs, args.comment, _progress(False))
+    _notes([report.note])
+    for code, reason in report.refused.items():
+        print(f"not signed off: ward {code}: {reason}", file=sys.stderr)
+    already = f" ({len(report.already)} more still signed off as they are)" if report.already else ""
+    print(f"signed off {len(report.signed)} ward(s) by {args.by.strip()}{already}, recorded in {report.path}")
+    return 1 if report.refused else 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    report = audit(args.campaign, args.out)
+    _notes([report.note])
+    print(f"wrote {report.events} event(s) of the audit trail to {report.path}")
     return 0
 
 
@@ -439,6 +489,7 @@ COMMANDS = {
     "check": _check,
     "proof": _proof,
     "approve": _approve,
+    "audit": _audit,
     "serve": _serve,
     "invite": _invite,
     "schema": _schema,

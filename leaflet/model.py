@@ -345,6 +345,7 @@ class Campaign:
     prices: PrintPrices = field(default_factory=lambda: PrintPrices())
     spending_limit: SpendingLimit | None = None
     local: LocalEdits = LocalEdits()  # what a ward's organiser may change in leaflet serve
+    require_sign_off: bool = False  # leaflet build prints only what the agent signed off
 
     @property
     def root(self) -> Path:

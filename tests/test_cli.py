@@ -21,6 +21,9 @@ from tests.conftest import DEMO
         ["check", "--help"],
         ["proof", "--help"],
         ["approve", "--help"],
+        ["audit", "--help"],
+        ["serve", "--help"],
+        ["invite", "--help"],
         ["schema", "--help"],
     ],
 )
@@ -37,7 +40,7 @@ def test_build_help_names_its_options(capsys):
     with pytest.raises(SystemExit):
         main(["build", "--help"])
     out = capsys.readouterr().out
-    for option in ("CAMPAIGN_DIR", "--out", "--wards", "--ward"):
+    for option in ("CAMPAIGN_DIR", "--out", "--wards", "--ward", "--approved-only", "--unapproved"):
         assert option in out
 
 

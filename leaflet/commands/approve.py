@@ -1,26 +1,27 @@
-"""A campaign's wards -> their approval recorded (``leaflet approve``): the SHA-256 of every input
-of each ward's print file, with who approved it and when, in approvals.json beside the campaign.
+"""A campaign's wards -> their sign-off recorded (``leaflet approve``): each ward's print file drawn
+as the build draws it and preflighted in full, the SHA-256 of its bytes and of every input it is
+made from, who signed it off and when, in the campaign's local edits database: the same sign-off
+the election agent gives in ``leaflet serve``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from leaflet.errors import InputError
-from leaflet.model import Ward
-from leaflet.runs.approvals import Approval, read_approvals, write_approvals
-from leaflet.runs.digests import InputDigests
-from leaflet.runs.prepare import load
-from leaflet.version import __version__
+from leaflet.runs.approvals import sign_off
+from leaflet.runs.parallel import Progress
+from leaflet.runs.storage import SignOff
 
 
 @dataclass(frozen=True)
 class ApprovalReport:
-    path: Path  # the approvals file written
-    wards: tuple[Ward, ...]  # the wards approved just now
+    path: Path  # the database the sign-offs are recorded in
+    signed: tuple[SignOff, ...]  # signed off just now
+    refused: dict[str, str]  # code -> why not: preflight errors, or a local version awaiting review
+    already: tuple[str, ...]  # codes whose sign-off still held
+    note: str | None = None  # approvals.json migrated into the database just now
 
 
 def approve(
@@ -28,18 +29,11 @@ def approve(
     by: str,
     ward_codes: Iterable[str] | None = None,
     wards_csv: Path | None = None,
-    at: datetime | None = None,
+    jobs: int = 1,
+    comment: str = "",
+    progress: Progress | None = None,
 ) -> ApprovalReport:
-    """Record that ``by`` approved the (chosen) wards as their inputs are now; other wards'
-    approvals are kept.  ``at`` defaults to now."""
-    by = by.strip()
-    if not by:
-        raise InputError(None, "--by", "say who approves the proofs", "give a name, e.g. --by 'Sam Taylor'")
-    campaigns, wards = load(campaign_dir, wards_csv, ward_codes)
-    campaign = campaigns[""]
-    approvals = read_approvals(campaign)
-    when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat()
-    digests = InputDigests(campaigns)
-    for ward in wards:
-        approvals[ward.code] = Approval(by, when, __version__, digests.ward_inputs(ward))
-    return ApprovalReport(write_approvals(campaign, approvals), tuple(wards))
+    """Sign off the (chosen) wards as ``by``, as they print now; other wards' sign-offs are kept.
+    A ward with preflight errors, or whose local version awaits review, is refused."""
+    report = sign_off(campaign_dir, by, ward_codes, "agent", None, comment, wards_csv, jobs, progress=progress)
+    return ApprovalReport(report.database, report.signed, report.refused, report.already, report.note)

@@ -25,12 +25,14 @@ from pathlib import Path
 
 import fontTools
 import PIL
+import uharfbuzz
 from PIL import features
 
 from leaflet.errors import InputError, LeafletError
 from leaflet.model import Campaign, Finding, Ward
 from leaflet.read.wards import select_wards
-from leaflet.runs.approvals import approved_wards
+from leaflet.runs.approvals import PrintGate, migrate_approvals, print_gate, sign_off_needed
+from leaflet.runs.audit import record_build
 from leaflet.runs.bill import (
     Bill,
     SpendingReport,
@@ -97,12 +99,14 @@ class BuildReport:
     results: tuple[WardResult, ...]  # the wards asked for
     manifest: tuple[ManifestRow, ...]  # every ward of the spreadsheet, in its order
     combined: Path | None = None
-    unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
-    others: tuple[WardResult, ...] = ()  # the spreadsheet's other wards: not asked for, or not approved
+    unapproved: dict[str, str] = field(default_factory=dict)  # where sign-off is needed: code -> why not printed
+    others: tuple[WardResult, ...] = ()  # the spreadsheet's other wards: not asked for, or not signed off
     moved_aside: tuple[MovedFile, ...] = ()  # PDFs moved out of the print folder, and why
     awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
     bill: Bill | None = None  # the printer's bill for the rows for print, when the campaign gives prices
     spending: SpendingReport | None = None  # that bill against the spending limit, when there is one
+    notes: tuple[str, ...] = ()  # approvals.json migrated, sign-offs that no longer hold
+    signed_only: bool = False  # only signed-off wards were printed, each exactly as signed
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -124,11 +128,14 @@ class BuildReport:
 def byte_settings(run: PreparedRun) -> bytes:
     """Everything besides a ward's inputs that decides its file's bytes: the options (crop marks
     change the boxes and draw marks), the environment (SOURCE_DATE_EPOCH sets the dates) and the
-    versions of leaflet and of what encodes the file (JPEG, colour conversion, fonts, QR, zlib)."""
+    versions of leaflet and of what encodes the file (JPEG, colour conversion, fonts, shaping and
+    subsets, bidi, QR, zlib)."""
     document = run.document
     libraries = (
         f"pillow {PIL.__version__} jpeg {features.version('jpg')} lcms {features.version('littlecms2')} "
-        f"fonttools {fontTools.version} zxing-cpp {metadata.version('zxing-cpp')} zlib {zlib.ZLIB_RUNTIME_VERSION}"
+        f"fonttools {fontTools.version} zxing-cpp {metadata.version('zxing-cpp')} zlib {zlib.ZLIB_RUNTIME_VERSION} "
+        f"harfbuzz {uharfbuzz.version_string()} uharfbuzz {metadata.version('uharfbuzz')} "
+        f"python-bidi {metadata.version('python-bidi')}"
     )
     parts = (__version__, document.serialised_info_entries, document.serialised_boxes, document.marks, libraries)
     return b"\n".join(part if isinstance(part, bytes) else part.encode("utf-8") for part in parts)
@@ -152,6 +159,7 @@ class _WardBuilder:
     settings: bytes  # byte_settings of the run
     digests: InputDigests
     households: dict[str, int]  # by code, read by the parent: a ward not here is refused (preflight says why)
+    signed: dict[str, str]  # where sign-off is needed: code -> the SHA-256 its print file must have
 
     @cached_property
     def shared(self) -> str:
@@ -186,7 +194,7 @@ class _WardBuilder:
         path = self.out_dir / self.names[ward.code]
         count = self.households.get(ward.code)
         kept = None if self.combined or count is None else self._kept(ward, inputs)
-        if kept:
+        if kept and kept.sha256 == self.signed.get(ward.code, kept.sha256):
             return WardResult(ward, path, (), "kept"), kept, None
         leaflet, findings = self.preflight.lay_out(ward)
         pages = tail = None
@@ -203,7 +211,15 @@ class _WardBuilder:
                 not_for_print_row(ward, "refused", reason, inputs),
                 None,
             )
-        sha256 = self.run.write_file(path, tail)
+        sha256 = self.run.file_sha256(tail)
+        if sha256 != self.signed.get(ward.code, sha256):  # checked before it is written: never what was not signed
+            refusal = _not_as_signed(ward, self.signed[ward.code], sha256)
+            return (
+                WardResult(ward, None, (*findings, refusal), "refused", refusal.message),
+                not_for_print_row(ward, "refused", refusal.message, inputs),
+                None,
+            )
+        self.run.write_file(path, tail)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
         reason = _reason(errors)
         row = manifest_row(campaign, ward, count, path, len(pages.contents), sha256, inputs, self.shared, reason)
@@ -229,8 +245,9 @@ class _Build:
 
     campaigns: dict[str, Campaign]
     every_ward: list[Ward]  # the spreadsheet's, in its order
-    wards: list[Ward]  # those asked for
-    unapproved: dict[str, str]
+    wards: list[Ward]  # those asked for that may print
+    unapproved: dict[str, str]  # where sign-off is needed: code -> why it may not print (any ward)
+    signed: dict[str, str]  # where sign-off is needed: code -> the SHA-256 its print file must have
     wards_path: Path
     out_dir: Path
     names: dict[str, str]
@@ -249,8 +266,7 @@ class _Build:
     def run(
         self, progress: Progress | None, crop_marks: bool, jobs: int, force: bool
     ) -> tuple[tuple[ManifestRow, ...], tuple[WardResult, ...], Combined | None, tuple[MovedFile, ...]]:
-        languages = {ward_language(ward, self.campaign) for ward in self.wards} | {""}
-        run = prepare_run({k: v for k, v in self.campaigns.items() if k in languages}, self.wards, crop_marks)
+        run = prepare_run(self.campaigns, self.wards, crop_marks)  # shared by every ward, whichever are asked for
         preflight = Preflight(run, self.wards)
         self.previous = read_manifest(self.out_dir)
         builder = _WardBuilder(
@@ -264,6 +280,7 @@ class _Build:
             byte_settings(run),
             InputDigests(self.campaigns),
             self.households,
+            self.signed,
         )
         combined_bytes = self._combined_bytes(run, preflight.file_size)
         manifest_bytes = MANIFEST_BYTES_PER_WARD * len(self.every_ward) + 4096
@@ -377,9 +394,8 @@ class _Build:
             if ward.code in self.done:
                 rows.append(self.done[ward.code][1])
                 continue
-            if ward.code in self.unapproved:
-                reason = f"not approved: {self.unapproved[ward.code]}"
-                row = not_for_print_row(ward, "refused", reason, builder.inputs_digest(ward))
+            if ward.code in self.unapproved:  # no inputs digest: it says nothing once the sign-off holds
+                row = not_for_print_row(ward, "refused", self.unapproved[ward.code])
             else:
                 why = "the build stopped before this ward" if ward.code in asked else "not asked for (--ward)"
                 row = self._carried_over(ward, builder.inputs_digest(ward), why)
@@ -406,6 +422,8 @@ class _Build:
             return not_for_print_row(ward, "not built", why + ", and its print file is missing", inputs)
         if not untouched:  # written as the build stopped, before it was recorded
             return not_for_print_row(ward, "not built", why, inputs)
+        if row.sha256 != self.signed.get(ward.code, row.sha256):
+            return not_for_print_row(ward, "not built", why + ", and its print file is not the one signed off", inputs)
         return replace(row, status="kept") if row.status == "built" else row
 
     def _kept_combined(self, rows: list[ManifestRow]) -> Combined | None:
@@ -430,6 +448,17 @@ class _Build:
         return unlisted_files(self.out_dir, (".pdf",), listed, owners, accounted, self.wards_path.name, known)
 
 
+def _not_as_signed(ward: Ward, signed: str, built: str) -> Finding:
+    return Finding(
+        "error",
+        "sign-off",
+        f"its print file is not the one signed off (SHA-256 {built[:12]}…, signed {signed[:12]}…): the run's shared "
+        "part differs (another ward's words, fewer wards in the build, --marks, SOURCE_DATE_EPOCH); build every ward "
+        "as when it was signed, or sign it off again",
+        ward.code,
+    )
+
+
 def build(
     campaign_dir: Path,
     out_dir: Path | None = None,
@@ -442,13 +471,15 @@ def build(
     force: bool = False,
     approved_only: bool = False,
     over_limit: bool = False,
+    print_unapproved: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
     ``crop_marks`` adds trim marks outside the bleed (most online printers add their own);
     ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards
     (not with ``ward_codes``: it holds the whole print order); ``approved_only`` builds only
-    wards whose inputs still match their approval (``approve``).  Every ward is preflighted as
+    wards whose sign-off still holds (``approve``), each exactly as signed; a campaign with
+    ``require_sign_off`` builds only those unless ``print_unapproved``.  Every ward is preflighted as
     ``leaflet check`` does, but for decoding its QR code from a render; a ward with an error
     gets no print file unless ``force``, and the others are still built.  The manifest accounts
     for every ward of the spreadsheet; the wards not asked for keep their rows (and files) while
@@ -465,12 +496,13 @@ def build(
         )
     campaigns, every_ward = load(campaign_dir, wards_csv)
     campaign = campaigns[""]
+    note = migrate_approvals(campaign, wards_csv)
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
-    wards = select_wards(every_ward, list(ward_codes or []), wards_path)
-    awaiting_review = pending_reviews(campaign, wards)
-    unapproved_wards: dict[str, str] = {}
-    if approved_only:
-        wards, unapproved_wards = approved_wards(campaigns, wards)
+    asked_for = select_wards(every_ward, list(ward_codes or []), wards_path)
+    awaiting_review = pending_reviews(campaign, asked_for)
+    signed_only = sign_off_needed(campaign, approved_only, print_unapproved)
+    gate = _print_gate(campaigns, every_ward, asked_for, signed_only)
+    wards, unapproved_wards = gate.wards, gate.refused
     out_dir = Path(out_dir) if out_dir else Path("out") / campaign.name
     households = households_counts(every_ward, campaign.wards_path)
     most = _most_the_order_holds(campaign, every_ward, wards, unapproved_wards, households, read_manifest(out_dir))
@@ -492,6 +524,7 @@ def build(
             every_ward,
             wards,
             unapproved_wards,
+            gate.signed_sha256,
             wards_path,
             out_dir,
             names,
@@ -502,19 +535,43 @@ def build(
         rows, others, combined_file, moved = folder.run(progress, crop_marks, jobs, force)
     results = tuple(folder.done[ward.code][0] for ward in wards)
     combined_out = out_dir / combined_file.file if combined_path and combined_file else None
-    return BuildReport(
+    not_printed = {ward.code: unapproved_wards[ward.code] for ward in asked_for if ward.code in unapproved_wards}
+    report = BuildReport(
         campaign,
         out_dir,
         results,
         rows,
         combined_out,
-        unapproved_wards,
+        not_printed,
         others,
         moved,
         awaiting_review,
         folder.bill,
         folder.spending,
+        (*([note] if note else []), *gate.stale),
+        signed_only,
     )
+    printed = [row for row in rows if row.for_print]
+    record_build(campaign, out_dir, printed, not_printed, signed_only, print_unapproved)
+    return report
+
+
+def _print_gate(campaigns: dict[str, Campaign], every_ward: list[Ward], asked: list[Ward], needed: bool) -> PrintGate:
+    """What the build may print of the wards ``asked`` for, and why every other ward of the
+    spreadsheet may not (where sign-off is ``needed``, a ward not asked for keeps its print file
+    only while its sign-off holds); refused when none of those asked for may print."""
+    gate = print_gate(campaigns, every_ward, needed)
+    wards = [ward for ward in asked if ward.code not in gate.refused]
+    if not wards:
+        campaign = campaigns[""]
+        why = "; ".join(f"ward {ward.code}: {gate.refused[ward.code]}" for ward in asked[:3])
+        raise InputError(
+            campaign.path,
+            "require_sign_off" if campaign.require_sign_off else None,
+            f"no ward asked for is signed off as it is now: nothing to print ({why})",
+            "sign wards off (leaflet approve, or the agent in leaflet serve); --unapproved prints them unsigned",
+        )
+    return replace(gate, wards=wards)
 
 
 def _most_the_order_holds(

@@ -17,18 +17,21 @@ from pathlib import Path
 
 from PIL import Image
 
+from leaflet.commands.pages import thread_by_ward
 from leaflet.commands.review import ProofedWard, ProofPage, ProofReport, review_page
 from leaflet.errors import InputError
 from leaflet.model import Campaign, Ward
-from leaflet.runs.approvals import read_approvals, unapproved
+from leaflet.runs.approvals import migrate_approvals, open_storage, sign_off_status
 from leaflet.runs.files import remove_partial_files, write_atomically
 from leaflet.runs.folders import folder_lock
+from leaflet.runs.local import ward_state
 from leaflet.runs.names import output_names
 from leaflet.runs.parallel import Progress, map_wards
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
 from leaflet.runs.raster import changed_regions, difference_image, render_pages
 from leaflet.version import __version__
+from leaflet.ward.variant import ward_language
 from leaflet.write.draw import draw_pages, file_from_pages
 from leaflet.write.proofmarks import ProofMarks, add_proof_marks, prepare_proof_marks
 
@@ -157,7 +160,7 @@ class _WardProofer:
             (THUMBNAIL_WIDTH_PX, round(image.height * THUMBNAIL_WIDTH_PX / image.width)), Image.Resampling.LANCZOS
         )
         write_atomically(thumbnail_path, _png(thumbnail))
-        proofed = ProofPage(page_name, image_path, thumbnail_path, thumbnail.size)
+        proofed = ProofPage(page_name, image_path, thumbnail_path, thumbnail.size, image_size=image.size)
         before = earlier.get(page_name) if earlier is not None else None
         if earlier is not None and before is None:  # a page the earlier proof did not have
             before = Image.new("RGB", image.size, "white")
@@ -198,18 +201,32 @@ def proof(
         run = prepare_run(campaigns, wards)
         marks = prepare_proof_marks(campaign.layout, run.document, frame_outlines)
         proofer = _WardProofer(run, Preflight(run, wards), marks, out_dir, stems, earlier)
-        reasons = unapproved(campaigns, wards)
-        approvals = read_approvals(campaign)
+        note = migrate_approvals(campaign, wards_csv)
+        storage = open_storage(campaign)
+        signed = sign_off_status(campaigns, wards, storage)
+        workflow = storage.last_workflow_events() if storage else {}
+        latest = storage.latest_numbers() if storage else {}
+        remarks = thread_by_ward(storage.events() if storage else [])
         proofed: list[ProofedWard] = []
         for index, result in enumerate(map_wards(proofer, wards, jobs)):
+            code = result.ward.code
+            status, event = signed[code], workflow.get(code)
             proofed.append(
                 replace(
-                    result, approval=approvals.get(result.ward.code), unapproved_because=reasons.get(result.ward.code)
+                    result,
+                    approval=status.signed,
+                    unapproved_because=status.stale,
+                    state=ward_state(event, latest.get(code, 0), status.current),
+                    language=ward_language(result.ward, campaign) or campaign.language,
+                    remarks=remarks.get(code, ()),
+                    since=event.at if event else "",
                 )
             )
             if progress:
                 progress(index + 1, len(wards))
-        report = ProofReport(campaign, out_dir, out_dir / INDEX, tuple(proofed), Path(since) if since else None)
+        report = ProofReport(
+            campaign, out_dir, out_dir / INDEX, tuple(proofed), Path(since) if since else None, (note,) if note else ()
+        )
         write_atomically(out_dir / PROOF_RECORD, _proof_record(report))
         write_atomically(report.index, review_page(report))
     return report

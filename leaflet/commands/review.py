@@ -1,24 +1,26 @@
-"""A proof run's report -> index.html: one static review page, a card per ward, that opens from
-disk and needs no network.
+"""A proof run's report -> index.html: the review queue as a static page that opens from disk and
+needs no network, from the same templates as ``leaflet serve``'s queue (``pages``): the wards with
+their state, counts per state, filters, and per ward its pages (changed regions boxed), findings,
+sign-off and comments.
 
-Every word that comes from a file (ward names, fields, URLs, findings) is HTML-escaped; the
-page's own script and style are pinned by hash in its Content-Security-Policy, so nothing else
-could run even if it got in.  Thumbnails load lazily and off-screen cards are not laid out, so
-a page of a thousand wards stays quick.
+Every word that comes from a file (ward names, fields, URLs, findings) is escaped by the
+templates; the page's own script and style are pinned by hash in its Content-Security-Policy, so
+nothing else could run even if it got in.  Thumbnails load lazily and off-screen sheets are not
+laid out, so a page of a thousand wards stays quick.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import unicodedata
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+from leaflet.commands.pages import QueueRow, Remark, asset, csp_hash, environment, said, searchable, signed_line
 from leaflet.model import Campaign, Finding, Ward
-from leaflet.runs.approvals import Approval
+from leaflet.runs.approvals import WardSignOff
+from leaflet.runs.local import STATES
+from leaflet.runs.storage import SignOff
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class ProofPage:
     thumbnail_size: tuple[int, int]
     difference: Path | None = None  # where the page changed since the earlier proof set
     changed_regions: tuple[tuple[int, int, int, int], ...] = ()  # boxes in the image, pixels
+    image_size: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,16 @@ class ProofedWard:
     pages: tuple[ProofPage, ...]
     findings: tuple[Finding, ...]
     pages_changed: bool | None = None  # since the earlier proof set (True when new in it); None without one
-    approval: Approval | None = None  # the ward's approval, if it ever had one
-    unapproved_because: str | None = None  # None when the inputs match the approval
+    approval: SignOff | None = None  # the ward's sign-off, if it has one
+    unapproved_because: str | None = None  # what changed since its sign-off; None while it holds
+    state: str = "not started"  # its review state (leaflet serve)
+    language: str = ""
+    remarks: tuple[Remark, ...] = ()  # its comment thread
+    since: str = ""  # when its state last moved
 
     @property
     def changed(self) -> bool:
-        """What a reviewer must look at again: pages that differ, or inputs changed since approval."""
+        """What a reviewer must look at again: pages that differ, or inputs changed since sign-off."""
         return bool(self.pages_changed) or (self.approval is not None and self.unapproved_because is not None)
 
 
@@ -55,205 +62,110 @@ class ProofReport:
     index: Path
     wards: tuple[ProofedWard, ...]
     since: Path | None
-
-
-_STYLE = """
-body { font: 14px/1.4 system-ui, sans-serif; margin: 0; background: #eef0f3; color: #1d2330; }
-header { position: sticky; top: 0; z-index: 1; background: #fff; padding: 12px 20px; border-bottom: 1px solid #ccd; }
-h1 { font-size: 20px; margin: 0 0 6px; }
-.filters { display: flex; flex-wrap: wrap; gap: 16px; align-items: center; }
-.filters input[type=search] { font: inherit; padding: 4px 8px; min-width: 260px; }
-.legend { color: #556; font-size: 12px; margin: 6px 0 0; }
-main { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 16px;
-  padding: 16px 20px; }
-.card { background: #fff; border: 1px solid #ccd; border-radius: 6px; padding: 12px;
-  content-visibility: auto; contain-intrinsic-size: 340px 560px; }
-.card[hidden] { display: none; }
-.card h2 { font-size: 16px; margin: 0; overflow-wrap: anywhere; }
-.code { color: #556; font-family: ui-monospace, monospace; }
-.pages { display: flex; gap: 8px; margin: 8px 0; }
-.pages figure { margin: 0; flex: 1; }
-.pages img { width: 100%; height: auto; border: 1px solid #ccd; display: block; }
-.pages figcaption { font-size: 12px; color: #556; }
-.url { font-size: 12px; overflow-wrap: anywhere; }
-.status { margin: 4px 0; }
-.changed { color: #a40000; font-weight: 600; }
-.approved { color: #1a6b2a; }
-.findings { margin: 4px 0; padding-left: 18px; font-size: 13px; }
-.error { color: #a40000; }
-.warning { color: #8a5a00; }
-.fields { display: grid; grid-template-columns: auto 1fr; gap: 0 8px; font-size: 12px; color: #445; margin: 6px 0 0; }
-.fields dt { font-weight: 600; }
-.fields dd { margin: 0; overflow-wrap: anywhere; }
-"""
-
-_SCRIPT = """
-const cards = Array.from(document.querySelectorAll('.card'));
-const search = document.getElementById('search');
-const withFindings = document.getElementById('with-findings');
-const changed = document.getElementById('changed');
-const count = document.getElementById('count');
-function fold(text) {
-  return text.normalize('NFKD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase();
-}
-function apply() {
-  const words = fold(search.value).split(/\\s+/).filter(Boolean);
-  let shown = 0;
-  for (const card of cards) {
-    const show = words.every(word => card.dataset.search.includes(word))
-      && (!withFindings.checked || card.dataset.findings === '1')
-      && (!changed.checked || card.dataset.changed === '1');
-    card.hidden = !show;
-    if (show) shown += 1;
-  }
-  count.textContent = shown + ' of ' + cards.length + ' wards shown';
-}
-search.addEventListener('input', apply);
-withFindings.addEventListener('change', apply);
-changed.addEventListener('change', apply);
-apply();
-"""
-
-
-def _csp_hash(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-_POLICY = (
-    f"default-src 'none'; img-src 'self' file:; style-src {_csp_hash(_STYLE)}; script-src {_csp_hash(_SCRIPT)}; "
-    "base-uri 'none'; form-action 'none'"
-)
-
-
-def _fold(text: str) -> str:
-    """As the page's script folds what is typed in the filter: no accents, lower case."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+    notes: tuple[str, ...] = ()  # approvals.json migrated, say
 
 
 def review_page(report: ProofReport) -> bytes:
     """The review page; links are relative to ``report.out_dir``, where it is written."""
-    cards = "".join(_card(result, report) for result in report.wards)
-    total = len(report.wards)
-    with_findings = sum(1 for result in report.wards if result.findings)
-    changed = sum(1 for result in report.wards if result.changed)
-    since = f", compared with the proofs in {escape(str(report.since))}" if report.since else ""
-    title = escape(f"Proofs: {report.campaign.title}")
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{escape(_POLICY)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{_STYLE}</style>
-</head>
-<body>
-<header>
-<h1>{title}</h1>
-<p>{total} wards, {with_findings} with findings, {changed} changed{since}.</p>
-<div class="filters">
-<input type="search" id="search" placeholder="Filter by ward name or code" aria-label="Filter by ward name or code">
-<label><input type="checkbox" id="with-findings"> has findings</label>
-<label><input type="checkbox" id="changed"> changed</label>
-<span id="count" aria-live="polite">{total} of {total} wards shown</span>
-</div>
-<p class="legend">Magenta guides: trim (solid line), bleed (long dashes), safe area (short dashes).
-Click a page to see it full size.</p>
-</header>
-<main>
-{cards}</main>
-<script>{_SCRIPT}</script>
-</body>
-</html>
-""".encode()
+    style, script = asset("review.css"), asset("queue.js")
+    policy = (
+        f"default-src 'none'; img-src 'self' file:; style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    counts = dict.fromkeys(STATES, 0)
+    for result in report.wards:
+        counts[result.state] += 1
+    html = (
+        environment()
+        .get_template("review_index.html")
+        .render(
+            policy=policy,
+            style=style,
+            script=script,
+            title=f"Proofs: {report.campaign.title}",
+            total=len(report.wards),
+            with_findings=sum(1 for result in report.wards if result.findings),
+            changed=sum(1 for result in report.wards if result.changed),
+            since=str(report.since) if report.since else "",
+            state_counts=counts,
+            states=STATES,
+            languages=sorted({result.language for result in report.wards}),
+            state_link=lambda state: "#",
+            ward_link=lambda row: f"#ward-{quote(row.code)}",
+            rows=[_row(result) for result in report.wards],
+            sheets=[_sheet(result, report) for result in report.wards],
+        )
+    )
+    return html.encode("utf-8")
 
 
 def _link(path: Path, report: ProofReport) -> str:
-    return escape(quote(path.relative_to(report.out_dir).as_posix()))
+    return quote(path.relative_to(report.out_dir).as_posix())
 
 
-def _card(result: ProofedWard, report: ProofReport) -> str:
+def _row(result: ProofedWard) -> QueueRow:
+    errors = sum(1 for finding in result.findings if finding.severity == "error")
+    return QueueRow(
+        result.ward.code,
+        result.ward.name,
+        result.state,
+        result.language,
+        True,
+        errors,
+        len(result.findings) - errors,
+        signed_line(WardSignOff(result.approval)),
+        result.unapproved_because or "",
+        result.changed,
+        result.since,
+        searchable(result.ward.name, result.ward.code),
+    )
+
+
+def _sheet(result: ProofedWard, report: ProofReport) -> dict[str, Any]:
     ward = result.ward
-    name = escape(ward.name)
-    searchable = escape(
-        " ".join(dict.fromkeys((_fold(ward.name), _fold(ward.code), ward.name.lower(), ward.code.lower())))
-    )
-    parts = [
-        f'<article class="card" data-search="{searchable}" data-findings="{int(bool(result.findings))}" '
-        f'data-changed="{int(result.changed)}">',
-        f'<h2>{name} <span class="code">{escape(ward.code)}</span></h2>',
-    ]
-    if result.pages:
-        parts.append('<div class="pages">')
-        for page in result.pages:
-            width, height = page.thumbnail_size
-            difference = (
-                f' · <a class="changed" href="{_link(page.difference, report)}">what changed</a>'
-                if page.difference
-                else ""
-            )
-            parts.append(
-                f'<figure><a href="{_link(page.image, report)}"><img src="{_link(page.thumbnail, report)}" '
-                'loading="lazy" '
-                f'width="{width}" height="{height}" alt="{escape(page.name)} of {name}"></a>'
-                f"<figcaption>{escape(page.name)}{difference}</figcaption></figure>"
-            )
-        parts.append("</div>")
-    if result.signup_url:
-        url = escape(result.signup_url)
-        parts.append(f'<p class="url">QR code: <a href="{url}" rel="noopener noreferrer">{url}</a></p>')
-    parts.extend(_status(result))
-    parts.append(_findings(result))
-    if result.proof:
-        parts.append(f'<p><a href="{_link(result.proof, report)}">Proof PDF</a></p>')
-    fields = "".join(
-        f"<dt>{escape(column)}</dt><dd>{escape(value)}</dd>"
-        for column, value in ward.fields.items()
-        if column not in ("code", "name")
-    )
-    if fields:
-        parts.append(f'<dl class="fields">{fields}</dl>')
-    parts.append("</article>\n")
-    return "".join(parts)
-
-
-def _status(result: ProofedWard) -> list[str]:
-    lines = []
+    pages = []
+    for page in result.pages:
+        width, height = page.image_size or (1, 1)
+        pages.append(
+            {
+                "src": _link(page.thumbnail, report),
+                "href": _link(page.image, report),
+                "alt": f"{page.name} of {ward.name}",
+                "width": page.thumbnail_size[0],
+                "height": page.thumbnail_size[1],
+                "lazy": True,
+                "caption": page.name,
+                "boxes": [
+                    {
+                        "left": 100 * left / width,
+                        "top": 100 * top / height,
+                        "width": 100 * (right - left) / width,
+                        "height": 100 * (bottom - top) / height,
+                    }
+                    for left, top, right, bottom in page.changed_regions
+                ],
+            }
+        )
+    since_proof = []
     if result.pages_changed is not None:
         changed_pages = [page.name for page in result.pages if page.changed_regions]
         if changed_pages:
-            lines.append(
-                f'<p class="status changed">Changed since the earlier proof: {escape(", ".join(changed_pages))}</p>'
-            )
+            since_proof.append(f"Changed since the earlier proof: {', '.join(changed_pages)}")
         elif result.pages_changed:
-            lines.append('<p class="status changed">New since the earlier proof</p>')
+            since_proof.append("New since the earlier proof")
         else:
-            lines.append('<p class="status">Same as the earlier proof</p>')
-    approval = result.approval
-    if approval is None:
-        lines.append('<p class="status">Not approved yet</p>')
-    elif result.unapproved_because is None:
-        lines.append(
-            f'<p class="status approved">Approved by {escape(approval.approved_by)} at '
-            f"{escape(approval.approved_at)}</p>"
-        )
-    else:
-        lines.append(
-            f'<p class="status changed">Changed since approved by {escape(approval.approved_by)} at '
-            f"{escape(approval.approved_at)}: {escape(result.unapproved_because)}</p>"
-        )
-    return lines
-
-
-def _findings(result: ProofedWard) -> str:
-    if not result.findings:
-        return '<p class="status">No preflight findings</p>'
-    items = []
-    for finding in result.findings:
-        place = " · ".join(escape(part) for part in (finding.page, finding.frame) if part)
-        where = f" ({place})" if place else ""
-        items.append(
-            f'<li class="{escape(finding.severity)}">{escape(finding.severity)}{where}: {escape(finding.message)}</li>'
-        )
-    return f'<ul class="findings">{"".join(items)}</ul>'
+            since_proof.append("Same as the earlier proof")
+    return {
+        "code": ward.code,
+        "name": ward.name,
+        "state": result.state,
+        "pages": pages,
+        "url": result.signup_url,
+        "since_proof": since_proof,
+        "pages_changed": bool(result.pages_changed),
+        "sign_off": WardSignOff(result.approval, result.unapproved_because),
+        "findings": said(result.findings),
+        "proof": _link(result.proof, report) if result.proof else "",
+        "fields": [(column, value) for column, value in ward.fields.items() if column not in ("code", "name")],
+        "remarks": result.remarks,
+    }

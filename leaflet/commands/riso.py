@@ -25,7 +25,7 @@ from leaflet.errors import LeafletError
 from leaflet.model import Campaign, Finding, Ward
 from leaflet.read.wards import select_wards
 from leaflet.rules.riso import composite_qr_findings
-from leaflet.runs.approvals import approved_wards
+from leaflet.runs.approvals import approved_wards, sign_off_needed
 from leaflet.runs.bill import (
     Bill,
     RisoWardPrint,
@@ -91,9 +91,9 @@ class RisoReport:
     rows: tuple[RisoRow, ...]  # every ward of the spreadsheet: those for print first, in the order to print them
     bill: Bill | None = None
     spending: SpendingReport | None = None
-    unapproved: dict[str, str] = field(default_factory=dict)  # with approved_only: code -> what changed
+    unapproved: dict[str, str] = field(default_factory=dict)  # where sign-off is needed: code -> why not printed
     awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
-    others: tuple[RisoWardResult, ...] = ()  # the spreadsheet's other wards: not asked for, or not approved
+    others: tuple[RisoWardResult, ...] = ()  # the spreadsheet's other wards: not asked for, or not signed off
     moved_aside: tuple[MovedFile, ...] = ()  # composites and drum files moved out of the folder, and why
 
     @property
@@ -175,15 +175,19 @@ def build_riso(
     force: bool = False,
     approved_only: bool = False,
     over_limit: bool = False,
+    print_unapproved: bool = False,
 ) -> RisoReport:
-    """Office output of every (or every chosen) ward into ``out_dir`` (default out/<campaign>/riso)."""
+    """Office output of every (or every chosen) ward into ``out_dir`` (default out/<campaign>/riso).
+    Where sign-off is needed (``approved_only``, or ``require_sign_off`` unless ``print_unapproved``)
+    only wards whose sign-off still holds: their inputs are what was signed (the masters are not
+    the signed press file's bytes)."""
     campaigns, every_ward = load(campaign_dir, wards_csv)
     campaign = campaigns[""]
     wards_path = Path(wards_csv) if wards_csv else campaign.wards_path
     wards = select_wards(every_ward, list(ward_codes or []), wards_path)
     awaiting_review = pending_reviews(campaign, wards)
     unapproved_wards: dict[str, str] = {}
-    if approved_only:
+    if sign_off_needed(campaign, approved_only, print_unapproved):
         wards, unapproved_wards = approved_wards(campaigns, wards)
     check_bill_inputs(campaign, "riso", wards, wards_path)
     languages = {ward_language(ward, campaign) for ward in wards} | {""}
@@ -334,7 +338,7 @@ def _not_for_print_rows(
         if ward.code in findings:
             rows.append(riso_not_for_print_row(ward, "refused", _reason(findings[ward.code])))
         elif ward.code in unapproved:
-            rows.append(riso_not_for_print_row(ward, "refused", f"not approved: {unapproved[ward.code]}"))
+            rows.append(riso_not_for_print_row(ward, "refused", unapproved[ward.code]))
         else:
             why = "not asked for (--ward): the drum files hold the masters of one build's wards"
             rows.append(riso_not_for_print_row(ward, "not built", why))

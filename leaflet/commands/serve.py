@@ -16,6 +16,7 @@ from pathlib import Path
 
 from leaflet.errors import InputError
 from leaflet.read.campaigns import find_campaign_file, load_campaign
+from leaflet.runs.approvals import migrate_approvals
 
 APP = "leaflet.web.app:app_from_environment"
 CAMPAIGN_VARIABLE = "LEAFLET_SERVE_CAMPAIGN"  # the same name leaflet.web.app reads
@@ -58,6 +59,9 @@ def serve(
             f"leaflet serve: listening on {host}, beyond this machine: serve it to organisers only through a "
             "reverse proxy that speaks HTTPS (Caddy, nginx), never as plain HTTP over a network"
         )
+    note = migrate_approvals(campaign)  # before the workers start: they all see the same sign-offs
+    if note:
+        warn(f"leaflet: note: {note}")
     os.environ[CAMPAIGN_VARIABLE] = str(campaign.root)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
     logging.getLogger("leaflet.serve").setLevel(logging.INFO)  # the app's request log, and only it, at INFO

@@ -104,6 +104,7 @@ def load_campaign(campaign: Path) -> Campaign:
         prices=prices,
         spending_limit=spending_limit,
         local=local,
+        require_sign_off=top["require_sign_off"],
     )
     _check_references(r, campaign_spec)
     _check_local(r, campaign_spec)

@@ -1041,6 +1041,13 @@ CAMPAIGN = Section(
             default_of(Campaign, "translations"),
         ),
         Field("local", LOCAL, "what a ward's organiser may change in leaflet serve", None),
+        Field(
+            "require_sign_off",
+            Flag(),
+            "leaflet build prints only wards whose print file the election agent signed off (leaflet approve, or "
+            "the agent in leaflet serve), each exactly as signed; --unapproved prints the others too",
+            default_of(Campaign, "require_sign_off"),
+        ),
     )
 )
 

@@ -14,8 +14,10 @@ import secrets
 from leaflet.runs.storage import Invite
 
 ROLES: dict[str, frozenset[str]] = {
-    "organiser": frozenset({"view", "edit", "submit"}),  # one ward's local words and photos
-    "reviewer": frozenset({"view", "review"}),  # approves or sends back what organisers submit
+    "organiser": frozenset({"view", "edit", "submit", "comment"}),  # one ward's local words and photos
+    "reviewer": frozenset({"view", "queue", "review", "comment"}),  # approves or sends back what organisers submit
+    # the election agent: may do what a reviewer does, and gives the sign-off the print run needs
+    "agent": frozenset({"view", "queue", "review", "comment", "sign-off", "audit"}),
 }
 ACTIONS = frozenset().union(*ROLES.values())
 TOKEN_BYTES = 32  # 256 bits: unguessable, and safe to keep only as a hash

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from leaflet.assets.images import PRESS_PROFILE
@@ -26,18 +27,39 @@ def _file_sha256(path: Path) -> str:
         return "missing"
 
 
-class InputDigests:
-    """Each ward's inputs and their digests; a file shared by many wards is read once."""
+class FileDigests:
+    """Files' SHA-256, read again only when a file's size, time or inode changed: for a server
+    that asks for the same files' digests request after request."""
 
-    def __init__(self, campaigns: dict[str, Campaign]):
+    def __init__(self) -> None:
+        self._known: dict[Path, tuple[tuple[int, int, int], str]] = {}
+
+    def __call__(self, path: Path) -> str:
+        try:
+            status = path.stat()
+        except OSError:
+            return "missing"
+        key = (status.st_mtime_ns, status.st_size, status.st_ino)
+        known = self._known.get(path)
+        if known is None or known[0] != key:
+            known = self._known[path] = (key, _file_sha256(path))
+        return known[1]
+
+
+class InputDigests:
+    """Each ward's inputs and their digests; a file shared by many wards is read once (by
+    ``file_sha256``, which may remember files across runs: ``FileDigests``)."""
+
+    def __init__(self, campaigns: dict[str, Campaign], file_sha256: Callable[[Path], str] = _file_sha256):
         self.campaigns = campaigns
+        self.file_sha256 = file_sha256
         self.plans: dict[tuple[str, ...], dict[str, VariantPlan]] = {}  # by the wards file's columns
         self.files: dict[Path, str] = {}
         self.shared: dict[str, dict[str, str]] = {}  # by language: inputs every ward of it shares
 
     def _file(self, path: Path) -> str:
         if path not in self.files:
-            self.files[path] = _file_sha256(path)
+            self.files[path] = self.file_sha256(path)
         return self.files[path]
 
     def _label(self, path: Path) -> str:
@@ -60,8 +82,7 @@ class InputDigests:
         language = ward_language(ward, self.campaigns[""])
         campaign = self.campaigns[language]
         inputs = dict(self._shared_inputs(language))
-        row = json.dumps(ward.fields, sort_keys=True, ensure_ascii=False)
-        inputs[ROW] = hashlib.sha256(row.encode("utf-8")).hexdigest()
+        inputs[ROW] = hashlib.sha256(row_text(ward).encode("utf-8")).hexdigest()
         columns = tuple(ward.fields)
         if columns not in self.plans:
             self.plans[columns] = plan_variants(self.campaigns, columns)
@@ -69,6 +90,19 @@ class InputDigests:
         for slot in _image_slots(campaign):
             inputs[f"photo {slot}"] = self._file(images[slot])
         return inputs
+
+
+def row_text(ward: Ward) -> str:
+    """The ward's row as its digest reads it: every cell, by column."""
+    return json.dumps(ward.fields, sort_keys=True, ensure_ascii=False)
+
+
+def input_path(campaign: Campaign, label: str) -> Path | None:
+    """The file a text input's label names (a layout, a campaign file); None for the others."""
+    for kind in ("layout ", "campaign file "):
+        if label.startswith(kind):
+            return campaign.root / label.removeprefix(kind)
+    return None
 
 
 def _image_slots(campaign: Campaign) -> list[str]:

@@ -66,13 +66,14 @@ class LocalValues:
 # ---------------------------------------------------------------- what an organiser starts from
 
 
-def starting_values(campaign: Campaign, base: Campaign, ward: Ward) -> LocalValues:
+def starting_values(campaign: Campaign, base: Campaign, ward: Ward, use_start: bool = True) -> LocalValues:
     """The values before any edit: a slot's ``start`` words (for wards in campaign.yaml's own
-    language), else the ward's words as they print now; the ward's cells; the campaign's photos.
-    ``campaign`` is the campaign in the ward's language, ``base`` campaign.yaml's."""
+    language, unless not ``use_start``), else the ward's words as they print now; the ward's
+    cells; the campaign's photos.  ``campaign`` is the campaign in the ward's language, ``base``
+    campaign.yaml's."""
     slots = {}
     for local_slot in base.local.slots:
-        if local_slot.start is not None and campaign.path == base.path:
+        if use_start and local_slot.start is not None and campaign.path == base.path:
             slots[local_slot.slot] = _filled(base, f"local.slots.{local_slot.slot}.start", local_slot.start, ward)
         elif ward.fields.get(local_slot.slot):
             slots[local_slot.slot] = _filled(base, local_slot.slot, ward.fields[local_slot.slot], ward)
@@ -301,17 +302,22 @@ def overlay_approved(campaign: Campaign, wards: Iterable[Ward]) -> list[Ward]:
 
 # ---------------------------------------------------------------- review state
 
-STATES = ("not started", "draft", "submitted", "changes requested", "approved")
+STATES = ("not started", "draft", "submitted", "changes requested", "approved", "signed off")
 
 
-def ward_state(last_event: Event | None, latest: int) -> str:
-    """A ward's state from its last workflow event and its latest version's number."""
+def ward_state(last_event: Event | None, latest: int, signed_off: bool = False) -> str:
+    """A ward's state from its last workflow event, its latest version's number and whether the
+    agent's sign-off of what it prints holds.  A version awaiting a reviewer comes first; then
+    a sign-off that holds (the organiser may be drafting again: until that is approved, what
+    prints is what was signed)."""
+    if last_event is not None and last_event.kind == "submit":
+        return "submitted"
+    if last_event is not None and last_event.kind == "request-changes":
+        return "changes requested"
+    if signed_off:
+        return "signed off"
     if last_event is None or last_event.kind == "withdraw":
         return "draft" if latest else "not started"
-    if last_event.kind == "submit":
-        return "submitted"
-    if last_event.kind == "request-changes":
-        return "changes requested"
     assert last_event.kind == "approve", last_event.kind
     return "approved" if last_event.version == latest else "draft"
 

@@ -75,6 +75,10 @@ class PreparedRun:
         The shared head is written from the run's one copy and hashed once per run: per ward,
         only the ward's own tail is built and hashed."""
         write_atomically(path, self.document.shared.head, tail)
+        return self.file_sha256(tail)
+
+    def file_sha256(self, tail: bytes) -> str:
+        """The SHA-256 of the print file of shared head + ``tail``, before it is written."""
         digest = self.head_hash.copy()
         digest.update(tail)
         return digest.hexdigest()

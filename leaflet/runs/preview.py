@@ -42,6 +42,7 @@ from leaflet.runs.local import LocalValues, starting_values, ward_with, with_pho
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
 from leaflet.runs.raster import render_pages
+from leaflet.runs.repaint import Repaints
 from leaflet.ward.variant import ward_language
 from leaflet.write.draw import draw_pages, file_from_pages
 
@@ -116,6 +117,7 @@ class Previews:
         self.dpi = dpi
         self.lock = threading.RLock()
         self._rendered: OrderedDict[str, RenderedPage] = OrderedDict()
+        self._repaints = Repaints()  # a page is rendered again only where its frames changed
         self._checked_at = 0.0
         self._generation = 0
         self.problem: str | None = None  # the campaign's files changed and cannot be used: the last good run stays
@@ -154,6 +156,10 @@ class Previews:
     def campaign(self) -> Campaign:
         return self.prepared.campaigns[""]
 
+    @property
+    def campaigns(self) -> dict[str, Campaign]:
+        return self.prepared.campaigns
+
     def wards(self) -> list[Ward]:
         with self.lock:
             return list(self._current().wards.values())
@@ -166,11 +172,13 @@ class Previews:
         prepared = self.prepared
         return prepared.campaigns[ward_language(ward, prepared.campaigns[""])]
 
-    def starting_values(self, code: str) -> LocalValues:
+    def starting_values(self, code: str, use_start: bool = True) -> LocalValues:
+        """What an organiser starts from (``use_start``), or the ward's words as they print
+        without a local version."""
         with self.lock:
             prepared = self._current()
             ward = prepared.wards[code]
-            return starting_values(self.campaign_for(ward), prepared.campaigns[""], ward)
+            return starting_values(self.campaign_for(ward), prepared.campaigns[""], ward, use_start)
 
     # ------------------------------------------------------------ previews
 
@@ -203,8 +211,11 @@ class Previews:
             hashlib.sha256(b"%d|%d|" % (generation, index) + own_images + content).hexdigest()
             for index, content in enumerate(contents)
         ]
-        missing = [index for index, digest in enumerate(digests) if digest not in self._rendered]
-        for index, image in zip(missing, render_pages(data, self.dpi, missing), strict=True):
+        key = b"%d|%f|" % (generation, self.dpi) + own_images
+        for index in [index for index, digest in enumerate(digests) if digest not in self._rendered]:
+            frames = leaflet.pages[index].frames
+            layout = self.prepared.campaigns[""].layout
+            image = self._repaints.render(data, self.dpi, leaflet.ward.code, index, key, frames, layout)
             buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=JPEG_QUALITY)
             page = RenderedPage(leaflet.pages[index].name, buffer.getvalue(), image.width, image.height, digests[index])
@@ -216,6 +227,22 @@ class Previews:
         while len(self._rendered) > RENDER_CACHE:
             self._rendered.popitem(last=False)
         return tuple(pages)
+
+    def findings(self, code: str, values: LocalValues | None) -> list[Finding]:
+        """The ward's preflight as ``leaflet build`` runs it (no QR render), without rendering a
+        page: for the review queue's "has findings"."""
+        with self.lock:
+            prepared = self._current()
+            base = prepared.campaigns[""]
+            raw = prepared.wards[code]
+            ward = ward_with(raw, base.local, with_photo_files(base, values)) if values is not None else raw
+            leaflet, findings = prepared.preflight.lay_out(ward)
+            if leaflet is not None:
+                pages = draw_pages(leaflet, prepared.run.document)
+                if pages.images:
+                    data = file_from_pages(pages, prepared.run.document)
+                    findings += prepared.preflight.read_back(data, pages, leaflet, render_qr=False)
+            return findings
 
     def page_images(self, code: str, values: LocalValues | None, dpi: float) -> list[Image.Image]:
         """The ward's pages as images at ``dpi`` (for comparing two versions)."""

@@ -6,6 +6,7 @@ PDFium is not thread-safe: every render here holds ``RENDER_LOCK``.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable
 
@@ -29,6 +30,27 @@ def render_pages(data: bytes, dpi: float, pages: Iterable[int] | None = None) ->
             return [document[index].render(scale=dpi / 72).to_pil().convert("RGB") for index in chosen]
         finally:
             document.close()
+
+
+def render_band(data: bytes, dpi: float, index: int, top_px: int, bottom_px: int) -> Image.Image | None:
+    """Rows ``top_px`` to ``bottom_px`` of a page, the page's full width, rendered at ``dpi`` as a
+    render of the whole page draws them (the same transform, shifted by whole pixels); None when
+    PDFium would not give exactly those rows."""
+    import pypdfium2
+
+    with RENDER_LOCK:
+        document = pypdfium2.PdfDocument(data)
+        try:
+            page = document[index]
+            scale = dpi / 72
+            height_px = math.ceil(page.get_height() * scale)
+            # pypdfium2 cuts ceil(points * scale) pixels: half a pixel short of a whole one cuts it exactly
+            top = (top_px - 0.5) / scale if top_px > 0 else 0
+            bottom = (height_px - bottom_px - 0.5) / scale if bottom_px < height_px else 0
+            band = page.render(scale=scale, crop=(0, bottom, 0, top)).to_pil().convert("RGB")
+        finally:
+            document.close()
+    return band if band.height == min(bottom_px, height_px) - max(top_px, 0) else None
 
 
 def changed_regions(before: Image.Image, after: Image.Image) -> tuple[tuple[int, int, int, int], ...]:

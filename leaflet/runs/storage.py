@@ -7,21 +7,25 @@ photos in ``local-edits/photos/``), so the campaign folder is the whole state of
 Versions and events are append-only (triggers refuse an UPDATE or DELETE): a save is a new row
 naming who, when, and the version it was based on; a save based on an older version than the
 latest is kept too, marked as not applied, so two windows never lose each other's work.  The
-schema is migrated forward in order (``MIGRATIONS``, counted in ``PRAGMA user_version``).
+schema is migrated forward in order (``MIGRATIONS``, counted in ``PRAGMA user_version``); the
+rows come back as the dataclasses of ``runs.records``.  Sign-offs, like versions and events,
+are never changed: a newer one, or a withdrawal, follows them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from leaflet.errors import InputError
+from leaflet.runs.records import Check, Event, Invite, Saved, Session, SignOff, Upload, Version
 
 FOLDER = "local-edits"
 DATABASE = "edits.db"
@@ -90,66 +94,40 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the audit trail is never rewritten'); END;
     """,
+    """
+    CREATE TABLE signoffs (
+        event_id INTEGER PRIMARY KEY REFERENCES events(id),  -- the sign-off event: who, when
+        ward TEXT NOT NULL,
+        version INTEGER NOT NULL,            -- the local version signed off; 0: the campaign's own words
+        inputs TEXT NOT NULL,                -- JSON: every input of the print file (as a person names it) -> SHA-256
+        print_sha256 TEXT,                   -- of the print file as leaflet build writes it; NULL: not known
+        leaflet TEXT NOT NULL                -- the leaflet version that drew it
+    );
+    CREATE INDEX signoffs_by_ward ON signoffs (ward, event_id);
+    CREATE TABLE texts (
+        sha256 TEXT PRIMARY KEY,             -- of the text: a signed-off input's words, to say what changed since
+        text TEXT NOT NULL
+    );
+    CREATE TABLE checks (
+        inputs_sha256 TEXT PRIMARY KEY,      -- a ward's inputs (and leaflet's version): its preflight follows from them
+        errors INTEGER NOT NULL,
+        warnings INTEGER NOT NULL,
+        findings TEXT NOT NULL               -- JSON: [severity, message] for each finding
+    );
+    CREATE INDEX events_by_kind ON events (kind, ward, id);
+    CREATE TRIGGER signoffs_append_only_u BEFORE UPDATE ON signoffs
+        BEGIN SELECT RAISE(ABORT, 'sign-offs are never changed'); END;
+    CREATE TRIGGER signoffs_append_only_d BEFORE DELETE ON signoffs
+        BEGIN SELECT RAISE(ABORT, 'sign-offs are never deleted'); END;
+    CREATE TRIGGER texts_append_only_u BEFORE UPDATE ON texts
+        BEGIN SELECT RAISE(ABORT, 'kept texts are never changed'); END;
+    CREATE TRIGGER texts_append_only_d BEFORE DELETE ON texts
+        BEGIN SELECT RAISE(ABORT, 'kept texts are never deleted'); END;
+    """,
 )
 
 WORKFLOW_EVENTS = ("submit", "withdraw", "approve", "request-changes")  # what moves a ward's state
-
-
-@dataclass(frozen=True)
-class Invite:
-    id: int
-    role: str
-    ward: str | None  # None: every ward
-    name: str
-    used: bool
-    revoked: bool
-
-
-@dataclass(frozen=True)
-class Session:
-    invite: Invite
-    csrf_token: str
-    expires_at: str
-
-
-@dataclass(frozen=True)
-class Version:
-    ward: str
-    number: int
-    based_on: int
-    applied: bool
-    author: str
-    created_at: str
-    local_values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Event:
-    id: int
-    at: str
-    ward: str | None
-    kind: str
-    version: int | None
-    actor: str
-    role: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Upload:
-    sha256: str
-    ward: str
-    file: str
-    width_px: int
-    height_px: int
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What became of a save: its version, and whether it is now the ward's latest."""
-
-    version: Version
-    latest: int  # the ward's latest applied version after the save
+SIGN_OFF_EVENTS = ("sign-off", "withdraw-sign-off")  # the agent's: the print run needs a current sign-off
 
 
 def now_utc() -> str:
@@ -300,6 +278,10 @@ class Storage:
             rows = db.execute(f"SELECT {_VERSION} FROM versions WHERE ward = ? ORDER BY number", (ward,)).fetchall()
         return [_version(row) for row in rows]
 
+    def all_versions(self) -> list[Version]:
+        with self._connect() as db:
+            return [_version(row) for row in db.execute(f"SELECT {_VERSION} FROM versions ORDER BY ward, number")]
+
     def version(self, ward: str, number: int) -> Version | None:
         with self._connect() as db:
             row = db.execute(
@@ -379,8 +361,8 @@ class Storage:
                 raise ValueError(reason)
             return self._event(db, ward, kind, version, actor_invite, actor, role, detail or {})
 
-    def _event(self, db, ward, kind, version, actor_invite, actor, role, detail) -> Event:
-        at = self.clock()
+    def _event(self, db, ward, kind, version, actor_invite, actor, role, detail, at: str = "") -> Event:
+        at = at or self.clock()
         encoded = json.dumps(detail, sort_keys=True, ensure_ascii=False)
         cursor = db.execute(
             "INSERT INTO events (at, ward, kind, version, actor_invite, actor, role, detail) "
@@ -428,6 +410,130 @@ class Storage:
             ).fetchall()
         return {version.ward: version for version in map(_version, rows)}
 
+    def events_of_kind(self, kind: str) -> list[Event]:
+        with self._connect() as db:
+            rows = db.execute(f"SELECT {_EVENT} FROM events WHERE kind = ? ORDER BY id", (kind,)).fetchall()
+        return [_event(row) for row in rows]
+
+    # ------------------------------------------------------------ sign-off (the agent's)
+
+    def sign_off(
+        self,
+        records: list[SignOff],
+        actor_invite: int | None = None,
+        detail: dict[str, Any] | None = None,
+        expect: Callable[[SignOff, Event | None, int], str | None] = lambda record, event, approved: None,
+        also: tuple[str, dict[str, Any]] | None = None,
+    ) -> tuple[list[SignOff], dict[str, str]]:
+        """Record sign-offs in one transaction; what each names (who, when) comes with it.
+        ``expect`` is asked, inside the transaction, about each one with its ward's last workflow
+        event and approved version's number: a reason it returns leaves that ward out, with the
+        reason.  ``also``: a campaign event (kind, detail) recorded in the same transaction."""
+        signed, refused = [], {}
+        with self._write() as db:
+            for record in records:
+                row = db.execute(
+                    "SELECT version FROM events WHERE ward = ? AND kind = 'approve' ORDER BY id DESC LIMIT 1",
+                    (record.ward,),
+                ).fetchone()
+                reason = expect(record, self._workflow_event(db, record.ward), int(row[0]) if row else 0)
+                if reason:
+                    refused[record.ward] = reason
+                    continue
+                inputs = json.dumps(record.inputs, sort_keys=True, ensure_ascii=False)
+                digests = {
+                    "inputs_sha256": hashlib.sha256(inputs.encode("utf-8")).hexdigest(),
+                    "print_sha256": record.print_sha256,
+                }
+                event = self._event(
+                    db,
+                    record.ward,
+                    "sign-off",
+                    record.version,
+                    actor_invite,
+                    record.actor,
+                    record.role,
+                    {**(detail or {}), **digests},
+                    record.at,
+                )
+                db.execute(
+                    "INSERT INTO signoffs (event_id, ward, version, inputs, print_sha256, leaflet) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (event.id, record.ward, record.version, inputs, record.print_sha256, record.leaflet),
+                )
+                signed.append(replace(record, at=event.at))
+            if also:
+                self._event(db, None, also[0], None, None, "campaign team", "campaign", also[1])
+        return signed, refused
+
+    def withdraw_sign_off(self, ward: str, actor: str, actor_invite: int | None, role: str, comment: str) -> Event:
+        with self._write() as db:
+            row = db.execute(
+                f"SELECT kind FROM events WHERE ward = ? AND kind IN ({','.join('?' * len(SIGN_OFF_EVENTS))}) "
+                "ORDER BY id DESC LIMIT 1",
+                (ward, *SIGN_OFF_EVENTS),
+            ).fetchone()
+            if row is None or row[0] != "sign-off":
+                raise ValueError("not signed off")
+            return self._event(db, ward, "withdraw-sign-off", None, actor_invite, actor, role, {"comment": comment})
+
+    def signoffs(self) -> dict[str, SignOff]:
+        """Each ward's sign-off, unless withdrawn since (whether its inputs still match is the
+        caller's to say: ``runs.signoff``)."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT s.ward, s.version, s.inputs, s.print_sha256, s.leaflet, e.actor, e.role, e.at "
+                "FROM signoffs s JOIN events e ON e.id = s.event_id WHERE s.event_id IN "
+                f"(SELECT MAX(id) FROM events WHERE kind IN ({','.join('?' * len(SIGN_OFF_EVENTS))}) GROUP BY ward)",
+                SIGN_OFF_EVENTS,
+            ).fetchall()
+        return {row[0]: SignOff(row[0], int(row[1]), json.loads(row[2]), *row[3:]) for row in rows}
+
+    def keep_texts(self, texts: dict[str, str]) -> None:
+        """Keep texts by their SHA-256 (given): the words a sign-off saw, to say later what changed."""
+        with self._write() as db:
+            db.executemany("INSERT OR IGNORE INTO texts (sha256, text) VALUES (?, ?)", texts.items())
+
+    def texts(self, digests: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        with self._connect() as db:
+            for chunk in _chunks(sorted(set(digests))):
+                query = f"SELECT sha256, text FROM texts WHERE sha256 IN ({','.join('?' * len(chunk))})"
+                found.update(db.execute(query, chunk).fetchall())
+        return found
+
+    # ------------------------------------------------------------ preflight kept, and builds
+
+    def keep_checks(self, checks: dict[str, Check]) -> None:
+        with self._write() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO checks (inputs_sha256, errors, warnings, findings) VALUES (?, ?, ?, ?)",
+                [
+                    (key, check.errors, check.warnings, json.dumps(check.findings, ensure_ascii=False))
+                    for key, check in checks.items()
+                ],
+            )
+
+    def checks(self, keys: Iterable[str]) -> dict[str, Check]:
+        found = {}
+        with self._connect() as db:
+            for chunk in _chunks(sorted(set(keys))):
+                query = (
+                    "SELECT inputs_sha256, errors, warnings, findings FROM checks "
+                    f"WHERE inputs_sha256 IN ({','.join('?' * len(chunk))})"
+                )
+                for key, errors, warnings, findings in db.execute(query, chunk):
+                    found[key] = Check(errors, warnings, tuple(tuple(item) for item in json.loads(findings)))
+        return found
+
+    def record_build(self, wards: dict[str, dict[str, Any]], summary: dict[str, Any], actor: str) -> None:
+        """A build in the audit trail: an event for each ward it printed (its file and SHA-256),
+        and one for the build."""
+        with self._write() as db:
+            for ward, detail in wards.items():
+                self._event(db, ward, "build", None, None, actor, "campaign", detail)
+            self._event(db, None, "build", None, None, actor, "campaign", summary)
+
     # ------------------------------------------------------------ uploads
 
     def add_upload(self, upload: Upload, uploaded_by: str, actor_invite: int | None, role: str) -> None:
@@ -466,6 +572,12 @@ def _statements(script: str) -> list[str]:
             statements.append(current.strip())
             current = ""
     return [statement for statement in statements if statement.rstrip(";").strip()]
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Lists short enough to be bound as one IN (...) each."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:

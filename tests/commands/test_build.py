@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import errno
+import hashlib
 import os
 
 import pypdf
 import pytest
 from leaflet import build
+from leaflet.cli import main
+from leaflet.commands.approve import approve
 from leaflet.model import PT_PER_MM
 from leaflet.runs.files import write_atomically
 from leaflet.runs.names import output_name
+from leaflet.runs.storage import Storage
 
 from tests.conftest import DEMO, decode_qr_codes, render_page, ward_url
 
@@ -233,3 +237,66 @@ def test_a_file_system_that_cannot_reserve_space_still_gets_the_whole_file(tmp_p
     write_atomically(target, b"%PDF-1.3\n", b"x" * 100_000, b"%%EOF\n")
     assert target.read_bytes() == b"%PDF-1.3\n" + b"x" * 100_000 + b"%%EOF\n"
     assert [path.name for path in tmp_path.iterdir()] == ["ward.pdf"]
+
+
+# ---------------------------------------------------------------- printing only what was signed
+
+
+def _require_sign_off(campaign) -> None:
+    path = campaign / "campaign.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nrequire_sign_off: true\n", encoding="utf-8")
+
+
+SIGNED = ["W05000981", "E05011111"]
+
+
+def test_with_sign_off_required_only_signed_off_wards_print_each_exactly_as_signed(campaign_copy, tmp_path):
+    _require_sign_off(campaign_copy)
+    approve(campaign_copy, "Sam Taylor", SIGNED)
+    signed = Storage.for_campaign(campaign_copy).signoffs()
+    report = build(campaign_copy, tmp_path / "out")
+    assert sorted(result.ward.code for result in report.written) == sorted(SIGNED) and not report.failed
+    for result in report.written:
+        assert hashlib.sha256(result.path.read_bytes()).hexdigest() == signed[result.ward.code].print_sha256
+    every = [row["code"] for row in _wards()]
+    assert report.unapproved == {code: "not signed off" for code in every if code not in SIGNED}
+    assert sorted(path.name for path in (tmp_path / "out").glob("*.pdf")) == sorted(r.path.name for r in report.written)
+
+    everything = build(campaign_copy, tmp_path / "all", print_unapproved=True)
+    assert len(everything.written) == len(every) and not everything.unapproved and not everything.signed_only
+    builds = [e for e in Storage.for_campaign(campaign_copy).events() if e.kind == "build" and e.ward is None]
+    assert builds[0].detail["signed-off wards only"] is True and "unapproved" not in builds[0].detail
+    assert builds[1].detail["unapproved"].startswith("--unapproved")
+
+
+def test_a_print_file_that_would_not_be_the_signed_bytes_is_not_printed(campaign_copy, tmp_path, monkeypatch):
+    approve(campaign_copy, "Sam Taylor", SIGNED)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")  # a date in every file: other bytes, the same inputs
+    report = build(campaign_copy, tmp_path / "out", approved_only=True)
+    assert not report.written and sorted(result.ward.code for result in report.failed) == sorted(SIGNED)
+    assert all(result.errors[-1].rule == "sign-off" for result in report.failed)
+    assert "is not the one signed off" in report.failed[0].errors[-1].message
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_with_every_sign_off_stale_nothing_prints_and_the_change_is_named(campaign_copy, tmp_path, capsys):
+    _require_sign_off(campaign_copy)
+    approve(campaign_copy, "Sam Taylor", SIGNED)
+    story = campaign_copy / "story.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("crime", "crimes", 1), encoding="utf-8")
+    assert main(["build", str(campaign_copy), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        f"leaflet: error: {campaign_copy / 'campaign.yaml'}: require_sign_off: no ward is signed off as it is now: "
+        "nothing to print (2 sign-offs no longer hold: campaign file story.md changed: “crime” → “crimes”) "
+        "(sign wards off (leaflet approve, or the agent in leaflet serve); --unapproved prints them unsigned)\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_ward_built_alone_is_the_bytes_signed_in_a_run_of_every_ward(campaign_copy, tmp_path):
+    approve(campaign_copy, "Sam Taylor", SIGNED)
+    signed = Storage.for_campaign(campaign_copy).signoffs()
+    for code in SIGNED:
+        report = build(campaign_copy, tmp_path / code, ward_codes=[code], approved_only=True)
+        (result,) = report.written
+        assert hashlib.sha256(result.path.read_bytes()).hexdigest() == signed[code].print_sha256

@@ -224,7 +224,7 @@ def test_review_page_escapes_every_name(review):
     assert HOSTILE_NAME not in html and "<script>alert" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt; &amp; Co" in html
-    assert html.count('loading="lazy"') == 6
+    assert html.count('loading="lazy"') == 6 and html.count('class="ward-sheet"') == 3
     sources = re.findall(r'src="([^"]*)"', html)
     assert sources and not any(source.startswith(("http:", "https:", "//")) for source in sources)
     assert "<link" not in html and "url(" not in html and "@import" not in html  # nothing from a network
@@ -233,7 +233,7 @@ def test_review_page_escapes_every_name(review):
 def test_review_marks_findings_and_changes(review):
     by_code = {result.ward.code: result for result in review.wards}
     assert any(f.rule == "text-overflow" for f in by_code["X2"].findings)
-    assert by_code["X3"].changed and by_code["X3"].unapproved_because == "ward row changed"
+    assert by_code["X3"].changed and by_code["X3"].unapproved_because == "ward row changed: organiser “Bob” → “Bobby”"
     assert not by_code["X1"].changed and by_code["X1"].unapproved_because is None
     assert by_code["X2"].approval is None and not by_code["X2"].changed
 
@@ -273,15 +273,18 @@ def test_review_page_in_a_real_browser(review):
             page.on("request", lambda request: requests.append(request.url))
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(review.index.as_uri())
-            assert page.locator(".card").count() == 3
+            assert page.locator(".ward-sheet").count() == 3 and page.locator(".ward-row").count() == 3
 
             def shown() -> list[str]:
-                return sorted(
-                    page.eval_on_selector_all(".card:not([hidden]) .code", "nodes => nodes.map(n => n.textContent)")
+                codes = page.eval_on_selector_all(".ward-row:not([hidden])", "rows => rows.map(r => r.dataset.code)")
+                sheets = page.eval_on_selector_all(
+                    ".ward-sheet:not([hidden])", "nodes => nodes.map(n => n.dataset.code)"
                 )
+                assert sorted(codes) == sorted(sheets)  # a ward's row and its sheet show together
+                return sorted(codes)
 
-            for card in page.locator(".card").all():
-                card.scroll_into_view_if_needed()
+            for sheet in page.locator(".ward-sheet").all():
+                sheet.scroll_into_view_if_needed()
             page.wait_for_function("Array.from(document.images).every(image => image.complete)")
             sizes = page.eval_on_selector_all(
                 "img", "images => images.map(image => [image.naturalWidth, image.loading])"
@@ -290,8 +293,14 @@ def test_review_page_in_a_real_browser(review):
                 width == THUMBNAIL_WIDTH_PX and loading == "lazy" for width, loading in sizes
             )
             assert page.locator("img[src='x']").count() == 0
-            assert HOSTILE_NAME in page.locator(".card h2").first.inner_text()
-            assert HOSTILE_ORGANISER in page.locator(".card .fields").first.inner_text()
+            # text_content: a sheet off screen is not rendered (content-visibility), so has no inner text
+            assert HOSTILE_NAME in page.locator(".ward-sheet h2").first.text_content()
+            assert HOSTILE_ORGANISER in page.locator(".ward-sheet .fields").first.text_content()
+            assert "Not signed off yet" in page.locator("#ward-X2").text_content()
+            assert (
+                "no longer holds: ward row changed: organiser “Bob” → “Bobby”"
+                in page.locator("#ward-X3").text_content()
+            )
 
             page.fill("#search", "ty isaf")  # accents folded: Tŷ Isaf
             assert shown() == ["X2"]
@@ -304,6 +313,25 @@ def test_review_page_in_a_real_browser(review):
             page.uncheck("#with-findings")
             page.check("#changed")
             assert shown() == expected_changed
+            page.uncheck("#changed")
+            page.select_option("#state", "signed off")
+            assert shown() == ["X1"]
+            page.locator(".counts a[data-state='not started']").click()
+            assert shown() == ["X2", "X3"] and page.input_value("#state") == "not started"
+            page.locator(".counts a[data-state='']").click()
+            assert shown() == ["X1", "X2", "X3"]
+
+            page.locator("body").press("j")  # the keyboard walks the queue
+            assert page.evaluate("document.activeElement.closest('.ward-row').dataset.code") == "X1"
+            page.keyboard.press("j")
+            page.keyboard.press("j")
+            page.keyboard.press("j")  # stays on the last
+            assert page.evaluate("document.activeElement.closest('.ward-row').dataset.code") == "X3"
+            page.keyboard.press("k")
+            page.keyboard.press("Enter")
+            assert page.url.endswith("#ward-X2")
+            page.keyboard.press("/")
+            assert page.evaluate("document.activeElement.id") == "search"
             assert dialogs == [] and errors == []
             assert all(url.startswith("file://") for url in requests)
         finally:

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from leaflet import build
 from leaflet.cli import main
+from leaflet.commands.approve import approve
 from leaflet.commands.riso import build_riso
 from leaflet.errors import InputError
 from leaflet.model import pt_to_mm
@@ -246,3 +247,16 @@ def test_press_and_office_output_do_not_write_over_each_others_print_order(tmp_p
     build_riso(DEMO, tmp_path / "riso", ward_codes=["E05011111"])
     with pytest.raises(InputError, match="holds riso output, whose manifest press output would replace"):
         build(DEMO, tmp_path / "riso", ward_codes=["E05011111"])
+
+
+def test_office_output_of_a_campaign_that_needs_sign_off_prints_only_signed_off_wards(campaign_copy, tmp_path):
+    path = campaign_copy / "campaign.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nrequire_sign_off: true\n", encoding="utf-8")
+    approve(campaign_copy, "Sam Taylor", ["E05011111"])
+    office = build_riso(campaign_copy, tmp_path / "riso", ward_codes=["E05011111", "E05009308"])
+    assert [row.ward.code for row in office.rows] == ["E05011111"]
+    assert office.unapproved == {"E05009308": "not signed off"}
+    everything = build_riso(
+        campaign_copy, tmp_path / "all", ward_codes=["E05011111", "E05009308"], print_unapproved=True
+    )
+    assert len(everything.rows) == 2 and not everything.unapproved

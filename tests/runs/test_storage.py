@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from leaflet.errors import InputError
-from leaflet.runs.storage import MIGRATIONS, Storage, database_path
+from leaflet.runs.storage import MIGRATIONS, Check, SignOff, Storage, database_path
 
 
 @pytest.fixture()
@@ -111,3 +111,68 @@ def test_workflow_events_are_checked_inside_their_transaction(storage):
     assert storage.last_workflow_events()["W1"].kind == "approve"
     with pytest.raises(ValueError, match="approve"):
         storage.save("W1", {"v": 2}, 1, "Ann", None, "organiser", allowed=lambda event: event and event.kind)
+
+
+def test_a_database_of_the_first_schema_is_migrated_forward_with_its_rows(tmp_path):
+    path = database_path(tmp_path)
+    path.parent.mkdir()
+    with sqlite3.connect(path) as db:
+        db.executescript(MIGRATIONS[0])
+        db.execute("PRAGMA user_version=1")
+        db.execute(
+            "INSERT INTO versions (ward, number, based_on, applied, author, created_at, local_values) "
+            "VALUES ('W1', 1, 0, 1, 'Ann', '2026-01-01', '{}')"
+        )
+    storage = Storage(path)
+    assert storage.latest("W1").author == "Ann" and storage.signoffs() == {}
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) >= 2
+
+
+def _signoff(ward: str = "W1", version: int = 0, **more) -> SignOff:
+    return SignOff(ward, version, {"ward row": "a" * 64}, "b" * 64, "0.1", "Sam", "agent", **more)
+
+
+def test_sign_offs_are_append_only_and_checked_inside_their_transaction(tmp_path, storage):
+    storage.save("W2", {"v": 1}, 0, "Ann", None, "organiser")
+    storage.record("W2", "submit", 1, "Ann", None, "organiser")
+    signed, refused = storage.sign_off(
+        [_signoff("W1"), _signoff("W2")],
+        expect=lambda record, event, approved: "awaits review" if event and event.kind == "submit" else None,
+    )
+    assert [record.ward for record in signed] == ["W1"] and refused == {"W2": "awaits review"}
+    assert signed[0].at and storage.signoffs()["W1"].print_sha256 == "b" * 64
+    event = storage.events("W1")[-1]
+    assert (
+        event.kind == "sign-off"
+        and event.detail["print_sha256"] == "b" * 64
+        and len(event.detail["inputs_sha256"]) == 64
+    )
+    storage.keep_texts({"d": "words"})
+    with sqlite3.connect(database_path(tmp_path)) as db:
+        for statement in ("UPDATE signoffs SET print_sha256 = 'x'", "DELETE FROM signoffs", "DELETE FROM texts"):
+            with pytest.raises(sqlite3.DatabaseError, match="never"):
+                db.execute(statement)
+
+
+def test_a_migrated_sign_off_keeps_its_own_time(storage):
+    storage.sign_off([_signoff(at="2024-05-01T12:00:00+00:00")], also=("migrate-approvals", {"wards": 1}))
+    assert storage.signoffs()["W1"].at == "2024-05-01T12:00:00+00:00"
+    assert [e.kind for e in storage.events()] == ["sign-off", "migrate-approvals"]
+
+
+def test_texts_and_checks_are_kept_by_their_digest(storage):
+    storage.keep_texts({"d1": "one", "d2": "two"})
+    storage.keep_texts({"d1": "not again"})
+    assert storage.texts(["d1", "d3"]) == {"d1": "one"}
+    storage.keep_checks({"k1": Check(1, 0, (("error", "too long"),))})
+    assert storage.checks(["k1", "k2"]) == {"k1": Check(1, 0, (("error", "too long"),))}
+    assert len(storage.checks(f"k{i}" for i in range(1200))) == 1  # many keys at once
+
+
+def test_a_build_is_recorded_for_each_ward_and_as_a_whole(storage):
+    storage.record_build({"W1": {"file": "w1.pdf", "sha256": "c" * 64}}, {"printed": 1}, "sam")
+    assert [(e.ward, e.kind, e.actor, e.role) for e in storage.events()] == [
+        ("W1", "build", "sam", "campaign"),
+        (None, "build", "sam", "campaign"),
+    ]

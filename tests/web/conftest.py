@@ -5,14 +5,28 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+import socket
+import threading
+import time
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 from leaflet.commands.invite import invite
 from leaflet.web.app import create_app
 
+from tests.commands.test_proof import _chromium
 from tests.conftest import DEMO, ROOT
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class Browser:
@@ -87,3 +101,45 @@ def organiser(project, browser):
         return b
 
     return signed_in
+
+
+@pytest.fixture()
+def signed_in(project, browser):
+    """A browser signed in with a new link of ``role`` (for ``ward``, or every ward)."""
+
+    def sign_in(role: str, ward: str | None = None, name: str = "") -> Browser:
+        b = browser()
+        b.sign_in(invite(project, [ward] if ward else None, role=role, name=name)[0].url)
+        b.get(f"/review/{ward}" if ward and role != "organiser" else f"/w/{ward}" if ward else "/review")
+        return b
+
+    return sign_in
+
+
+@pytest.fixture(scope="module")
+def server(project):
+    """The app served by uvicorn on a free loopback port, in a thread, for this module."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(project), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    executable = _chromium()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package drives Chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -173,7 +173,7 @@ def test_submit_is_refused_with_errors_then_freezes_the_version_and_a_reviewer_a
     listing = reviewer.get("/review")
     assert listing.status_code == 200 and f"/review/{WARD}" in listing.text
     page = reviewer.get(f"/review/{WARD}")
-    assert page.status_code == 200 and "The campaign&#39;s version" in page.text and "changed region" in page.text
+    assert page.status_code == 200 and "Printing now: the campaign&#39;s" in page.text and "changed region" in page.text
     assert (
         reviewer.post(
             f"/review/{WARD}/request-changes", data={"csrf": reviewer.csrf, "version": str(version)}

@@ -5,62 +5,20 @@ by an overlong text, upload a photo and set its focal point, submit; approve; an
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pypdf
 import pytest
-import uvicorn
 from leaflet import build
 from leaflet.commands.invite import invite
 from leaflet.runs.storage import Storage
-from leaflet.web.app import create_app
 
 from tests.assets.test_photos import bomb_png
-from tests.commands.test_proof import _chromium
 from tests.conftest import decode_qr_codes, render_page, ward_url
 from tests.web.test_app import _jpeg
 
 WARD, OTHER, TWICE = "E05011111", "E05009308", "E05012345"
 NEW_WORDS = "Street lighting on Mill Lane is what we will fix first."
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def server(project):
-    """The app served by uvicorn on a free loopback port, in a thread, for this module."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(project), host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    executable = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package drives Chromium")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _open(context, link: str):
@@ -151,7 +109,8 @@ def test_an_organiser_edits_submits_and_the_approved_words_are_built(project, se
     reviewer_link = invite(project, None, role="reviewer", name="Sam", url=server)[0].url
     review_context = chromium.new_context(viewport={"width": 1280, "height": 900})
     review, review_errors = _open(review_context, reviewer_link)
-    review.get_by_role("link", name="St Mary's & St Paul's").click()
+    with review.expect_navigation():
+        review.get_by_role("link", name="St Mary's & St Paul's").click()
     assert review.locator(".change").count() > 0  # changed regions boxed
     with review.expect_navigation():
         review.get_by_role("button", name="Approve").click()
