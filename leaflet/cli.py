@@ -403,7 +403,7 @@ def _build_summary(report: BuildReport) -> None:
     if report.combined:
         print(f"combined print file: {report.combined}")
     if report.signed_only:
-        print(f"only signed-off wards were printed, each exactly as signed; {len(report.unapproved)} not signed off")
+        print(f"only signed-off wards were printed, each exactly as signed; {report.not_signed_off} not signed off")
     _print_bill(report.bill, report.spending, len(printed))
 
 

@@ -99,7 +99,7 @@ class BuildReport:
     results: tuple[WardResult, ...]  # the wards asked for
     manifest: tuple[ManifestRow, ...]  # every ward of the spreadsheet, in its order
     combined: Path | None = None
-    unapproved: dict[str, str] = field(default_factory=dict)  # where sign-off is needed: code -> why not printed
+    unapproved: dict[str, str] = field(default_factory=dict)  # of the wards asked for: code -> why not signed off
     others: tuple[WardResult, ...] = ()  # the spreadsheet's other wards: not asked for, or not signed off
     moved_aside: tuple[MovedFile, ...] = ()  # PDFs moved out of the print folder, and why
     awaiting_review: dict[str, str] = field(default_factory=dict)  # local versions submitted, not yet approved
@@ -107,6 +107,7 @@ class BuildReport:
     spending: SpendingReport | None = None  # that bill against the spending limit, when there is one
     notes: tuple[str, ...] = ()  # approvals.json migrated, sign-offs that no longer hold
     signed_only: bool = False  # only signed-off wards were printed, each exactly as signed
+    not_signed_off: int = 0  # where sign-off is needed: the spreadsheet's wards that may not print
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -550,6 +551,7 @@ def build(
         folder.spending,
         (*([note] if note else []), *gate.stale),
         signed_only,
+        len(unapproved_wards),
     )
     printed = [row for row in rows if row.for_print]
     record_build(campaign, out_dir, printed, not_printed, signed_only, print_unapproved)

@@ -51,10 +51,13 @@ def test_every_row_of_the_spreadsheet_is_accounted_for_once(campaign_copy, tmp_p
     assert_print_folder_is_true(tmp_path / "out")
 
 
-def test_a_ward_build_updates_its_rows_and_keeps_the_others(tmp_path):
+def test_a_ward_build_updates_its_rows_and_keeps_the_others(campaign_copy, tmp_path):
     out = tmp_path / "out"
-    full = build(DEMO, out)
-    report = build(DEMO, out, ward_codes=[GWYR])
+    full = build(campaign_copy, out)
+    alone = build(campaign_copy, out, ward_codes=[GWYR])  # the bytes of the full build: kept
+    assert _statuses(alone) == {row.code: "kept" for row in full.manifest}
+    _edit_wards(campaign_copy, "Siân Ffion Hughes", "Siân Hughes")
+    report = build(campaign_copy, out, ward_codes=[GWYR])
     assert [r.ward.code for r in report.results] == [GWYR]
     assert _statuses(report) == {row.code: "built" if row.code == GWYR else "kept" for row in full.manifest}
     assert len(report.others) == 13 and all(r.path and r.path.exists() for r in report.others)
@@ -214,12 +217,14 @@ def test_approved_only_moves_unapproved_wards_aside(campaign_copy, tmp_path, cap
     _edit_wards(campaign_copy, "Dafydd Prys-Jones", "Dafydd Jones")
     assert main(["build", str(campaign_copy), "--out", str(out), "--approved-only", "--jobs", "1"]) == 1
     err = capsys.readouterr().err
-    assert "not approved: ward W05001215: ward row changed" in err
+    changed = "then ward row changed: organiser “Prys-Jones” → “Jones”"
+    assert "not printed: ward W05001215: signed off by Agent on " in err and changed in err
     document = assert_print_folder_is_true(out)
     statuses = {row["code"]: (row["status"], row["reason"]) for row in document["wards"]}
-    assert statuses[GWYR] in (("kept", ""), ("built", ""))  # kept once font subsets do not depend on the run
-    assert statuses[TY_DU] == ("refused", "not approved: ward row changed")
-    assert statuses["E05007531"] == ("refused", "not approved: not approved")
+    assert statuses[GWYR] == ("kept", "")  # the bytes signed off, and of the first build
+    assert statuses[TY_DU][0] == "refused" and statuses[TY_DU][1].startswith("signed off by Agent on ")
+    assert statuses[TY_DU][1].endswith(changed)
+    assert statuses["E05007531"] == ("refused", "not signed off")
     assert len(list((out / "not-for-print").glob("*.pdf"))) == 13
 
 
@@ -240,7 +245,7 @@ def test_a_ward_build_says_what_became_of_the_others(tmp_path, capsys):
     assert main(["build", str(DEMO), "--out", str(out), "--ward", GWYR, "--jobs", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
-        f"wrote 1 of 1 ward PDFs to {out}",
+        f"wrote 0 of 1 ward PDFs to {out} (1 more up to date, kept)",  # its bytes in the full build
         "13 other ward(s) not asked for: 13 still for print from earlier builds, 0 not for print",
         f"print order: 42700 copies of 14 ward(s) for 40295 households, in {out / 'manifest.csv'}",
         "print bill: £982.10 for 14 ward(s), from Riverside Print Ltd, 12 Mill Lane, Anytown AT1 4PQ",

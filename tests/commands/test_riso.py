@@ -254,9 +254,11 @@ def test_office_output_of_a_campaign_that_needs_sign_off_prints_only_signed_off_
     path.write_text(path.read_text(encoding="utf-8") + "\nrequire_sign_off: true\n", encoding="utf-8")
     approve(campaign_copy, "Sam Taylor", ["E05011111"])
     office = build_riso(campaign_copy, tmp_path / "riso", ward_codes=["E05011111", "E05009308"])
-    assert [row.ward.code for row in office.rows] == ["E05011111"]
+    assert [row.ward.code for row in office.rows if row.for_print] == ["E05011111"]
     assert office.unapproved == {"E05009308": "not signed off"}
+    (unsigned,) = [row for row in office.rows if row.ward.code == "E05009308"]
+    assert (unsigned.status, unsigned.reason) == ("refused", "not signed off")
     everything = build_riso(
         campaign_copy, tmp_path / "all", ward_codes=["E05011111", "E05009308"], print_unapproved=True
     )
-    assert len(everything.rows) == 2 and not everything.unapproved
+    assert len([row for row in everything.rows if row.for_print]) == 2 and not everything.unapproved

@@ -83,6 +83,7 @@ def test_unapproved_wards_are_refused_rows_with_what_changed(campaign_copy, tmp_
     assert [result.ward.code for result in report.built] == [ST_MARYS]
     document = json.loads((tmp_path / "riso" / "manifest.json").read_text(encoding="utf-8"))
     statuses = {row["code"]: (row["status"], row["reason"]) for row in document["wards"]}
-    assert statuses[GWYR][0] == "refused" and statuses[GWYR][1].startswith("not approved: ")
-    assert statuses[TY_DU][0] == "refused" and statuses[TY_DU][1].startswith("not approved: ")
+    assert statuses[GWYR][0] == "refused" and statuses[GWYR][1].startswith("signed off by Agent on ")
+    assert statuses[GWYR][1].endswith("then ward row changed: organiser removed “Ffion”")
+    assert statuses[TY_DU] == ("refused", "not signed off")
     assert_riso_folder_is_true(tmp_path / "riso")
