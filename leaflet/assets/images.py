@@ -156,7 +156,10 @@ def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> Prin
 
 @lru_cache(maxsize=1)
 def _press_profile() -> ImageCms.ImageCmsProfile:
-    return ImageCms.ImageCmsProfile(str(PRESS_PROFILE))
+    """Opened from memory: LittleCMS reads a profile opened from a file lazily, through a file
+    offset that forked workers share with the parent, so their reads can interleave ("Could not
+    get profile")."""
+    return ImageCms.ImageCmsProfile(io.BytesIO(PRESS_PROFILE.read_bytes()))
 
 
 @lru_cache(maxsize=8)
@@ -315,7 +318,7 @@ def press_lightness(c: float, m: float, y: float, k: float) -> float:
 @lru_cache(maxsize=1)
 def _to_lab() -> ImageCms.ImageCmsTransform:
     return ImageCms.buildTransform(
-        ImageCms.ImageCmsProfile(str(PRESS_PROFILE)),
+        _press_profile(),
         ImageCms.createProfile("LAB"),
         "CMYK",
         "LAB",
