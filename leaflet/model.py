@@ -207,6 +207,20 @@ class Thresholds:
     min_qr_module_mm: float = 0.4
     min_qr_size_mm: float = 20
     min_quiet_modules: int = 4
+    reversed_text_min_pt: float = 8  # light text on a background of several inks, smaller: a warning
+    reversed_text_regular_min_pt: float = 10  # the same for text that is not bold
+    multi_ink_text_min_pt: float = 10  # text of several inks, smaller: a warning
+
+
+OutputIntentForm = Literal["embedded", "named"]
+
+
+@dataclass(frozen=True)
+class PressOptions:
+    """How the print files go to press (a layout's ``press:`` section)."""
+
+    overprint_black: bool = True  # 100% K text and thin 100% K rules overprint what is under them
+    output_intent: OutputIntentForm = "embedded"  # the FOGRA39 profile embedded, or the condition named
 
 
 @dataclass(frozen=True)
@@ -225,6 +239,7 @@ class Layout:
     preflight: Thresholds = Thresholds()
     fallback_fonts: tuple[str, ...] = ()  # families that draw what a style's family cannot
     riso: RisoSpec | None = None  # how the leaflet prints on the office's Riso, if it says
+    press: PressOptions = PressOptions()
 
 
 # ---------------------------------------------------------------- content and wards
@@ -417,20 +432,26 @@ class TextLine:
 
 @dataclass(frozen=True)
 class FilledBox:
+    """A rectangle filled and/or stroked; ``underlaps`` are strips beyond ``box``, under frames
+    drawn above it where they meet it, that the fill covers too (so no paper shows at the join)."""
+
     box: BoxPt
     fill: Cmyk | None
     stroke: Cmyk | None = None
     stroke_pt: float = 0.0
+    underlaps: tuple[BoxPt, ...] = ()
 
 
 @dataclass(frozen=True)
 class PlacedImage:
-    """An image drawn at ``placed`` (its whole extent) and clipped to ``clip``."""
+    """An image drawn at ``placed`` (its whole extent) and clipped to ``clip`` and its
+    ``underlaps`` (strips under the frames drawn above it where they meet it, see FilledBox)."""
 
     slot: str
     path: Path
     placed: BoxPt
     clip: BoxPt
+    underlaps: tuple[BoxPt, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ every PDF reader shows the same colours without a Decode array.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,13 +121,13 @@ def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> Prin
     right = min(placed.width, clip.right - placed.x)
     bottom = max(0.0, clip.y - placed.y)
     top = min(placed.height, clip.top - placed.y)
-    x0 = min(source.width_px - 1, max(0, int(left * px_per_pt)))
-    y0 = min(source.height_px - 1, max(0, int((placed.height - top) * px_per_pt)))
+    x0 = min(source.width_px - 1, max(0, math.floor(left * px_per_pt)))
+    y0 = min(source.height_px - 1, max(0, math.floor((placed.height - top) * px_per_pt)))
     box = (  # at least a pixel, however little of the photo shows
         x0,
         y0,
-        max(x0 + 1, min(source.width_px, -int(-right * px_per_pt))),
-        max(y0 + 1, min(source.height_px, -int(-(placed.height - bottom) * px_per_pt))),
+        max(x0 + 1, min(source.width_px, math.ceil(right * px_per_pt))),
+        max(y0 + 1, min(source.height_px, math.ceil((placed.height - bottom) * px_per_pt))),
     )
     cropped_placed = BoxPt(
         placed.x + box[0] / px_per_pt,
@@ -155,7 +156,10 @@ def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> Prin
 
 @lru_cache(maxsize=1)
 def _press_profile() -> ImageCms.ImageCmsProfile:
-    return ImageCms.ImageCmsProfile(str(PRESS_PROFILE))
+    """Opened from memory: LittleCMS reads a profile opened from a file lazily, through a file
+    offset that forked workers share with the parent, so their reads can interleave ("Could not
+    get profile")."""
+    return ImageCms.ImageCmsProfile(io.BytesIO(PRESS_PROFILE.read_bytes()))
 
 
 @lru_cache(maxsize=8)
@@ -299,3 +303,24 @@ def _without_adobe_marker(jpeg: bytes) -> bytes:
         position += 2 + length
     out += jpeg[position:]
     return bytes(out)
+
+
+@lru_cache(maxsize=256)
+def press_lightness(c: float, m: float, y: float, k: float) -> float:
+    """CIE L* (0 black to 100 white) of a CMYK colour (each 0..1) printed in the press condition:
+    how light it looks on paper, from the press profile."""
+    pixel = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in (c, m, y, k)))
+    lab = ImageCms.applyTransform(pixel, _to_lab())
+    assert lab is not None
+    return cast(tuple[int, int, int], lab.getpixel((0, 0)))[0] * 100 / 255
+
+
+@lru_cache(maxsize=1)
+def _to_lab() -> ImageCms.ImageCmsTransform:
+    return ImageCms.buildTransform(
+        _press_profile(),
+        ImageCms.createProfile("LAB"),
+        "CMYK",
+        "LAB",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+    )

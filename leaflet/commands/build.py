@@ -164,7 +164,7 @@ class _WardBuilder:
 
     @cached_property
     def shared(self) -> str:
-        return self.run.document.shared.digest.hex()
+        return self.run.document.everything.shared.digest.hex()  # what every ward's part is made from
 
     def inputs_digest(self, ward: Ward) -> str:
         """What the ward's file is made from and the settings that decide its bytes, as one digest
@@ -202,7 +202,7 @@ class _WardBuilder:
         if leaflet is not None:
             pages, tail = self.run.draw_tail(leaflet)
             if pages.images:  # its own photos: read back what is its own before it is written
-                data = self.run.document.shared.head + tail
+                data = self.run.document.part_for(pages).shared.head + tail
                 findings += self.preflight.read_back(data, pages, leaflet, render_qr=False)
         errors = [f for f in findings if f.severity == "error"]
         if leaflet is None or pages is None or tail is None or count is None or (errors and not self.force):
@@ -212,7 +212,7 @@ class _WardBuilder:
                 not_for_print_row(ward, "refused", reason, inputs),
                 None,
             )
-        sha256 = self.run.file_sha256(tail)
+        sha256 = self.run.file_sha256(pages, tail)
         if sha256 != self.signed.get(ward.code, sha256):  # checked before it is written: never what was not signed
             refusal = _not_as_signed(ward, self.signed[ward.code], sha256)
             return (
@@ -220,7 +220,7 @@ class _WardBuilder:
                 not_for_print_row(ward, "refused", refusal.message, inputs),
                 None,
             )
-        self.run.write_file(path, tail)
+        self.run.write_file(path, pages, tail)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
         reason = _reason(errors)
         row = manifest_row(campaign, ward, count, path, len(pages.contents), sha256, inputs, self.shared, reason)
@@ -348,7 +348,7 @@ class _Build:
     def _combined_bytes(self, run: PreparedRun, file_size: int) -> int:
         if not self.combined_path:
             return 0
-        head = len(run.document.shared.head)
+        head = len(run.document.everything.shared.head)
         return head + max(file_size - head, 0) * len(self.wards)
 
     def _write_wards(

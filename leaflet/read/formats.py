@@ -250,7 +250,28 @@ _THRESHOLD_HELP = {
     "min_qr_module_mm": "QR modules smaller than this are an error",
     "min_qr_size_mm": "a QR code narrower than this is an error",
     "min_quiet_modules": "a quiet zone narrower than this many modules is an error",
+    "reversed_text_min_pt": "light text smaller than this on a background of several inks (or a photo) is a warning",
+    "reversed_text_regular_min_pt": "the same for text that is not bold",
+    "multi_ink_text_min_pt": "text smaller than this printed with more than one ink is a warning",
 }
+PRESS = Section(
+    (
+        Field(
+            "overprint_black",
+            Flag(),
+            "100% K text and thin 100% K rules overprint what is under them (no white edge if the plates shift)",
+            True,
+        ),
+        Field(
+            "output_intent",
+            Text(choices=("embedded", "named"), label="output intent"),
+            "embedded: the FOGRA39 profile in every file; named: FOGRA39 named as a registered condition (0.78 MB "
+            "smaller, as PDF/X-1a allows)",
+            "embedded",
+        ),
+    ),
+    "how the print files go to press",
+)
 PREFLIGHT = Section(
     tuple(
         Field(
@@ -431,6 +452,7 @@ LAYOUT = Section(
         Field("flows", MapOf(FLOW), "chains of frames a long text flows through", None),
         Field("pages", MapOf(FRAMES), "each page's frames, in drawing order"),
         Field("preflight", PREFLIGHT, "limits of the preflight rules", None),
+        Field("press", PRESS, "how the print files go to press: overprint, the output intent", None),
         Field("riso", RISO, "the leaflet's Riso (office) variant: drums, inks, changes", None),
     )
 )

@@ -25,6 +25,7 @@ from leaflet.model import (
     ImprintFrame,
     Layout,
     PageSpec,
+    PressOptions,
     QrFrame,
     ShapeFrame,
     TextFrame,
@@ -40,6 +41,7 @@ from leaflet.read.formats import (
     LAYOUT,
     PAGE,
     PREFLIGHT,
+    PRESS,
     STYLE,
     SWATCH,
 )
@@ -96,6 +98,7 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
             )
             pages.append(PageSpec(name, tuple(frame for frame in loaded if frame is not None)))
     preflight = Thresholds(**(top.get("preflight") or PREFLIGHT.read(r, {}, "preflight")))
+    press = PressOptions(**(top.get("press") or PRESS.read(r, {}, "press")))
     problems.raise_any()  # all the file's problems so far, one line each
     for check in (_check_frame_names, _check_credits):
         problems.attempt(check, r, pages)
@@ -135,6 +138,7 @@ def load_layout(path: Path, project: Path | None = None) -> Layout:
         preflight=preflight,
         fallback_fonts=fallback_fonts,
         riso=riso,
+        press=press,
     )
 
 

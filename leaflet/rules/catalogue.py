@@ -20,9 +20,12 @@ RULES = {
     "rgb-colour": "an RGB or Lab colour in the print file",
     "font-embedding": "a font not embedded in the print file",
     "transparency": "transparency in the print file (not allowed in PDF/X-1a)",
+    "output-intent": "no PDF/X output intent, or one with neither a CMYK profile nor a registered condition's name",
     "text-size": "text smaller than 6 pt",
     "thin-line": "a line thinner than 0.25 pt",
     "total-ink": "total ink above 300% in a fill or, sampled, in a photo",
+    "reversed-text": "light text under 8 pt (10 pt if not bold) reversed out of a photo or a fill of several inks",
+    "multi-ink-text": "text under 10 pt printed with more than one ink",
     "riso-printable-area": "Riso output: artwork outside what the machine prints (error), a saturated fill near its "
     "edge (warning)",
     "riso-solid": "Riso output: a large fill above 85% of a drum's ink",

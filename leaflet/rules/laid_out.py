@@ -34,6 +34,7 @@ from leaflet.model import (
     mm_to_pt,
     pt_to_mm,
 )
+from leaflet.rules.inks import InkRules
 from leaflet.ward.qr import longest_url
 
 
@@ -70,6 +71,7 @@ class LaidOutRules:
             mm_to_pt(layout.bleed_mm),
         )
         self._shared: dict[int, tuple[LaidOutFrame, list[Finding]]] = {}
+        self.inks = InkRules(layout, metrics, self.limits)
         self._imprint_frames = {
             frame.name for page in layout.pages for frame in page.frames if isinstance(frame, ImprintFrame)
         }
@@ -87,6 +89,7 @@ class LaidOutRules:
                 else:
                     found = self._frame(page.name, frame)
                 findings.extend(replace(f, ward=ward) for f in found)
+        findings.extend(self.inks.check(leaflet))
         return findings
 
     def _frame(self, page: str, frame: LaidOutFrame) -> list[Finding]:

@@ -68,6 +68,9 @@ def print_file_findings(data: bytes, ward: str | None = None) -> list[Finding]:
     reader = PdfReader(io.BytesIO(data))
     findings: list[Finding] = []
     seen: set[int] = set()
+    problem = _output_intent_problem(reader.trailer["/Root"].get_object())
+    if problem:
+        findings.append(Finding("error", "output-intent", problem, ward))
     for number, page in enumerate(reader.pages, start=1):
 
         def add(rule: str, message: str, page_name: str = f"page {number}") -> None:
@@ -121,6 +124,38 @@ def print_file_findings(data: bytes, ward: str | None = None) -> list[Finding]:
             if {b"rg", b"RG"} & _stream_colour_operators(stream):
                 add("rgb-colour", "RGB colour in a content stream: use CMYK swatches")
     return findings
+
+
+# Characterization data registered with the ICC (www.color.org): PDF/X-1a lets a file name one of
+# these instead of embedding its profile.
+REGISTERED_CONDITIONS = frozenset(
+    {"FOGRA39", "FOGRA39L", "FOGRA47", "FOGRA51", "FOGRA52", "FOGRA40", "FOGRA29", "FOGRA28", "FOGRA27",
+     "CGATS TR 001", "CGATS TR 006", "CGATS TR 005", "CGATS.21-2-CRPC6", "CGATS.21-2-CRPC5", "JC200103", "JCW2003"}
+)  # fmt: skip
+ICC_REGISTRY = "http://www.color.org"
+
+
+def _output_intent_problem(catalog: Any) -> str | None:
+    """What a PDF/X-1a preflight says of the file's output intent, or None: one GTS_PDFX intent,
+    with a CMYK profile embedded or naming a condition registered with the ICC."""
+    intents = [intent.get_object() for intent in catalog.get("/OutputIntents", [])]
+    pdfx = [intent for intent in intents if intent.get("/S") == "/GTS_PDFX"]
+    if len(pdfx) != 1:
+        return f"{len(pdfx)} PDF/X output intents, not one: the printer cannot tell which press condition it is for"
+    intent = pdfx[0]
+    identifier = str(intent.get("/OutputConditionIdentifier", ""))
+    profile = intent.get("/DestOutputProfile")
+    if profile is not None:
+        header = profile.get_object().get_data()[:20]
+        if len(header) < 20 or header[16:20] != b"CMYK":
+            return "the output intent's profile is not a CMYK profile: embed the press profile (FOGRA39)"
+        return None
+    if identifier not in REGISTERED_CONDITIONS or str(intent.get("/RegistryName", "")) != ICC_REGISTRY:
+        return (
+            f"the output intent names '{identifier}' without its profile, and that is not a condition registered "
+            f"at {ICC_REGISTRY}: embed the profile (press: output_intent: embedded)"
+        )
+    return None
 
 
 def _is_rgb_icc(family: Any, space: Any) -> bool:

@@ -16,7 +16,7 @@ from leaflet.rules.print_file import print_file_findings, qr_decode_findings
 from leaflet.rules.ward_input import WardInputRules
 from leaflet.runs.manifest import print_order_findings
 from leaflet.runs.prepare import PreparedRun
-from leaflet.write.draw import WardPages
+from leaflet.write.draw import WardPages, draw_pages, file_from_pages
 
 
 def _first_laid_out(run: PreparedRun, wards: list[Ward]) -> LaidOutLeaflet | None:
@@ -40,9 +40,11 @@ class Preflight:
         self.inputs = WardInputRules(run.plans, wards[0].fields)
         self.trim_width_pt = mm_to_pt(run.campaign.layout.trim_width_mm)
         sample = _first_laid_out(run, wards)
-        data = run.draw(sample) if sample else b""  # no ward can be laid out: each is refused
+        data = b""  # no ward can be laid out: each is refused
+        if sample:  # read back in the part with all of the run's artwork
+            data = file_from_pages(draw_pages(sample, run.document), run.document, run.document.everything)
         self.file_findings = tuple(print_file_findings(data)) if data else ()
-        self.file_size = len(data)  # one ward's print file: what a build needs room for per ward
+        self.file_size = len(data)  # at most one ward's print file: what a build needs room for per ward
 
     def lay_out(self, ward: Ward) -> tuple[LaidOutLeaflet | None, list[Finding]]:
         """The ward laid out and checked; no leaflet when its own input cannot be used, nor when

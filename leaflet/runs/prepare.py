@@ -7,10 +7,8 @@ processes are forked after preparing, so they share all of it copy-on-write.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cached_property
 from pathlib import Path
 
 from leaflet.errors import InputError, shorten
@@ -46,10 +44,6 @@ class PreparedRun:
     def campaign(self) -> Campaign:
         return self.campaigns[""]
 
-    @cached_property
-    def head_hash(self) -> hashlib._Hash:
-        return hashlib.sha256(self.document.shared.head)
-
     def variant(self, ward: Ward) -> Variant:
         return make_variant(self.plans[ward_language(ward, self.campaign)], ward)
 
@@ -62,24 +56,25 @@ class PreparedRun:
     def write(self, leaflet: LaidOutLeaflet, path: Path) -> tuple[WardPages, str]:
         """Draw a ward's print file into ``path`` atomically; its pages and SHA-256."""
         pages, tail = self.draw_tail(leaflet)
-        return pages, self.write_file(path, tail)
+        return pages, self.write_file(path, pages, tail)
 
     def draw_tail(self, leaflet: LaidOutLeaflet) -> tuple[WardPages, bytes]:
         """A ward's pages and the part of its print file that is its own (after the shared head)."""
         pages = draw_pages(leaflet, self.document)
         return pages, file_tail(pages, self.document)
 
-    def write_file(self, path: Path, tail: bytes) -> str:
+    def write_file(self, path: Path, pages: WardPages, tail: bytes) -> str:
         """The print file of shared head + ``tail`` written into ``path`` atomically; its SHA-256.
 
-        The shared head is written from the run's one copy and hashed once per run: per ward,
-        only the ward's own tail is built and hashed."""
-        write_atomically(path, self.document.shared.head, tail)
-        return self.file_sha256(tail)
+        The shared head is written from the run's one copy of the ward's part (only the
+        artwork its pages draw) and hashed once per run: per ward, only its tail is hashed."""
+        part = self.document.part_for(pages)
+        write_atomically(path, part.shared.head, tail)
+        return self.file_sha256(pages, tail)
 
-    def file_sha256(self, tail: bytes) -> str:
-        """The SHA-256 of the print file of shared head + ``tail``, before it is written."""
-        digest = self.head_hash.copy()
+    def file_sha256(self, pages: WardPages, tail: bytes) -> str:
+        """The SHA-256 of the print file of ``pages``' shared head + ``tail``, before it is written."""
+        digest = self.document.part_for(pages).head_hash.copy()
         digest.update(tail)
         return digest.hexdigest()
 

@@ -50,11 +50,12 @@ class _WardDrawer:
         leaflet, findings = self.preflight.lay_out(ward)
         if leaflet is not None:
             pages = draw_pages(leaflet, self.run.document)
-            tail = file_tail(pages, self.run.document)
-            digest = self.run.head_hash.copy()  # as the build hashes what it writes
+            part = self.run.document.part_for(pages)
+            tail = file_tail(pages, self.run.document, part)
+            digest = part.head_hash.copy()  # as the build hashes what it writes
             digest.update(tail)
             if self.full_check:
-                findings += self.preflight.read_back(self.run.document.shared.head + tail, pages, leaflet, True)
+                findings += self.preflight.read_back(part.shared.head + tail, pages, leaflet, True)
         errors = tuple(_said(finding) for finding in findings if finding.severity == "error")
         return DrawnWard(ward.code, inputs, digest.hexdigest() if leaflet is not None else None, errors)
 

@@ -42,6 +42,7 @@ from leaflet.model import (
 from leaflet.read import markup, punctuation
 from leaflet.ward.fit import fit_chain
 from leaflet.ward.hyphenate import Hyphenator, hyphenator_for
+from leaflet.ward.joins import grown, page_underlaps
 from leaflet.ward.qr import QUIET_MODULES, qr_modules
 from leaflet.ward.variant import Variant
 from leaflet.ward.words import StyledParagraph, remembering_measurer, unbroken_in
@@ -66,6 +67,10 @@ class PreparedLayout:
 
     def __post_init__(self) -> None:
         self.measure = remembering_measurer(self.metrics, self.layout.fallback_fonts)
+        height = self.layout.trim_height_mm
+        self.underlaps: dict[str, tuple[BoxPt, ...]] = {}  # by frame name: see joins.py
+        for page in self.layout.pages:
+            self.underlaps.update(page_underlaps([(frame, _box_pt(frame.box, height)) for frame in page.frames]))
 
 
 @dataclass(frozen=True)
@@ -163,11 +168,15 @@ def _lay_out_unit(
         case FlowFrame():
             _lay_out_flow(prepared, frame.flow, slots, static, result)
         case ShapeFrame():
-            items = (FilledBox(box, frame.fill, frame.stroke, frame.stroke_pt),)
+            strips = prepared.underlaps.get(frame.name, ()) if frame.fill else ()
+            items = (FilledBox(box, frame.fill, frame.stroke, frame.stroke_pt, strips),)
             result.frames[frame.name] = LaidOutFrame(frame.name, box, items, static)
         case ImageFrame():
             source = read_image_source(variant.images[frame.slot])
+            strips = prepared.underlaps.get(frame.name, ())
             placed = _place_image(box, source, frame.fit, frame.focal)
+            if strips and not _covers(placed, grown(box, strips)):  # the photo fits its frame exactly that way
+                placed = _place_image(grown(box, strips), source, frame.fit, frame.focal)
             ppi = source.width_px / (placed.width / 72)
             if ppi < MIN_PLACE_PPI:
                 wanted = round(placed.width / 72 * 300)
@@ -178,12 +187,14 @@ def _lay_out_unit(
                     f"{ppi:.0f} ppi at its placed size",
                     f"use a photo about {wanted} pixels wide (300 ppi)",
                 )
-            image = PlacedImage(frame.slot, source.path, placed, box)
+            image = PlacedImage(frame.slot, source.path, placed, box, strips)
             result.frames[frame.name] = LaidOutFrame(frame.name, box, (image,), static)
         case TextFrame():
             padding = mm_to_pt(frame.padding_mm)
             inner = BoxPt(box.x + padding, box.y + padding, box.width - 2 * padding, box.height - 2 * padding)
-            background = (FilledBox(box, frame.fill),) if frame.fill else ()
+            background = (
+                (FilledBox(box, frame.fill, underlaps=prepared.underlaps.get(frame.name, ())),) if frame.fill else ()
+            )
             _lay_out_text(
                 prepared,
                 page,
@@ -228,6 +239,10 @@ def _place_image(box: BoxPt, source: ImageSource, fit: str, focal: tuple[float, 
     x = box.x - (width - box.width) * focal[0]
     top = box.top + (height - box.height) * focal[1]
     return BoxPt(x, top - height, width, height)
+
+
+def _covers(outer: BoxPt, inner: BoxPt) -> bool:
+    return outer.x <= inner.x and outer.y <= inner.y and outer.right >= inner.right and outer.top >= inner.top
 
 
 def _styled(prepared: PreparedLayout, paragraphs, style_name: str, result: _Result) -> list[StyledParagraph]:

@@ -4,7 +4,8 @@ Drawing never measures.  ``prepare_document`` serialises once per run what every
 shares (font subsets, photos, the press profile, and each run of static frames as a Form
 XObject); per ward, ``draw_pages`` draws its own frames into two short content streams and
 ``file_tail`` writes its own objects: its pages, the document info and the cross-reference table.
-A ward's print file is ``prepared.shared.head + file_tail(...)``.
+A ward's print file is the head of its shared part (``write/parts.py``: only the artwork its pages
+draw) followed by ``file_tail(...)``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import itertools
 import os
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Protocol, assert_never
 
 from leaflet.assets.images import (
@@ -28,7 +29,6 @@ from leaflet.assets.images import (
 )
 from leaflet.errors import InputError, shorten
 from leaflet.model import (
-    BoxPt,
     Cmyk,
     FilledBox,
     LaidOutFrame,
@@ -40,15 +40,27 @@ from leaflet.model import (
     mm_to_pt,
 )
 from leaflet.version import __version__
+from leaflet.ward.joins import grown
 from leaflet.write import pdf
-from leaflet.write.glyphs import actual_text, show_glyphs
+from leaflet.write.operators import (
+    KNOCKOUT,
+    OVERPRINT,
+    THIN_RULE_PT,
+    DrawnFace,
+    image_ops,
+    overprinted,
+    overprints,
+    qr_ops,
+    rect_ops,
+    text_ops,
+)
+from leaflet.write.parts import Artwork, DocumentPart, SharedObjects
 from leaflet.write.pdffont import FONT_OBJECTS, FontSource, embed_font, shared_glyphs
 
 MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
 MARK_LENGTH_MM = 5.0
 MARK_WIDTH_PT = 0.25
 REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
-_SHOWN_KEPT = 4096  # runs whose operators are remembered: a line every ward sets is encoded once
 
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01, when SOURCE_DATE_EPOCH is not set
@@ -74,17 +86,6 @@ def pdf_date() -> str:
     return time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(epoch))
 
 
-@dataclass(frozen=True)
-class DrawnFace:
-    """A face as content streams use it: the resource name of the run's shared subset of it
-    (None when the campaign needs none of its glyphs) and the glyphs that subset holds; a run
-    with a glyph beyond them is drawn from the ward's own subset of the face."""
-
-    source: FontSource
-    name: str | None
-    shared: frozenset[int]
-
-
 @dataclass
 class PreparedDocument:
     """What every ward's file shares, already serialised."""
@@ -95,21 +96,25 @@ class PreparedDocument:
     trim_box: list[float]
     bleed_box: list[float]
     colour_spaces: dict[str, str]  # spot ink name -> its colour space's resource name
-    shared: pdf.SharedPart
-    next_number: int  # the first object number a ward's own objects take
+    objects: SharedObjects
     fonts: dict[str, DrawnFace]  # by face key
-    images: dict[tuple, tuple[str, int, PrintImage]]  # placement key -> (resource name, object, data)
+    images: dict[tuple, tuple[str, PrintImage]]  # placement key -> (resource name, data)
     forms: dict[tuple[int, ...], str]  # ids of a run of static frames -> resource name
-    resources: dict[str, dict[str, pdf.Ref]]  # what every page may use: fonts, photos, forms
     output_intent: pdf.Ref
     date: str
+    overprint_black: bool = False
     _static_frames: list = field(default_factory=list)  # keeps the ids in ``forms`` valid
     colour_ops: dict[tuple[Cmyk, bool], bytes] = field(default_factory=dict)  # (colour, stroke) -> operator
     shown_glyphs: dict[tuple, bytes] = field(default_factory=dict)  # a run's glyphs -> operators showing them
 
-    @cached_property
-    def serialised_resources(self) -> bytes:
-        return pdf.serialise(self.resources)
+    def part_for(self, pages: WardPages) -> DocumentPart:
+        """The shared part holding the artwork ``pages`` draw."""
+        return self.objects.part(pages.drawn)
+
+    @property
+    def everything(self) -> DocumentPart:
+        """The shared part holding all the run's artwork: the combined file's."""
+        return self.objects.everything
 
     @cached_property
     def serialised_boxes(self) -> bytes:
@@ -133,11 +138,11 @@ class PreparedDocument:
 
 
 def _image_key(item: PlacedImage) -> tuple:
-    return (item.path, item.placed, item.clip)
+    return (item.path, item.placed, item.clip, item.underlaps)
 
 
 def _print_image(item: PlacedImage) -> PrintImage:
-    return prepare_print_image(read_image_source(item.path), item.placed, item.clip)
+    return prepare_print_image(read_image_source(item.path), item.placed, grown(item.clip, item.underlaps))
 
 
 def prepare_document(
@@ -185,43 +190,45 @@ def prepare_document(
             font_refs[name] = pdf.Ref(embedded.font_ref)
         fonts[key] = DrawnFace(sources[key], name, glyphs)
 
-    images: dict[tuple, tuple[str, int, PrintImage]] = {}
+    images: dict[tuple, tuple[str, PrintImage]] = {}
+    artwork: list[Artwork] = []
     for page in (page for sample in samples for page in sample.pages):
         for frame in page.frames:
             for item in frame.items:
                 if isinstance(item, PlacedImage) and frame.static and _image_key(item) not in images:
                     print_image = _print_image(item)
-                    body.add(number, _image_object(number, print_image))
-                    images[_image_key(item)] = (f"Im{len(images)}", number, print_image)
-                    number += 1
-    image_refs = {name: pdf.Ref(object_number) for name, object_number, _ in images.values()}
+                    name = f"Im{len(images)}"
+                    images[_image_key(item)] = (name, print_image)
+                    artwork.append(Artwork(name, partial(_photo_object, image=print_image)))
 
-    icc = PRESS_PROFILE.read_bytes()
-    body.add(number, pdf.stream(number, {"N": 4, "Alternate": pdf.Name("DeviceCMYK")}, icc))
-    intent = number
-    number += 1
-    body.add(
-        number,
-        pdf.indirect(
-            number,
-            {
-                "Type": pdf.Name("OutputIntent"),
-                "S": pdf.Name("GTS_PDFX"),
-                "OutputConditionIdentifier": PRESS_CONDITION,
-                "OutputCondition": PRESS_CONDITION_INFO,
-                "Info": PRESS_CONDITION_INFO,
-                "RegistryName": "http://www.color.org",
-                "DestOutputProfile": pdf.Ref(intent),
-            },
-        ),
-    )
+    intent: dict[str, object] = {
+        "Type": pdf.Name("OutputIntent"),
+        "S": pdf.Name("GTS_PDFX"),
+        "OutputConditionIdentifier": PRESS_CONDITION,
+        "OutputCondition": PRESS_CONDITION_INFO,
+        "Info": PRESS_CONDITION_INFO,
+        "RegistryName": "http://www.color.org",
+    }
+    if layout.press.output_intent == "embedded":  # named: a registered condition needs no profile (PDF/X-1a)
+        icc = PRESS_PROFILE.read_bytes()
+        body.add(number, pdf.stream(number, {"N": 4, "Alternate": pdf.Name("DeviceCMYK")}, icc))
+        intent["DestOutputProfile"] = pdf.Ref(number)
+        number += 1
+    body.add(number, pdf.indirect(number, intent))
     output_intent = number
     number += 1
 
-    form_resources = {"Font": font_refs, "XObject": image_refs, "ColorSpace": colour_space_refs}
-    body.add(number, pdf.indirect(number, form_resources))
-    form_resources_ref = pdf.Ref(number)
-    number += 1
+    states: dict[str, pdf.Ref] = {}
+    if layout.press.overprint_black:  # PDF 1.3's overprint keys, OPM 1: only the inks a colour has
+        for name, on in ((OVERPRINT, True), (KNOCKOUT, False)):
+            state = {"Type": pdf.Name("ExtGState"), "OP": on, "op": on, "OPM": 1 if on else 0}
+            body.add(number, pdf.indirect(number, state))
+            states[name] = pdf.Ref(number)
+            number += 1
+    graphics_states = {"ExtGState": states} if states else {}
+
+    common = {"Font": font_refs, "ColorSpace": colour_space_refs, **graphics_states}
+    objects = SharedObjects(list(zip(body.offsets, body.chunks, strict=True)), number, common, artwork)
 
     bleed = mm_to_pt(layout.bleed_mm)
     trim_w, trim_h = mm_to_pt(layout.trim_width_mm), mm_to_pt(layout.trim_height_mm)
@@ -234,14 +241,13 @@ def prepare_document(
         trim_box=[margin, margin, margin + trim_w, margin + trim_h],
         bleed_box=[margin - bleed, margin - bleed, margin + trim_w + bleed, margin + trim_h + bleed],
         colour_spaces=colour_spaces,
-        shared=pdf.SharedPart(b"", {}, b""),
-        next_number=0,
+        objects=objects,
         fonts=fonts,
         images=images,
         forms={},
-        resources={"Font": font_refs, "XObject": dict(image_refs), "ColorSpace": colour_space_refs},
         output_intent=pdf.Ref(output_intent),
         date=pdf_date(),
+        overprint_black=layout.press.overprint_black,
     )
     if crop_marks:
         prepared.marks = _crop_mark_ops(trim_w, trim_h, mark_offset, colour_spaces[REGISTRATION])
@@ -250,29 +256,29 @@ def prepare_document(
         for group in _groups(page.frames):
             if not group[0].static or tuple(id(frame) for frame in group) in prepared.forms:
                 continue
-            content = b"".join(_frame_ops(frame, prepared, None) for frame in group)
+            drawn = _WardOwn()
+            content = zlib.compress(b"".join(_frame_ops(frame, prepared, drawn) for frame in group), 6)
+            assert not drawn.images and not drawn.fonts, "a shared frame draws only what the run shares"
             name = f"Fx{len(prepared.forms)}"
-            body.add(
-                number,
-                pdf.stream(
-                    number,
-                    {
-                        "Type": pdf.Name("XObject"),
-                        "Subtype": pdf.Name("Form"),
-                        "BBox": bbox,
-                        "Resources": form_resources_ref,
-                    },
-                    content,
-                ),
+            artwork.append(
+                Artwork(name, partial(_form_object, bbox=bbox, content=content), True, frozenset(drawn.drawn))
             )
             prepared.forms[tuple(id(frame) for frame in group)] = name
-            prepared.resources["XObject"][name] = pdf.Ref(number)
             prepared._static_frames.append(group)
-            number += 1
-
-    prepared.shared = pdf.SharedPart.from_body(body)
-    prepared.next_number = number
+    for sample in samples:  # each language's part made now, before worker processes fork
+        prepared.part_for(draw_pages(sample, prepared))
     return prepared
+
+
+def _form_object(number: int, resources: pdf.Ref, bbox: list[float], content: bytes) -> bytes:
+    entries = {
+        "Type": pdf.Name("XObject"),
+        "Subtype": pdf.Name("Form"),
+        "BBox": bbox,
+        "Resources": resources,
+        "Filter": pdf.Name("FlateDecode"),
+    }
+    return pdf.stream(number, entries, content, compress=False)
 
 
 def _static_glyphs(samples: list[LaidOutLeaflet]) -> dict[str, set[int]]:
@@ -294,6 +300,10 @@ def _groups(frames: tuple[LaidOutFrame, ...]) -> list[tuple[LaidOutFrame, ...]]:
         else:
             groups.append([frame])
     return [tuple(group) for group in groups]
+
+
+def _photo_object(number: int, _resources: pdf.Ref, image: PrintImage) -> bytes:
+    return _image_object(number, image)
 
 
 def _image_object(number: int, image: PrintImage) -> bytes:
@@ -321,6 +331,7 @@ class WardPages:
     contents: tuple[bytes, ...]
     images: tuple[PrintImage, ...]
     fonts: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
+    drawn: frozenset[str] = frozenset()  # the run's shared artwork (photos, forms) its pages draw
 
 
 class _WardOwn:
@@ -329,6 +340,7 @@ class _WardOwn:
     def __init__(self) -> None:
         self.images: list[PrintImage] = []
         self.fonts: dict[str, tuple[str, set[int]]] = {}  # face key -> (resource name, glyphs)
+        self.drawn: set[str] = set()  # the shared photos and forms drawn
 
     def add_image(self, image: PrintImage) -> str:
         self.images.append(image)
@@ -351,6 +363,7 @@ def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages
         for group in _groups(page.frames):
             form = prepared.forms.get(tuple(id(frame) for frame in group)) if group[0].static else None
             if form:
+                own.drawn.add(form)
                 ops.append(b"/%s Do\n" % form.encode("ascii"))
             else:
                 ops.extend(_frame_ops(frame, prepared, own) for frame in group)
@@ -358,20 +371,22 @@ def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages
         ops.append(b"Q\n")
         contents.append(zlib.compress(b"".join(ops), 1))  # per ward: speed over the last few hundred bytes
     fonts = tuple((name, face, tuple(sorted(glyphs))) for face, (name, glyphs) in own.fonts.items())
-    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images), fonts)
+    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images), fonts, frozenset(own.drawn))
 
 
-def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf.Body, parent: int) -> list[int]:
-    """Add a ward's page objects (and its own photos and font subsets) to ``body``; returns the
-    pages' numbers."""
-    resources = prepared.serialised_resources
+def write_pages(
+    pages: WardPages, prepared: PreparedDocument, part: DocumentPart, numbers, body: pdf.Body, parent: int
+) -> list[int]:
+    """Add a ward's page objects (and its own photos and font subsets) to ``body``, after the
+    shared ``part``; returns the pages' numbers."""
+    resources = part.serialised_resources
     if pages.images or pages.fonts:
-        xobjects = dict(prepared.resources["XObject"])
+        xobjects = dict(part.resources["XObject"])
         for index, image in enumerate(pages.images):
             number = next(numbers)
             body.add(number, _image_object(number, image))
             xobjects[f"Iw{index}"] = pdf.Ref(number)
-        fonts = dict(prepared.resources["Font"])
+        fonts = dict(part.resources["Font"])
         for name, face, glyphs in pages.fonts:
             first = next(numbers)
             for _ in range(FONT_OBJECTS - 1):
@@ -380,7 +395,7 @@ def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf
             for object_number, serialised in embedded.objects:
                 body.add(object_number, serialised)
             fonts[name] = pdf.Ref(embedded.font_ref)
-        resources = pdf.serialise({**prepared.resources, "Font": fonts, "XObject": xobjects})
+        resources = pdf.serialise({**part.resources, "Font": fonts, "XObject": xobjects})
     boxes = prepared.serialised_boxes
     page_numbers = []
     for content in pages.contents:
@@ -397,20 +412,23 @@ def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf
     return page_numbers
 
 
-def file_from_pages(pages: WardPages, prepared: PreparedDocument) -> bytes:
-    return prepared.shared.head + file_tail(pages, prepared)
+def file_from_pages(pages: WardPages, prepared: PreparedDocument, part: DocumentPart | None = None) -> bytes:
+    """A ward's whole print file (after ``part``, by default the one holding what it draws)."""
+    part = part or prepared.part_for(pages)
+    return part.shared.head + file_tail(pages, prepared, part)
 
 
-def file_tail(pages: WardPages, prepared: PreparedDocument) -> bytes:
-    """A ward's file is ``prepared.shared.head`` followed by these bytes."""
-    numbers = itertools.count(prepared.next_number)
-    body = pdf.Body(len(prepared.shared.head))
+def file_tail(pages: WardPages, prepared: PreparedDocument, part: DocumentPart | None = None) -> bytes:
+    """A ward's file is the head of ``part`` (``prepared.part_for(pages)``) followed by these bytes."""
+    part = part or prepared.part_for(pages)
+    numbers = itertools.count(part.next_number)
+    body = pdf.Body(len(part.shared.head))
     catalog, pages_number, info = next(numbers), next(numbers), next(numbers)
-    page_numbers = write_pages(pages, prepared, numbers, body, pages_number)
+    page_numbers = write_pages(pages, prepared, part, numbers, body, pages_number)
     _finish_objects(
         body, prepared, catalog, pages_number, info, page_numbers, pages.title, f"Print file for ward {pages.ward_code}"
     )
-    return pdf.file_tail(prepared.shared, body, catalog, info)
+    return pdf.file_tail(part.shared, body, catalog, info)
 
 
 def _finish_objects(
@@ -462,15 +480,18 @@ class CombinedFile:
     def __init__(self, stream: ByteSink, prepared: PreparedDocument, title: str):
         self.stream = stream
         self.prepared = prepared
+        self.part = prepared.everything
         self.title = title
-        self.numbers = itertools.count(prepared.next_number)
+        self.numbers = itertools.count(self.part.next_number)
         self.pages_number = next(self.numbers)
         self.page_numbers: list[int] = []
-        self.body = pdf.Body(len(prepared.shared.head))
-        stream.write(prepared.shared.head)
+        self.body = pdf.Body(len(self.part.shared.head))
+        stream.write(self.part.shared.head)
 
     def add(self, pages: WardPages) -> None:
-        self.page_numbers.extend(write_pages(pages, self.prepared, self.numbers, self.body, self.pages_number))
+        self.page_numbers.extend(
+            write_pages(pages, self.prepared, self.part, self.numbers, self.body, self.pages_number)
+        )
         self.stream.write(self.body.data())
         self.body.chunks.clear()
 
@@ -487,7 +508,7 @@ class CombinedFile:
             self.title,
             f"Print file, {wards} pages",
         )
-        self.stream.write(pdf.file_tail(self.prepared.shared, self.body, catalog, info))
+        self.stream.write(pdf.file_tail(self.part.shared, self.body, catalog, info))
 
 
 # ---------------------------------------------------------------- content stream operators
@@ -530,11 +551,6 @@ def _crop_mark_ops(width: float, height: float, offset: float, registration: str
     return b"".join(ops)
 
 
-def rect_ops(box: BoxPt) -> bytes:
-    n = pdf.number
-    return b"%s %s %s %s re" % (n(round(box.x, 3)), n(round(box.y, 3)), n(round(box.width, 3)), n(round(box.height, 3)))
-
-
 def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
     out: list[bytes] = []
     for item in frame.items:
@@ -555,109 +571,40 @@ def _frame_ops(frame: LaidOutFrame, prepared: PreparedDocument, ward: _WardOwn |
 def _box_ops(item: FilledBox, prepared: PreparedDocument) -> bytes:
     ops = []
     if item.fill is not None:
-        ops.append(_colour(item.fill, prepared) + b" " + rect_ops(item.box) + b" f\n")
+        thin = min(item.box.width, item.box.height) <= THIN_RULE_PT
+        fill = _colour(item.fill, prepared) + b" " + rect_ops(item.box, *item.underlaps) + b" f\n"
+        ops.append(overprinted(fill) if prepared.overprint_black and thin and overprints(item.fill) else fill)
     if item.stroke is not None and item.stroke_pt > 0:
-        ops.append(
+        stroke = (
             _colour(item.stroke, prepared, stroke=True)
             + b" %s w " % pdf.number(item.stroke_pt)
             + rect_ops(item.box)
             + b" S\n"
         )
+        thin = item.stroke_pt <= THIN_RULE_PT
+        ops.append(overprinted(stroke) if prepared.overprint_black and thin and overprints(item.stroke) else stroke)
     return b"".join(ops)
 
 
 def _text_ops(line: TextLine, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
-    return text_ops(line, prepared.fonts, lambda colour: _colour(colour, prepared), ward, prepared.shown_glyphs)
-
-
-def text_ops(
-    line: TextLine,
-    fonts: dict[str, DrawnFace],
-    colour: Callable[[Cmyk], bytes],
-    ward: _WardOwn | None = None,
-    shown_glyphs: dict[tuple, bytes] | None = None,
-) -> bytes:
-    """A line's text operators: ``fonts`` by face key, ``colour`` the operator that sets a run's
-    fill colour (a CMYK colour, or a Riso drum's grey); a run with glyphs beyond its face's
-    shared subset is drawn from the ``ward``'s own.  ``shown_glyphs`` remembers runs' operators."""
-    n = pdf.number
-    ops = [b"BT\n"]
-    baseline = n(round(line.baseline_pt, 3))
-    for run in line.runs:
-        face = fonts[run.font]
-        name = face.name
-        if name is None or not face.shared.issuperset(run.glyphs):
-            assert ward is not None, "a shared frame's glyphs are all in the shared subsets"
-            name = ward.font_for(run.font, run.glyphs)
-        ops.append(
-            b"/%s %s Tf %s 1 0 0 1 %s %s Tm "
-            % (
-                name.encode("ascii"),
-                n(round(run.size_pt, 3)),
-                colour(run.colour),
-                n(round(run.x_pt, 3)),
-                baseline,
-            )
-        )
-        key = (run.font, run.text, run.glyphs, run.advances, run.offsets)  # a line many wards set alike
-        shown = shown_glyphs.get(key) if shown_glyphs is not None else None
-        if shown is None:
-            shown = show_glyphs(run, face.source.widths)
-            actual = actual_text(run, face.source.to_unicode)
-            if actual is not None:
-                shown = b"/Span <</ActualText %s>> BDC %sEMC\n" % (actual, shown)
-            if shown_glyphs is not None:
-                if len(shown_glyphs) >= _SHOWN_KEPT:
-                    shown_glyphs.clear()
-                shown_glyphs[key] = shown
-        ops.append(shown)
-    ops.append(b"ET\n")
-    return b"".join(ops)
+    return text_ops(
+        line,
+        prepared.fonts,
+        lambda colour: _colour(colour, prepared),
+        ward,
+        prepared.shown_glyphs,
+        prepared.overprint_black,
+    )
 
 
 def _image_ops(item: PlacedImage, prepared: PreparedDocument, ward: _WardOwn | None) -> bytes:
     key = _image_key(item)
     if key in prepared.images:
-        name, _, image = prepared.images[key]
+        name, image = prepared.images[key]
+        if ward is not None:
+            ward.drawn.add(name)
     else:  # a photo of the ward's own: embedded in its file
         assert ward is not None, "a shared frame shows only the run's shared photos"
         image = _print_image(item)
         name = ward.add_image(image)
-    return image_ops(item.clip, image.placed, name)
-
-
-def image_ops(clip: BoxPt, placed: BoxPt, name: str) -> bytes:
-    """An image XObject drawn at ``placed`` (its pixels' extent) within ``clip``."""
-    n = pdf.number
-    return b"q %s W n %s 0 0 %s %s %s cm /%s Do Q\n" % (
-        rect_ops(clip),
-        n(round(placed.width, 4)),
-        n(round(placed.height, 4)),
-        n(round(placed.x, 4)),
-        n(round(placed.y, 4)),
-        name.encode("ascii"),
-    )
-
-
-def qr_ops(qr: PlacedQr, colour: bytes = b"0 0 0 1 k") -> bytes:
-    """Dark modules as rectangles, one per horizontal run, in module units (integers) under a
-    scaling transform: exact edges, and quick to write.  ``colour``: the operator for the dark
-    modules (100% K; the Riso writer's drum ink)."""
-    n = pdf.number
-    module = qr.module_pt
-    count = len(qr.modules)
-    left = qr.x_pt + qr.quiet_modules * module
-    bottom = qr.y_pt + qr.quiet_modules * module
-    ops = [
-        b"q %s 0 0 %s %s %s cm %s\n"
-        % (n(round(module, 5)), n(round(module, 5)), n(round(left, 4)), n(round(bottom, 4)), colour)
-    ]
-    for row_index, row in enumerate(qr.modules):
-        y = b" %d " % (count - 1 - row_index)
-        x = 0
-        for dark in row.split("0"):  # runs of dark modules, each with the light module after it
-            if dark:
-                ops.append(b"%d%s%d 1 re\n" % (x, y, len(dark)))
-            x += len(dark) + 1
-    ops.append(b"f Q\n")
-    return b"".join(ops)
+    return image_ops(item.clip, image.placed, name, item.underlaps)

@@ -40,7 +40,8 @@ from leaflet.model import (
 from leaflet.version import __version__
 from leaflet.ward.imposition import CUT_MARK_PT, SheetPlan, intersect
 from leaflet.write import pdf
-from leaflet.write.draw import ByteSink, DrawnFace, image_ops, pdf_date, qr_ops, rect_ops, text_ops
+from leaflet.write.draw import ByteSink, pdf_date
+from leaflet.write.operators import DrawnFace, image_ops, qr_ops, rect_ops, text_ops
 from leaflet.write.pdffont import BASE_REPERTOIRE, EmbeddedFont, FontSource, embed_font
 
 BLACK = Cmyk(0, 0, 0, 1)

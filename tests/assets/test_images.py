@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from leaflet.assets.images import ImageSource, prepare_print_image, read_image_source
 from leaflet.errors import InputError
 from leaflet.model import BoxPt
 from PIL import Image, ImageChops
 
-from tests.conftest import INPUTS
+from tests.conftest import FUZZ, INPUTS
 
 
 def _decode(jpeg: bytes) -> Image.Image:
@@ -89,3 +91,28 @@ def test_missing_and_broken_images_are_refused(tmp_path):
     with pytest.raises(InputError, match="not a readable image") as error:
         read_image_source(broken)
     assert str(broken) in str(error.value)
+
+
+@FUZZ
+@given(
+    left=st.floats(0, 0.9),
+    bottom=st.floats(0, 0.9),
+    width=st.floats(0.05, 1),
+    height=st.floats(0.05, 1),
+    scale=st.floats(0.3, 3),
+)
+def test_the_crop_covers_what_the_frame_shows(tmp_path, left, bottom, width, height, scale):
+    """Rounded to whole pixels outwards: the pixels kept always reach the clip's edges, so a photo
+    that meets a panel never stops short of it (the 0.12 pt hairline under the example's photo)."""
+    source = _photo(tmp_path, (90, 140, 80), size=(173, 111))
+    placed = BoxPt(-8.5039, 179.36, 173 * scale, 111 * scale)
+    clip = BoxPt(
+        placed.x + left * placed.width,
+        placed.y + bottom * placed.height,
+        min(width, 1 - left) * placed.width,
+        min(height, 1 - bottom) * placed.height,
+    )
+    kept = prepare_print_image(source, placed, clip).placed
+    tolerance = 1e-9
+    assert kept.x <= clip.x + tolerance and kept.y <= clip.y + tolerance
+    assert kept.right >= clip.right - tolerance and kept.top >= clip.top - tolerance

@@ -147,7 +147,7 @@ REFUSED = {
     "refused-one-pixel.png": "image is 1 x 1 pixels, too small to place (use a photo with the pixels for 300 ppi at "
     "its printed size)",
     "refused-too-few-pixels.png": "60 x 20 pixels are too few for frame 'hero-photo': 10 ppi at its placed size (use "
-    "a photo about 1843 pixels wide (300 ppi))",
+    "a photo about 1846 pixels wide (300 ppi))",
     "refused-i-32-bit-large.tif": "its pixels (32-bit greys from 400000 to 400000) cannot be printed as they are meant",
     "refused-f-between-0-and-1.tif": "its pixels (floating-point greys, all between 0.5 and 0.5) cannot be printed",
 }

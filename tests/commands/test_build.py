@@ -155,8 +155,8 @@ def test_qr_code_is_vector_and_at_least_20_mm(demo_report):
     # The QR's quiet zone is a white square on the navy panel: measure it on the render.
     back = render_page(result.path, 1, dpi=300)
     px_per_mm = 300 / 25.4
-    # the QR frame's box is [111, 156, 27, ...] mm from the trim's top-left; the render includes 3 mm bleed
-    left, top = round((111 + 3) * px_per_mm), round((156 + 3) * px_per_mm)
+    # the QR frame's box is [111, 155.5, 27, ...] mm from the trim's top-left; the render includes 3 mm bleed
+    left, top = round((111 + 3) * px_per_mm), round((155.5 + 3) * px_per_mm)
     size = round(27 * px_per_mm)
     assert size / px_per_mm >= 20
     for x, y in ((left + 3, top + 3), (left + size - 4, top + size - 4)):

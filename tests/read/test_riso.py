@@ -39,9 +39,10 @@ def test_the_example_prints_on_black_and_blue(example):
 def test_the_example_sets_its_ward_words_in_black_for_the_riso(example):
     riso = example.riso
     black = Cmyk(0, 0, 0, 1)
-    for style in ("banner", "local", "signup_text", "qr_caption"):
+    for style in ("banner", "signup_text", "qr_caption"):
         assert example.styles[style].colour != black
         assert riso.styles[style].colour == black
+    assert example.styles["local"].colour == riso.styles["local"].colour == black  # 100% K on press too
     assert riso.styles["credit"].size_pt == 7 and example.styles["credit"].size_pt == 6
     assert riso.styles["body"] is example.styles["body"]  # unchanged styles are the press layout's own
 

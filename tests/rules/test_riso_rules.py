@@ -72,7 +72,8 @@ def test_a_large_solid_above_85_percent_is_an_error(campaign_copy):
 
 def test_small_text_on_a_photo_or_in_a_tint_is_a_warning(campaign_copy):
     def change(riso):
-        riso["styles"]["credit"] = {"size_pt": 6, "leading_pt": 7}  # white on the photo
+        riso["styles"]["credit"] = {"size_pt": 6, "leading_pt": 7}  # on the photo
+        riso["frames"]["hero-credit"] = {"box_mm": [70, 118, 73, 4]}
         riso["styles"]["imprint"] = {"colour": "navy"}  # 6.5 pt in an 85% tint
 
     _with_riso(campaign_copy, change)

@@ -150,9 +150,18 @@ def test_shared_frames_are_checked_once(checker, demo_run):
 # ---------------------------------------------------------------- the written file
 
 
-def _one_page_pdf(content: bytes, resources: dict) -> bytes:
+NAMED_FOGRA39 = {
+    "Type": pdf.Name("OutputIntent"),
+    "S": pdf.Name("GTS_PDFX"),
+    "OutputConditionIdentifier": "FOGRA39",
+    "RegistryName": "http://www.color.org",
+}
+
+
+def _one_page_pdf(content: bytes, resources: dict, intents: list | None = None, extra: dict | None = None) -> bytes:
     body = pdf.Body()
-    body.add(1, pdf.indirect(1, {"Type": pdf.Name("Catalog"), "Pages": pdf.Ref(2)}))
+    intents = [NAMED_FOGRA39] if intents is None else intents
+    body.add(1, pdf.indirect(1, {"Type": pdf.Name("Catalog"), "Pages": pdf.Ref(2), "OutputIntents": intents}))
     shared = pdf.SharedPart.from_body(body)
     own = pdf.Body(len(shared.head))
     own.add(2, pdf.indirect(2, {"Type": pdf.Name("Pages"), "Kids": [pdf.Ref(3)], "Count": 1}))
@@ -171,6 +180,8 @@ def _one_page_pdf(content: bytes, resources: dict) -> bytes:
     )
     own.add(4, pdf.stream(4, {}, content))
     own.add(5, pdf.indirect(5, {"Title": "t"}))
+    for number, serialised in (extra or {}).items():
+        own.add(number, serialised)
     return shared.head + pdf.file_tail(shared, own, 1, 5)
 
 
@@ -196,6 +207,35 @@ def test_transparency(checker, demo_run):
     _, ward = demo_run
     faded = {"ExtGState": {"G1": {"Type": pdf.Name("ExtGState"), "ca": 0.5}}}
     assert _file_rules(checker, ward, _one_page_pdf(b"/G1 gs 0 0 0 1 k 0 0 10 10 re f", faded)) == ["transparency"]
+
+
+ICC_HEADERS = {"cmyk": b"\0" * 16 + b"CMYK" + b"\0" * 108, "rgb": b"\0" * 16 + b"RGB " + b"\0" * 108}
+
+
+@pytest.mark.parametrize(
+    "intent, profile, rules",
+    [
+        (NAMED_FOGRA39, None, []),
+        (NAMED_FOGRA39, "cmyk", []),
+        (NAMED_FOGRA39, "rgb", ["output-intent"]),
+        ({**NAMED_FOGRA39, "OutputConditionIdentifier": "Our press"}, None, ["output-intent"]),
+        ({**NAMED_FOGRA39, "RegistryName": "http://example.org"}, None, ["output-intent"]),
+        ({**NAMED_FOGRA39, "S": pdf.Name("GTS_PDFA1")}, None, ["output-intent"]),
+    ],
+    ids=["named", "embedded", "rgb profile", "unregistered name", "other registry", "not pdfx"],
+)
+def test_the_output_intent_embeds_a_cmyk_profile_or_names_a_registered_condition(
+    checker, demo_run, intent, profile, rules
+):
+    _, ward = demo_run
+    extra = {}
+    if profile:
+        intent = {**intent, "DestOutputProfile": pdf.Ref(6)}
+        extra[6] = pdf.stream(6, {"N": 4}, ICC_HEADERS[profile])
+    assert _file_rules(checker, ward, _one_page_pdf(b"0 0 0 1 k 0 0 10 10 re f", {}, [intent], extra)) == rules
+    if not rules:
+        assert _file_rules(checker, ward, _one_page_pdf(b"", {}, [intent, intent], extra)) == ["output-intent"]
+    assert _file_rules(checker, ward, _one_page_pdf(b"", {}, [])) == ["output-intent"]
 
 
 # ---------------------------------------------------------------- whole campaigns

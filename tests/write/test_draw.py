@@ -138,7 +138,7 @@ def test_a_spot_swatch_becomes_a_separation(campaign_copy, tmp_path):
         forms = b"".join(x.read_bytes() for x in document.pages[0].Resources.XObject.values() if x.Subtype == "/Form")
         assert b"/CS0 cs 1 scn" in forms
     # the panel still shows navy on screen, through the alternate
-    r, g, b = render_page(path, 0, dpi=36).getpixel((40, 20))
+    r, g, b = render_page(path, 0, dpi=36).getpixel((40, 8))
     assert b > r and b > g and r < 80
 
 
@@ -158,3 +158,28 @@ def test_a_malformed_source_date_epoch_is_one_line_naming_the_variable(monkeypat
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith(f"leaflet: error: SOURCE_DATE_EPOCH: '{setting}' is not a date leaflet can use: ")
     assert line.endswith("(set it to e.g. $(date +%s) or 946684800, or unset it for the default date (2000-01-01))")
+
+
+def test_the_output_intent_can_name_fogra39_without_embedding_its_profile(campaign_copy, tmp_path, print_file):
+    from leaflet import check_campaign
+
+    layout_path = campaign_copy.parent.parent / "layouts" / "a5-two-sided.yaml"
+    layout = layout_path.read_text(encoding="utf-8")
+    layout_path.write_text(layout.replace("\npages:\n", "\npress:\n  output_intent: named\n\npages:\n"), "utf-8")
+    path = _build_one(campaign_copy, tmp_path / "out")
+    with pikepdf.open(path) as document:
+        assert document.check_pdf_syntax() == []
+        (intent,) = document.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX" and str(intent.OutputConditionIdentifier) == "FOGRA39"
+        assert str(intent.RegistryName) == "http://www.color.org"
+        assert "/DestOutputProfile" not in intent
+        assert not any(
+            "/N" in obj and obj.get("/Type") is None and len(obj.read_raw_bytes()) > 500_000
+            for obj in document.objects
+            if isinstance(obj, pikepdf.Stream) and "/Subtype" not in obj
+        )
+    saved = print_file.path.stat().st_size - path.stat().st_size
+    assert 0.75e6 < saved < 0.8e6  # the profile's 0.78 MB
+    assert [
+        f for f in check_campaign(campaign_copy, ward_codes=["W05000981"]).findings if f.rule == "output-intent"
+    ] == []
