@@ -307,7 +307,8 @@ def work_combined(wards_csv: Path, count: int, out_dir: Path, sample: Path | Non
     sys.path.insert(0, str(REPO))
     import pypdf
     from leaflet.runs.prepare import load, prepare_run
-    from leaflet.write.draw import CombinedFile, draw_pages
+    from leaflet.write.draw import draw_pages
+    from leaflet.write.job import CombinedFile
 
     campaigns, wards = load(CAMPAIGN, wards_csv)
     wards = wards[:count]

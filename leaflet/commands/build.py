@@ -35,7 +35,8 @@ from leaflet.runs.prepare import PreparedRun, load, prepare_run
 from leaflet.runs.riso_manifest import refuse_other_output
 from leaflet.version import __version__
 from leaflet.ward.variant import ward_language
-from leaflet.write.draw import CombinedFile, WardPages
+from leaflet.write.draw import WardPages
+from leaflet.write.job import CombinedFile
 
 
 @dataclass(frozen=True)

@@ -317,6 +317,7 @@ class WardPages:
     the shared part."""
 
     ward_code: str
+    ward_name: str
     title: str
     contents: tuple[bytes, ...]
     images: tuple[PrintImage, ...]
@@ -358,7 +359,7 @@ def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages
         ops.append(b"Q\n")
         contents.append(zlib.compress(b"".join(ops), 1))  # per ward: speed over the last few hundred bytes
     fonts = tuple((name, face, tuple(sorted(glyphs))) for face, (name, glyphs) in own.fonts.items())
-    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images), fonts)
+    return WardPages(leaflet.ward.code, leaflet.ward.name, leaflet.title, tuple(contents), tuple(own.images), fonts)
 
 
 def write_pages(pages: WardPages, prepared: PreparedDocument, numbers, body: pdf.Body, parent: int) -> list[int]:
@@ -407,13 +408,13 @@ def file_tail(pages: WardPages, prepared: PreparedDocument) -> bytes:
     body = pdf.Body(len(prepared.shared.head))
     catalog, pages_number, info = next(numbers), next(numbers), next(numbers)
     page_numbers = write_pages(pages, prepared, numbers, body, pages_number)
-    _finish_objects(
+    finish_objects(
         body, prepared, catalog, pages_number, info, page_numbers, pages.title, f"Print file for ward {pages.ward_code}"
     )
     return pdf.file_tail(prepared.shared, body, catalog, info)
 
 
-def _finish_objects(
+def finish_objects(
     body: pdf.Body,
     prepared: PreparedDocument,
     catalog: int,
@@ -422,7 +423,10 @@ def _finish_objects(
     page_numbers: list[int],
     title: str,
     subject: str,
+    catalog_entries: dict | None = None,
 ) -> None:
+    """The catalog (with ``catalog_entries``: a print job's outline and page labels), the page
+    tree and the document info."""
     body.add(
         catalog,
         pdf.indirect(
@@ -431,6 +435,7 @@ def _finish_objects(
                 "Type": pdf.Name("Catalog"),
                 "Pages": pdf.Ref(pages_number),
                 "OutputIntents": [prepared.output_intent],
+                **(catalog_entries or {}),
             },
         ),
     )
@@ -453,41 +458,6 @@ class ByteSink(Protocol):
     """Where a combined file's bytes go, as they are made (an open file)."""
 
     def write(self, data: bytes, /) -> object: ...
-
-
-class CombinedFile:
-    """Every ward's pages, in order, in one print file: shared objects stored once, each ward's
-    objects written out as they come so memory stays flat however many wards there are."""
-
-    def __init__(self, stream: ByteSink, prepared: PreparedDocument, title: str):
-        self.stream = stream
-        self.prepared = prepared
-        self.title = title
-        self.numbers = itertools.count(prepared.next_number)
-        self.pages_number = next(self.numbers)
-        self.page_numbers: list[int] = []
-        self.body = pdf.Body(len(prepared.shared.head))
-        stream.write(prepared.shared.head)
-
-    def add(self, pages: WardPages) -> None:
-        self.page_numbers.extend(write_pages(pages, self.prepared, self.numbers, self.body, self.pages_number))
-        self.stream.write(self.body.data())
-        self.body.chunks.clear()
-
-    def close(self) -> None:
-        catalog, info = next(self.numbers), next(self.numbers)
-        wards = len(self.page_numbers)
-        _finish_objects(
-            self.body,
-            self.prepared,
-            catalog,
-            self.pages_number,
-            info,
-            self.page_numbers,
-            self.title,
-            f"Print file, {wards} pages",
-        )
-        self.stream.write(pdf.file_tail(self.prepared.shared, self.body, catalog, info))
 
 
 # ---------------------------------------------------------------- content stream operators
