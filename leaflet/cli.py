@@ -90,7 +90,9 @@ def _parser() -> argparse.ArgumentParser:
         help="with require_sign_off: true, also print wards that are not signed off (said in the audit trail)",
     )
     build_parser.add_argument(
-        "--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)"
+        "--marks",
+        action="store_true",
+        help="add crop marks and a slug (ward, name, page) outside the bleed (off: most printers add their own)",
     )
     build_parser.add_argument(
         "--over-limit",

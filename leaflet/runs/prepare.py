@@ -22,6 +22,7 @@ from leaflet.runs.files import write_atomically
 from leaflet.runs.local import overlay_approved
 from leaflet.runs.manifest import PRINT_ORDER_COLUMNS
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out, prepare_layout
+from leaflet.ward.marks import SlugSetter
 from leaflet.ward.variant import Variant, VariantPlan, make_variant, plan_variants, ward_fields_used, ward_language
 from leaflet.write.draw import (
     PreparedDocument,
@@ -41,6 +42,7 @@ class PreparedRun:
     plans: dict[str, VariantPlan]  # by language, as ``campaigns``
     layout: PreparedLayout
     document: PreparedDocument
+    slugs: SlugSetter | None = None  # with crop marks: each page's slug outside the bleed
 
     @property
     def campaign(self) -> Campaign:
@@ -54,7 +56,8 @@ class PreparedRun:
         return make_variant(self.plans[ward_language(ward, self.campaign)], ward)
 
     def lay_out(self, ward: Ward, variant: Variant | None = None) -> LaidOutLeaflet:
-        return lay_out(self.layout, variant or self.variant(ward))
+        leaflet = lay_out(self.layout, variant or self.variant(ward))
+        return self.slugs.add_slugs(leaflet) if self.slugs else leaflet
 
     def draw(self, leaflet: LaidOutLeaflet) -> bytes:
         return file_from_pages(draw_pages(leaflet, self.document), self.document)
@@ -147,7 +150,7 @@ def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: b
     ]
     characters = characters_needed(campaigns.values())
     document = prepare_document(base.layout, samples, faces_needed(base.layout), characters, crop_marks)
-    return PreparedRun(campaigns, plans, layout, document)
+    return PreparedRun(campaigns, plans, layout, document, SlugSetter(layout) if crop_marks else None)
 
 
 def _blank_ward(campaign: Campaign, columns: Iterable[str]) -> Ward:

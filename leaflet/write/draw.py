@@ -40,13 +40,11 @@ from leaflet.model import (
     mm_to_pt,
 )
 from leaflet.version import __version__
+from leaflet.ward.marks import MARK_LENGTH_MM, MARK_WIDTH_PT, mark_offset_pt, marks_margin_pt
 from leaflet.write import pdf
 from leaflet.write.glyphs import actual_text, show_glyphs
 from leaflet.write.pdffont import FONT_OBJECTS, FontSource, embed_font, shared_glyphs
 
-MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
-MARK_LENGTH_MM = 5.0
-MARK_WIDTH_PT = 0.25
 REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
 _SHOWN_KEPT = 4096  # runs whose operators are remembered: a line every ward sets is encoded once
 
@@ -225,8 +223,8 @@ def prepare_document(
 
     bleed = mm_to_pt(layout.bleed_mm)
     trim_w, trim_h = mm_to_pt(layout.trim_width_mm), mm_to_pt(layout.trim_height_mm)
-    mark_offset = max(bleed, mm_to_pt(MARK_OFFSET_MM))
-    margin = mark_offset + mm_to_pt(MARK_LENGTH_MM + 1) if crop_marks else bleed
+    mark_offset = mark_offset_pt(layout)
+    margin = marks_margin_pt(layout) if crop_marks else bleed
     prepared = PreparedDocument(
         margin_pt=margin,
         marks=b"",
@@ -356,6 +354,7 @@ def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages
             else:
                 ops.extend(_frame_ops(frame, prepared, own) for frame in group)
         ops.append(prepared.marks)
+        ops.extend(_text_ops(line, prepared, own) for line in page.slug)
         ops.append(b"Q\n")
         contents.append(zlib.compress(b"".join(ops), 1))  # per ward: speed over the last few hundred bytes
     fonts = tuple((name, face, tuple(sorted(glyphs))) for face, (name, glyphs) in own.fonts.items())
