@@ -344,6 +344,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"print order: {quantity} copies for {households} households, in {report.out_dir / 'manifest.csv'}")
         if report.combined:
             print(f"combined print file: {report.combined}")
+        if report.plates:
+            print(report.plates)
         if report.signed_only:
             print(
                 f"only signed-off wards were printed, each exactly as signed; {len(report.unapproved)} not signed off"

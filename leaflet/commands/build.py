@@ -34,6 +34,7 @@ from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
 from leaflet.runs.riso_manifest import refuse_other_output
 from leaflet.version import __version__
+from leaflet.ward.plates import plates_line, plates_summary
 from leaflet.ward.variant import ward_language
 from leaflet.write.draw import WardPages
 from leaflet.write.job import CombinedFile
@@ -64,6 +65,7 @@ class BuildReport:
     spending: SpendingReport | None = None  # the bill against the spending limit, when there is one
     notes: tuple[str, ...] = ()  # approvals.json migrated, sign-offs that no longer hold
     signed_only: bool = False  # only signed-off wards were printed, each exactly as signed
+    plates: str = ""  # which printing plates differ from ward to ward, for a litho printer
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -227,8 +229,12 @@ def build(
     if bill:
         rows = [replace(row, cost=money_text(bill.costs[row.code])) for row in rows]
     write_atomically(out_dir / "manifest.csv", manifest_csv(rows))
+    languages = len({ward_language(ward, campaign) for ward in wards})
     write_atomically(
-        out_dir / "manifest.json", manifest_json(campaign, rows, spending_json(spending) if spending else None)
+        out_dir / "manifest.json",
+        manifest_json(
+            campaign, rows, spending_json(spending) if spending else None, plates_summary(run.plates, languages)
+        ),
     )
     report = BuildReport(
         campaign,
@@ -242,6 +248,7 @@ def build(
         spending,
         (*([note] if note else []), *gate.stale),
         signed_only,
+        plates_line(run.plates, languages),
     )
     record_build(campaign, out_dir, report.manifest, unapproved_wards, signed_only, print_unapproved)
     return report

@@ -140,8 +140,11 @@ def total_cost(rows: list[ManifestRow]) -> str:
     return f"{sum(Decimal(row.cost) for row in rows):.2f}"
 
 
-def manifest_json(campaign: Campaign, rows: list[ManifestRow], spending: dict | None = None) -> bytes:
-    """``spending``: the print bill against the spending limit (``runs.bill.spending_json``)."""
+def manifest_json(
+    campaign: Campaign, rows: list[ManifestRow], spending: dict | None = None, plates: dict | None = None
+) -> bytes:
+    """``spending``: the print bill against the spending limit (``runs.bill.spending_json``);
+    ``plates``: which printing plates differ from ward to ward (``ward.plates.plates_summary``)."""
     document = {
         "campaign": campaign.name,
         "title": campaign.title,
@@ -156,5 +159,6 @@ def manifest_json(campaign: Campaign, rows: list[ManifestRow], spending: dict | 
             "cost": total_cost(rows),
         },
         **({"spending_limit": spending} if spending else {}),
+        **({"plates": plates} if plates else {}),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -23,6 +23,7 @@ from leaflet.runs.local import overlay_approved
 from leaflet.runs.manifest import PRINT_ORDER_COLUMNS
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out, prepare_layout
 from leaflet.ward.marks import SlugSetter
+from leaflet.ward.plates import PlatePlan, plate_plan, ward_changeable
 from leaflet.ward.variant import Variant, VariantPlan, make_variant, plan_variants, ward_fields_used, ward_language
 from leaflet.write.draw import (
     PreparedDocument,
@@ -42,6 +43,8 @@ class PreparedRun:
     plans: dict[str, VariantPlan]  # by language, as ``campaigns``
     layout: PreparedLayout
     document: PreparedDocument
+    samples: dict[str, LaidOutLeaflet]  # by language: a ward with every field blank, its static frames
+    columns: tuple[str, ...]  # the wards file's
     slugs: SlugSetter | None = None  # with crop marks: each page's slug outside the bleed
 
     @property
@@ -51,6 +54,13 @@ class PreparedRun:
     @cached_property
     def head_hash(self) -> hashlib._Hash:
         return hashlib.sha256(self.document.shared.head)
+
+    @cached_property
+    def plates(self) -> PlatePlan:
+        """Which printing plates differ from ward to ward (and between languages)."""
+        local = self.campaign.local
+        changeable = {language: ward_changeable(plan, self.columns, local) for language, plan in self.plans.items()}
+        return plate_plan(self.campaign.layout, self.samples, changeable, self.layout.ward_url)
 
     def variant(self, ward: Ward) -> Variant:
         return make_variant(self.plans[ward_language(ward, self.campaign)], ward)
@@ -144,13 +154,14 @@ def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: b
     layout = prepare_layout(base)
     columns = wards[0].fields
     plans = plan_variants(campaigns, columns)
-    samples = [  # a ward with every field blank shows the static frames, which are every ward's
-        lay_out(layout, make_variant(plans[language], _blank_ward(campaign, columns)))
+    samples = {  # a ward with every field blank shows the static frames, which are every ward's
+        language: lay_out(layout, make_variant(plans[language], _blank_ward(campaign, columns)))
         for language, campaign in sorted(campaigns.items())
-    ]
+    }
     characters = characters_needed(campaigns.values())
-    document = prepare_document(base.layout, samples, faces_needed(base.layout), characters, crop_marks)
-    return PreparedRun(campaigns, plans, layout, document, SlugSetter(layout) if crop_marks else None)
+    document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
+    slugs = SlugSetter(layout) if crop_marks else None
+    return PreparedRun(campaigns, plans, layout, document, samples, tuple(columns), slugs)
 
 
 def _blank_ward(campaign: Campaign, columns: Iterable[str]) -> Ward:
