@@ -33,15 +33,16 @@ import run as bench  # noqa: E402  (bench/run.py: the synthetic wards and the Ty
 
 
 def write_kept(folder: Path, name: str, data: bytes) -> None:
-    """As leaflet writes a file (``leaflet.runs.files.atomic_file`` and ``FileWriter.reserve``,
-    not imported so the peers stay free of leaflet): a temporary name beside it, its size
-    reserved, written unbuffered, renamed into place."""
+    """As leaflet writes a file (``leaflet.runs.files.atomic_file``, not imported so the peers
+    stay free of leaflet): a temporary name beside it, its size reserved, written unbuffered,
+    its write-back started, renamed into place."""
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
     try:
         os.posix_fallocate(handle, 0, len(data))
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view) :]
+        os.posix_fadvise(handle, 0, 0, os.POSIX_FADV_DONTNEED)  # its write-back started (start_writeback)
     finally:
         os.close(handle)
     os.chmod(temporary, 0o644)
@@ -167,7 +168,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write every measurement here")
     parser.add_argument("--floor", nargs=4, metavar=("SAMPLE", "COUNT", "DIR", "WRITERS"), help=argparse.SUPPRESS)
     parser.add_argument("--typst", nargs=3, metavar=("CSV", "COUNT", "DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--sync", type=Path, metavar="DIR", help="fsync every file in DIR, then DIR (for farm-bench)")
     args = parser.parse_args(argv)
+    if args.sync:
+        return sync_folder(args.sync)
     if args.floor:
         sample, count, folder, writers = args.floor
         return floor_main(Path(sample), int(count), Path(folder), int(writers))
