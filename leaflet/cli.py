@@ -1,27 +1,32 @@
 """Command-line arguments -> library calls; errors -> one line on stderr and an exit code.
 
 Exit codes: 0 every ward built; 1 some ward failed (its text does not fit, a glyph is missing);
-2 unusable input (a file or field to fix, named in the message).
+2 unusable input (a file or field to fix, named in the message); 130 interrupted (Ctrl-C), 143
+stopped (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from leaflet.commands.approve import approve
 from leaflet.commands.audit import audit
-from leaflet.commands.build import BuildReport, build
+from leaflet.commands.build import BuildReport, WardResult, build
 from leaflet.commands.check import check_campaign, findings_json, findings_table
 from leaflet.commands.invite import DEFAULT_URL, invite, invite_all, revoke
 from leaflet.commands.proof import proof
-from leaflet.commands.riso import RisoReport, build_riso
+from leaflet.commands.riso import RisoReport, RisoWardResult, build_riso
 from leaflet.commands.schema import write_schemas
 from leaflet.commands.serve import serve
 from leaflet.errors import InputError, LeafletError
 from leaflet.runs.access import ROLES
 from leaflet.runs.bill import Bill, SpendingReport, pounds_text
+from leaflet.runs.not_for_print import MovedFile
 from leaflet.runs.parallel import default_jobs
 from leaflet.version import __version__
 
@@ -55,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     build_parser = commands.add_parser(
         "build",
         help="write one print PDF per ward",
-        description="Lay out and write one print-ready PDF (trim + bleed, CMYK, PDF/X-1a) per ward.",
+        description="Lay out and write one print-ready PDF (trim + bleed, CMYK, PDF/X-1a) per ward, and the "
+        "print order (manifest.csv, manifest.json) with a row for every ward of the spreadsheet. PDFs the "
+        "print order does not list are moved into not-for-print/. One build at a time per folder.",
     )
     _ward_arguments(build_parser, "build")
     build_parser.add_argument(
@@ -72,10 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument(
         "--combined",
         action="store_true",
-        help="also write one PDF with every ward's pages in order, shared parts stored once",
+        help="also write one PDF with every ward's pages in order, shared parts stored once (not with --ward)",
     )
     build_parser.add_argument(
-        "--force", action="store_true", help="write print files even for wards with preflight errors"
+        "--force",
+        action="store_true",
+        help="write print files even for wards with preflight errors (marked forced in the print order)",
     )
     signed = build_parser.add_mutually_exclusive_group()
     signed.add_argument(
@@ -264,22 +273,39 @@ def _print_findings(report: BuildReport | RisoReport, quiet: bool) -> None:
             file=sys.stderr,
         )
     for result in report.results:
+        forced = " (written anyway: --force)" if result.status == "forced" else ""
         for finding in result.errors:
             where = f", frame '{finding.frame}'" if finding.frame and finding.rule != "text-overflow" else ""
-            print(f"error: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}", file=sys.stderr)
+            print(
+                f"error: ward {result.ward.code} ({result.ward.name}){where}: {finding.message}{forced}",
+                file=sys.stderr,
+            )
     warnings = [f for result in report.results for f in result.findings if f.severity == "warning"]
     if warnings and not quiet:
         print(findings_table(warnings, len(report.results)), file=sys.stderr)
 
 
+def _print_moved_aside(out_dir: Path, moved_aside: Iterable[MovedFile]) -> None:
+    for moved in moved_aside:  # a file leaving the print folder is never silent
+        print(f"moved to {out_dir / 'not-for-print'}: {moved.name}: {moved.reason}", file=sys.stderr)
+
+
+def _print_forced(forced: Sequence[WardResult | RisoWardResult]) -> None:
+    if forced:
+        codes = ", ".join(result.ward.code for result in forced)
+        print(f"  {len(forced)} of them past preflight errors (--force), marked forced in the manifest: {codes}")
+
+
 def _print_riso(report: RisoReport, quiet: bool) -> int:
     _print_findings(report, quiet)
+    _print_moved_aside(report.out_dir, report.moved_aside)
     if not quiet:
         by_drum = ", ".join(f"{drum} {count}" for drum, count in report.masters.items())
         print(
             f"wrote the Riso masters of {len(report.built)} of {len(report.results)} wards to {report.out_dir}: "
             f"{report.masters_total} masters ({by_drum}), one file a drum"
         )
+        _print_forced(report.forced)
         shared = {m.label: m.scope for row in report.rows for m in row.masters if m.scope != "own"}
         own: dict[str, int] = {}
         for master in (m for row in report.rows for m in row.masters if m.scope == "own"):
@@ -288,9 +314,18 @@ def _print_riso(report: RisoReport, quiet: bool) -> int:
             print("shared masters: " + ", ".join(f"{label} ({scope})" for label, scope in shared.items()))
         if own:
             print("a ward's own masters: " + ", ".join(f"{drum} {count}" for drum, count in own.items()))
-        copies, sheets = sum(row.copies for row in report.rows), sum(row.sheets for row in report.rows)
-        print(f"print order: {copies} copies on {sheets} sheets, in {report.out_dir / 'manifest.csv'}")
-        _print_bill(report.bill, report.spending, len(report.rows))
+        others = [result for result in report.others if result.ward.code not in report.unapproved]
+        if others:
+            print(f"{len(others)} other ward(s) not asked for: not for print (the masters are this build's wards')")
+        printed = [row for row in report.rows if row.for_print]
+        copies, sheets = sum(row.copies or 0 for row in printed), sum(row.sheets or 0 for row in printed)
+        left_out = len(report.rows) - len(printed)
+        not_for_print = f"; {left_out} ward(s) not for print, listed without a quantity" if left_out else ""
+        print(
+            f"print order: {copies} copies of {len(printed)} ward(s) on {sheets} sheets, in "
+            f"{report.out_dir / 'manifest.csv'}{not_for_print}"
+        )
+        _print_bill(report.bill, report.spending, len(printed))
     failed = [r for r in report.results if r.errors]
     if failed:
         print(f"{len(failed)} ward(s) with errors: {', '.join(r.ward.code for r in failed)}", file=sys.stderr)
@@ -333,30 +368,47 @@ def _build(args: argparse.Namespace) -> int:
     )
     _notes(report.notes)
     _print_findings(report, args.quiet)
+    _print_moved_aside(report.out_dir, report.moved_aside)
     if not args.quiet:
-        kept = f" ({len(report.kept)} more up to date, kept)" if report.kept else ""
-        print(
-            f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to "
-            f"{report.out_dir}{kept}"
-        )
-        households = sum(row.households for row in report.manifest)
-        quantity = sum(row.quantity for row in report.manifest)
-        print(f"print order: {quantity} copies for {households} households, in {report.out_dir / 'manifest.csv'}")
-        if report.combined:
-            print(f"combined print file: {report.combined}")
-        if report.plates:
-            print(report.plates)
-        if report.signed_only:
-            print(
-                f"only signed-off wards were printed, each exactly as signed; {len(report.unapproved)} not signed off"
-            )
-        _print_bill(report.bill, report.spending, len(report.manifest))
+        _build_summary(report)
     if report.failed:
         print(
             f"{len(report.failed)} ward(s) not built: {', '.join(r.ward.code for r in report.failed)}", file=sys.stderr
         )
         return 1
     return 1 if report.unapproved else 0
+
+
+def _build_summary(report: BuildReport) -> None:
+    """What the build did with every ward of the spreadsheet, and the print order it left."""
+    kept = f" ({len(report.kept)} more up to date, kept)" if report.kept else ""
+    print(
+        f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to {report.out_dir}{kept}"
+    )
+    _print_forced(report.forced)
+    others = [result for result in report.others if result.ward.code not in report.unapproved]
+    if others:
+        for_print = sum(1 for result in others if result.path is not None)
+        print(
+            f"{len(others)} other ward(s) not asked for: {for_print} still for print from earlier builds, "
+            f"{len(others) - for_print} not for print"
+        )
+    printed = [row for row in report.manifest if row.for_print]
+    households = sum(row.households or 0 for row in printed)
+    quantity = sum(row.quantity or 0 for row in printed)
+    left_out = len(report.manifest) - len(printed)
+    not_for_print = f"; {left_out} ward(s) not for print, listed without a quantity" if left_out else ""
+    print(
+        f"print order: {quantity} copies of {len(printed)} ward(s) for {households} households, in "
+        f"{report.out_dir / 'manifest.csv'}{not_for_print}"
+    )
+    if report.combined:
+        print(f"combined print file: {report.combined}")
+    if report.plates:
+        print(report.plates)
+    if report.signed_only:
+        print(f"only signed-off wards were printed, each exactly as signed; {report.not_signed_off} not signed off")
+    _print_bill(report.bill, report.spending, len(printed))
 
 
 def _proof(args: argparse.Namespace) -> int:
@@ -448,8 +500,18 @@ COMMANDS = {
 }
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a job stopping): stopped as Ctrl-C stops a run, tidily."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return COMMANDS[args.command](args)
     except LeafletError as error:
@@ -458,6 +520,10 @@ def main(argv: list[str] | None = None) -> int:
         for line in str(error).splitlines():  # several problems in a file: one line each
             print(f"leaflet: error: {line}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("leaflet: interrupted; files already written are complete, none is half-written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        how = "stopped (SIGTERM)" if isinstance(stop, _Terminated) else "interrupted"
+        print(f"leaflet: {how}; files already written are complete, none is half-written", file=sys.stderr)
+        return 128 + signal.SIGTERM if isinstance(stop, _Terminated) else 130
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)

@@ -246,6 +246,7 @@ ParagraphKind = Literal["body", "heading", "bullet"]
 class Paragraph:
     kind: ParagraphKind
     runs: tuple[Run, ...]
+    language: str = ""  # of its words (a campaign file's or a ward's language): hyphenation, quotes
 
 
 @dataclass(frozen=True)
@@ -337,6 +338,7 @@ class Campaign:
     images: dict[str, Path]
     project: Path  # the folder its files, and the photos its wards name, may come from
     language: str = "en"  # of its words: campaign.yaml's, or a campaign.<language>.yaml's
+    typographic_punctuation: bool = True  # curly quotes, en dashes in ranges, no-break spaces (read/punctuation.py)
     overs_percent: float = 5.0  # the print order: extra copies on top of households
     pack_size: int = 50  # quantities are rounded up to whole packs
     translations: Translations = "partial"  # complete: a slot a language file leaves out is an error

@@ -8,6 +8,7 @@ a word every ward sets is shaped once a run.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,20 +67,23 @@ class FontMetrics:
             shaped = remembered[text] = _shape(self, text, rtl)
         return shaped
 
-    def shape_parts(self, parts: tuple[str, ...], rtl: bool = False) -> list[ShapedText]:
+    def shape_parts(self, parts: tuple[str, ...], rtl: bool = False, mended: Collection[int] = ()) -> list[ShapedText]:
         """``parts`` of one text with no space in it, shaped together (kerning and ligatures across
         the joins kept) and split at the joins; a part that a join cuts through a glyph of (a
-        ligature across it), or right-to-left text, is shaped on its own."""
+        ligature across it), or right-to-left text, is shaped on its own.  At the joins in
+        ``mended`` (``k``: the join after part ``k``) a glyph across the join goes whole with the
+        part it starts in: the caller shapes both sides again wherever it separates them."""
         if rtl:
             return [self.shape(part, True) for part in parts]
         whole = self.shape("".join(parts))
         clusters = whole.clusters
         starts = [0]  # the first glyph of each part, or -1 where a join cuts through a glyph
         offset = 0
-        for part in parts[:-1]:
+        for join, part in enumerate(parts[:-1]):
             offset += len(part)
             index = bisect.bisect_left(clusters, offset)
-            starts.append(index if index < len(clusters) and clusters[index] == offset else -1)
+            cut = index < len(clusters) and clusters[index] == offset
+            starts.append(index if cut or join in mended else -1)
         starts.append(len(clusters))
         return [
             whole.part(starts[k], starts[k + 1]) if starts[k] >= 0 and starts[k + 1] >= 0 else self.shape(part)

@@ -22,7 +22,8 @@ from leaflet.commands.review import ProofedWard, ProofPage, ProofReport, review_
 from leaflet.errors import InputError
 from leaflet.model import Campaign, Ward
 from leaflet.runs.approvals import migrate_approvals, open_storage, sign_off_status
-from leaflet.runs.files import write_atomically
+from leaflet.runs.files import remove_partial_files, write_atomically
+from leaflet.runs.folders import folder_lock
 from leaflet.runs.local import ward_state
 from leaflet.runs.names import output_names
 from leaflet.runs.parallel import Progress, map_wards
@@ -37,6 +38,7 @@ from leaflet.write.proofmarks import ProofMarks, add_proof_marks, prepare_proof_
 PAGE_DPI = 150
 THUMBNAIL_WIDTH_PX = 300
 PROOF_RECORD = "proof.json"
+FOLDERS = ("pages", "thumbnails", "changes")
 INDEX = "index.html"
 
 
@@ -91,7 +93,7 @@ def _claim_proof_folder(out_dir: Path, campaign: Campaign) -> None:
         raise InputError(
             out_dir, None, f"already has an {INDEX} not written by leaflet proof", "choose another --out folder"
         )
-    for folder in ("pages", "thumbnails", "changes"):
+    for folder in FOLDERS:
         (out_dir / folder).mkdir(exist_ok=True)
 
 
@@ -152,9 +154,7 @@ class _WardProofer:
     def _write_page(
         self, name: str, page_name: str, image: Image.Image, earlier: dict[str, Image.Image] | None
     ) -> ProofPage:
-        image_path, thumbnail_path, difference_path = (
-            self.out_dir / folder / name for folder in ("pages", "thumbnails", "changes")
-        )
+        image_path, thumbnail_path, difference_path = (self.out_dir / folder / name for folder in FOLDERS)
         write_atomically(image_path, _png(image))
         thumbnail = image.resize(
             (THUMBNAIL_WIDTH_PX, round(image.height * THUMBNAIL_WIDTH_PX / image.width)), Image.Resampling.LANCZOS
@@ -195,37 +195,40 @@ def proof(
     stems = {code: name.removesuffix(".pdf") for code, name in names.items()}
     earlier = _earlier_pages(Path(since)) if since else None
     _claim_proof_folder(out_dir, campaign)
-    run = prepare_run(campaigns, wards)
-    marks = prepare_proof_marks(campaign.layout, run.document, frame_outlines)
-    proofer = _WardProofer(run, Preflight(run, wards), marks, out_dir, stems, earlier)
-    note = migrate_approvals(campaign, wards_csv)
-    storage = open_storage(campaign)
-    signed = sign_off_status(campaigns, wards, storage)
-    workflow = storage.last_workflow_events() if storage else {}
-    latest = storage.latest_numbers() if storage else {}
-    remarks = thread_by_ward(storage.events() if storage else [])
-    proofed: list[ProofedWard] = []
-    for index, result in enumerate(map_wards(proofer, wards, jobs)):
-        code = result.ward.code
-        status, event = signed[code], workflow.get(code)
-        proofed.append(
-            replace(
-                result,
-                approval=status.signed,
-                unapproved_because=status.stale,
-                state=ward_state(event, latest.get(code, 0), status.current),
-                language=ward_language(result.ward, campaign) or campaign.language,
-                remarks=remarks.get(code, ()),
-                since=event.at if event else "",
+    with folder_lock(out_dir, "proof"):
+        for folder in (out_dir, *(out_dir / name for name in FOLDERS)):
+            remove_partial_files(folder)  # a run killed outright could not clean up
+        run = prepare_run(campaigns, wards)
+        marks = prepare_proof_marks(campaign.layout, run.document, frame_outlines)
+        proofer = _WardProofer(run, Preflight(run, wards), marks, out_dir, stems, earlier)
+        note = migrate_approvals(campaign, wards_csv)
+        storage = open_storage(campaign)
+        signed = sign_off_status(campaigns, wards, storage)
+        workflow = storage.last_workflow_events() if storage else {}
+        latest = storage.latest_numbers() if storage else {}
+        remarks = thread_by_ward(storage.events() if storage else [])
+        proofed: list[ProofedWard] = []
+        for index, result in enumerate(map_wards(proofer, wards, jobs)):
+            code = result.ward.code
+            status, event = signed[code], workflow.get(code)
+            proofed.append(
+                replace(
+                    result,
+                    approval=status.signed,
+                    unapproved_because=status.stale,
+                    state=ward_state(event, latest.get(code, 0), status.current),
+                    language=ward_language(result.ward, campaign) or campaign.language,
+                    remarks=remarks.get(code, ()),
+                    since=event.at if event else "",
+                )
             )
+            if progress:
+                progress(index + 1, len(wards))
+        report = ProofReport(
+            campaign, out_dir, out_dir / INDEX, tuple(proofed), Path(since) if since else None, (note,) if note else ()
         )
-        if progress:
-            progress(index + 1, len(wards))
-    report = ProofReport(
-        campaign, out_dir, out_dir / INDEX, tuple(proofed), Path(since) if since else None, (note,) if note else ()
-    )
-    write_atomically(out_dir / PROOF_RECORD, _proof_record(report))
-    write_atomically(report.index, review_page(report))
+        write_atomically(out_dir / PROOF_RECORD, _proof_record(report))
+        write_atomically(report.index, review_page(report))
     return report
 
 

@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from leaflet.read.formats import CAMPAIGN, LANGUAGE, LAYOUT, Section
+from leaflet.read.formats import CAMPAIGN, LANGUAGE, LAYOUT
+from leaflet.read.kinds import Section
 from leaflet.runs.files import write_atomically
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -30,8 +30,18 @@ from leaflet.model import (
     Paragraph,
     frame_slots,
 )
-from leaflet.read import markup
-from leaflet.read.formats import CAMPAIGN, FILE_SLOT, LANGUAGE, LOCAL_FIELD, LOCAL_PHOTO, LOCAL_SLOT, PHOTO, SLOT
+from leaflet.read import markup, punctuation
+from leaflet.read.formats import (
+    CAMPAIGN,
+    FILE_SLOT,
+    LANGUAGE,
+    LOCAL_FIELD,
+    LOCAL_PHOTO,
+    LOCAL_SLOT,
+    PHOTO,
+    SLOT,
+    default_of,
+)
 from leaflet.read.layouts import load_layout
 from leaflet.read.project import is_file, on_disk, outside_project, project_folder
 from leaflet.read.spending import load_prices, load_spending_limit
@@ -70,7 +80,9 @@ def load_campaign(campaign: Path) -> Campaign:
     if "signup_url" in top:
         problems.attempt(_check_placeholders, r, "signup_url", top["signup_url"])
     images = _load_images(r, top.get("images") or {})
-    slots, slot_files = _load_slots(r, top.get("slots") or {})
+    language = top["language"].strip().lower() if "language" in top else default_of(Campaign, "language")
+    typographic = top.get("typographic_punctuation", default_of(Campaign, "typographic_punctuation"))
+    slots, slot_files = _load_slots(r, top.get("slots") or {}, language, typographic)
     wards_path = problems.attempt(r.relative_path, top["wards"], "wards") if "wards" in top else None
     local = _load_local(r, top.get("local") or {})
     order = top.get("print_order") or CAMPAIGN.by_key["print_order"].kind.read(r, {}, "print_order")
@@ -95,7 +107,8 @@ def load_campaign(campaign: Path) -> Campaign:
         slots=slots,
         images=images,
         project=project,
-        language=top["language"].strip().lower(),
+        language=language,
+        typographic_punctuation=typographic,
         overs_percent=order["overs_percent"],
         pack_size=order["pack_size"],
         translations=top["translations"],
@@ -130,7 +143,7 @@ def load_language(campaign: Campaign, language: str, wards_path: Path, line: int
     problems = r.problems
     top, errors = LANGUAGE.read_each(r, data, "")
     problems.errors.extend(errors)
-    slots, slot_files = _load_slots(r, top.get("slots") or {})
+    slots, slot_files = _load_slots(r, top.get("slots") or {}, language, campaign.typographic_punctuation)
     for name in slots:
         if name not in campaign.slots:
             problems.errors.append(
@@ -187,12 +200,15 @@ def _load_photo(r: YamlReader, file: Any, where: str) -> Path:
     return path
 
 
-def _load_slots(r: YamlReader, slots: dict[str, Any]) -> tuple[dict[str, tuple[Paragraph, ...]], list[Path]]:
-    """Each slot's paragraphs, and the files that slots read their words from."""
+def _load_slots(
+    r: YamlReader, slots: dict[str, Any], language: str, typographic: bool
+) -> tuple[dict[str, tuple[Paragraph, ...]], list[Path]]:
+    """Each slot's paragraphs in ``language`` (punctuated, when ``typographic``), and the files
+    that slots read their words from."""
     loaded: dict[str, tuple[Paragraph, ...]] = {}
     files: list[Path] = []
     for name, value in slots.items():
-        result = r.problems.attempt(_load_slot, r, name, value)
+        result = r.problems.attempt(_load_slot, r, name, value, language, typographic)
         if result is not None:
             loaded[name], file = result
             if file is not None:
@@ -200,7 +216,9 @@ def _load_slots(r: YamlReader, slots: dict[str, Any]) -> tuple[dict[str, tuple[P
     return loaded, files
 
 
-def _load_slot(r: YamlReader, name: str, value: Any) -> tuple[tuple[Paragraph, ...], Path | None]:
+def _load_slot(
+    r: YamlReader, name: str, value: Any, language: str, typographic: bool
+) -> tuple[tuple[Paragraph, ...], Path | None]:
     where = f"slots.{name}"
     words = SLOT.read(r, value, where)
     file = None
@@ -213,7 +231,8 @@ def _load_slot(r: YamlReader, name: str, value: Any) -> tuple[tuple[Paragraph, .
         except UnicodeDecodeError:
             raise InputError(file, None, "not UTF-8 text", "save the file as UTF-8") from None
     _check_placeholders(r, where, words)
-    return markup.parse_markdown(unicodedata.normalize("NFC", words)), file
+    paragraphs = markup.parse_markdown(unicodedata.normalize("NFC", words), language)
+    return (punctuation.typographic_paragraphs(paragraphs) if typographic else paragraphs), file
 
 
 def _check_placeholders(r: YamlReader, where: str, text: str) -> None:

@@ -42,8 +42,8 @@ from leaflet.read.formats import (
     PREFLIGHT,
     STYLE,
     SWATCH,
-    shown,
 )
+from leaflet.read.kinds import shown
 from leaflet.read.project import is_file
 from leaflet.read.riso import LayoutSoFar, load_riso
 from leaflet.read.yamlfile import AlreadyReported, YamlReader, read_yaml_with_lines
@@ -239,7 +239,7 @@ def _load_swatch(r: YamlReader, where: str, value: Any) -> Cmyk:
 
 
 def _colour(r: YamlReader, value: str | tuple[float, ...], where: str, swatches: dict[str, Cmyk]) -> Cmyk:
-    """A colour as ``formats.Colour`` reads it -> the swatch it names, or its CMYK."""
+    """A colour as ``kinds.Colour`` reads it -> the swatch it names, or its CMYK."""
     if not isinstance(value, str):
         c, m, y, k = (v / 100 for v in value)
         return Cmyk(c, m, y, k)

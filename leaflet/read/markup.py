@@ -17,7 +17,8 @@ _INLINE_MARKER = re.compile(r"\\[\\*]|\*\*|\*")
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{ward\.([A-Za-z0-9_ -]+)\}|\{[^{}]*\}")
 
 
-def parse_markdown(text: str) -> tuple[Paragraph, ...]:
+def parse_markdown(text: str, language: str = "") -> tuple[Paragraph, ...]:
+    """``language``: the words' language code, kept on each paragraph (for hyphens and quotes)."""
     paragraphs: list[Paragraph] = []
     lines: list[str] = []
     kind: ParagraphKind = "body"
@@ -27,7 +28,7 @@ def parse_markdown(text: str) -> tuple[Paragraph, ...]:
         if lines:
             runs = parse_inline(" ".join(lines))
             if runs:
-                paragraphs.append(Paragraph(kind, runs))
+                paragraphs.append(Paragraph(kind, runs, language))
         lines, kind = [], "body"
 
     for raw in text.replace("\r\n", "\n").split("\n"):
@@ -119,6 +120,11 @@ def paragraphs_placeholders(paragraphs: tuple[Paragraph, ...]) -> set[str]:
 
 
 def fill_paragraphs(paragraphs: tuple[Paragraph, ...], fields: dict[str, str]) -> tuple[Paragraph, ...]:
+    """The paragraphs with the ward's values filled in; one without placeholders is passed on as
+    the same object."""
     return tuple(
-        Paragraph(p.kind, tuple(Run(fill(r.text, fields), r.bold, r.italic) for r in p.runs)) for p in paragraphs
+        Paragraph(p.kind, tuple(Run(fill(r.text, fields), r.bold, r.italic) for r in p.runs), p.language)
+        if any("{" in r.text or "}" in r.text for r in p.runs)
+        else p
+        for p in paragraphs
     )

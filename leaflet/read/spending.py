@@ -1,7 +1,7 @@
 """campaign.yaml's prices and spending_limit, and the wards file's electorate column -> the unit
 prices, the candidate's spending limit (a preset or set directly) and each ward's electorate.
 
-Money is Decimal throughout (``formats.Money`` reads it exactly); a limit is rounded down to the
+Money is Decimal throughout (``kinds.Money`` reads it exactly); a limit is rounded down to the
 penny, never up.
 """
 

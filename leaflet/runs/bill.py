@@ -203,14 +203,21 @@ def check_spending(
     """The bill against the limit, refused (before anything is written) over 100% unless
     ``over_limit``; the inputs checked first (``check_bill_inputs``)."""
     check_bill_inputs(campaign, output, wards, wards_path)
+    report = spending_against_limit(campaign, bill, wards, wards_path)
+    if not over_limit:
+        refuse_over_limit(report, campaign)
+    return report
+
+
+def spending_against_limit(
+    campaign: Campaign, bill: Bill | None, wards: list[Ward], wards_path: Path
+) -> SpendingReport | None:
+    """The bill of ``wards`` against the limit, without refusing (``check_spending`` refuses)."""
     limit = campaign.spending_limit
     if limit is None or bill is None:
         return None
     all_wards = load_wards(wards_path) if not limit.per_ward and needs_electorate(limit) else wards
-    report = spending_report(campaign, bill, wards, all_wards, wards_path)
-    if not over_limit:
-        refuse_over_limit(report, campaign)
-    return report
+    return spending_report(campaign, bill, wards, all_wards, wards_path)
 
 
 def refuse_over_limit(report: SpendingReport | None, campaign: Campaign) -> None:

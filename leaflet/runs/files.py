@@ -1,25 +1,29 @@
-"""Bytes -> files that appear whole or not at all, and the output folder a campaign's files go to.
+"""Bytes -> files that appear whole or not at all.
 
 Every file leaflet writes (ward PDFs, the combined file, manifests, proofs, schemas, approvals)
 goes through ``atomic_file``: written under a hidden temporary name beside its place and renamed
 into it when complete, so an interrupted run never leaves a half-written file or replaces a
-good one with a bad one.
+good one with a bad one.  The temporary name carries the writing process's id and host, so that
+a later run deletes only what a process that is gone left behind, never another's work.
 """
 
 from __future__ import annotations
 
 import errno
-import json
+import hashlib
 import os
+import re
+import socket
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from leaflet.errors import InputError
-from leaflet.model import Campaign
 
-MARKER = ".leaflet-campaign"  # in an output folder: which campaign's files it holds
+HOST_TAG = hashlib.sha256(socket.gethostname().encode("utf-8")).hexdigest()[:8]
+# .<name>.<random>.<pid>-<host tag>.part
+_PARTIAL = re.compile(r"\..+\.[^.]+\.(?P<pid>\d+)-(?P<host>[0-9a-f]{8})\.part")
 
 
 def _file_mode() -> int:
@@ -29,30 +33,47 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-_FILE_MODE = _file_mode()
+FILE_MODE = _file_mode()
 
 
 class FileWriter:
-    """The open temporary file of ``atomic_file``: unbuffered writes, and room reserved ahead."""
+    """The open temporary file of ``atomic_file``: unbuffered writes, and room reserved ahead.
+    A write error is an InputError naming the file and what to do."""
 
-    def __init__(self, handle: int):
+    def __init__(self, handle: int, path: Path):
         self.handle = handle
+        self.path = path
+        self.written = 0
+        self.reserved = 0
 
     def reserve(self, size: int) -> None:
-        """Reserve the file's whole size first: the file system allocates its blocks in one go
-        instead of page by page (about a quarter less time for a 2 MB print file on ext4), and
-        a full disk is found before any byte is written."""
+        """Reserve ``size`` bytes first: the file system allocates the blocks in one go instead
+        of page by page (about a quarter less time for a 2 MB print file on ext4), and a full
+        disk is found before any byte is written.  What is reserved but not written is cut off
+        when the file is complete."""
         if hasattr(os, "posix_fallocate") and size:
             try:
                 os.posix_fallocate(self.handle, 0, size)
             except OSError as error:
                 if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
-                    raise  # a file system that cannot reserve space just fills the blocks as it writes
+                    raise cannot_write(self.path, error) from None
+                # a file system that cannot reserve space just fills the blocks as it writes
+            else:
+                self.reserved = max(self.reserved, size)
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
-        while view:
-            view = view[os.write(self.handle, view) :]
+        try:
+            while view:
+                view = view[os.write(self.handle, view) :]
+        except OSError as error:
+            raise cannot_write(self.path, error) from None
+        self.written += len(data)
+
+    def finish(self) -> None:
+        """Cut off what was reserved but not written."""
+        if self.reserved > self.written:
+            os.ftruncate(self.handle, self.written)
 
 
 def start_writeback(handle: int) -> None:
@@ -70,18 +91,29 @@ def start_writeback(handle: int) -> None:
 def atomic_file(path: Path) -> Iterator[FileWriter]:
     """A new file at ``path``, written inside the ``with`` block and renamed into place when the
     block ends; on any error (a full disk, Ctrl-C) the temporary file is removed and ``path`` is
-    as it was.  A write error is an InputError naming the file and what to do."""
+    as it was.  An error of its own is an InputError naming the file and what to do; an error
+    raised inside the block goes on as it is (it may be another file's)."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=f".{os.getpid()}-{HOST_TAG}.part", dir=path.parent
+        )
     except OSError as error:
         raise cannot_write(path, error) from None
+    writer = FileWriter(handle, path)
+    try:
+        yield writer
+    except BaseException:
+        with suppress(OSError):
+            os.close(handle)
+        Path(temporary).unlink(missing_ok=True)
+        raise
     try:
         try:
-            yield FileWriter(handle)
+            writer.finish()
             start_writeback(handle)
         finally:
-            os.close(handle)
-        os.chmod(temporary, _FILE_MODE)
+            os.close(handle)  # may report a write error too (on a network disk)
+        os.chmod(temporary, FILE_MODE)
         os.replace(temporary, path)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
@@ -109,36 +141,26 @@ def cannot_write(path: Path, error: OSError) -> InputError:
     return InputError(path, None, f"cannot write the file ({error.strerror or error})", hints.get(error.errno or 0))
 
 
-def remove_partial_files(out_dir: Path) -> None:
-    """Temporary files of an interrupted write: never a finished file, safe to delete."""
-    for partial in out_dir.glob(".*.part"):
-        partial.unlink(missing_ok=True)
-
-
-def claim_output_folder(out_dir: Path, campaign: Campaign, names: Iterable[str]) -> None:
-    """Refuse to write over files that another campaign (or something else) put there."""
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` of this host is running (it may be another user's); one that has
+    ended but is not yet reaped by its parent (a zombie) is not."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(out_dir, None, f"cannot create the output folder ({error.strerror})") from None
-    marker = out_dir / MARKER
-    ours = str(campaign.path)
-    if marker.exists():
-        try:
-            owner = json.loads(marker.read_text(encoding="utf-8")).get("campaign")
-        except (ValueError, OSError, AttributeError):
-            owner = None
-        if owner != ours:
-            raise InputError(
-                out_dir, None, f"holds the files of another campaign ({owner})", "choose another --out folder"
-            )
-        return
-    clashes = [name for name in names if (out_dir / name).exists()]
-    if clashes:
-        raise InputError(
-            out_dir,
-            None,
-            f"already has {clashes[0]}, not written by leaflet for this campaign",
-            "choose another --out folder, or move those files away",
-        )
-    write_atomically(marker, (json.dumps({"campaign": ours}) + "\n").encode("utf-8"))
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError, ValueError):
+        return True  # no /proc here: the signal test is all there is
+    return state != "Z"
+
+
+def remove_partial_files(folder: Path) -> None:
+    """The temporary files that processes of this host which are no longer running left behind
+    (killed outright, they could not clean up): never a finished file, nor a live writer's."""
+    for partial in folder.glob(".*.part"):
+        match = _PARTIAL.fullmatch(partial.name)
+        if match and match["host"] == HOST_TAG and not process_running(int(match["pid"])):
+            partial.unlink(missing_ok=True)

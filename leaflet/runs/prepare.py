@@ -73,16 +73,28 @@ class PreparedRun:
         return file_from_pages(draw_pages(leaflet, self.document), self.document)
 
     def write(self, leaflet: LaidOutLeaflet, path: Path) -> tuple[WardPages, str]:
-        """Draw a ward's print file into ``path`` atomically; its pages and SHA-256.
+        """Draw a ward's print file into ``path`` atomically; its pages and SHA-256."""
+        pages, tail = self.draw_tail(leaflet)
+        return pages, self.write_file(path, tail)
+
+    def draw_tail(self, leaflet: LaidOutLeaflet) -> tuple[WardPages, bytes]:
+        """A ward's pages and the part of its print file that is its own (after the shared head)."""
+        pages = draw_pages(leaflet, self.document)
+        return pages, file_tail(pages, self.document)
+
+    def write_file(self, path: Path, tail: bytes) -> str:
+        """The print file of shared head + ``tail`` written into ``path`` atomically; its SHA-256.
 
         The shared head is written from the run's one copy and hashed once per run: per ward,
         only the ward's own tail is built and hashed."""
-        pages = draw_pages(leaflet, self.document)
-        tail = file_tail(pages, self.document)
         write_atomically(path, self.document.shared.head, tail)
+        return self.file_sha256(tail)
+
+    def file_sha256(self, tail: bytes) -> str:
+        """The SHA-256 of the print file of shared head + ``tail``, before it is written."""
         digest = self.head_hash.copy()
         digest.update(tail)
-        return pages, digest.hexdigest()
+        return digest.hexdigest()
 
 
 def load(

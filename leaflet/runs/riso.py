@@ -5,6 +5,7 @@ and each drum's shared objects serialised once.  Per ward: its Riso pages, check
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from leaflet.assets.fonts import load_metrics
@@ -13,7 +14,7 @@ from leaflet.model import Campaign, Finding, LaidOutLeaflet, Ward
 from leaflet.read import markup
 from leaflet.rules.laid_out import LaidOutRules
 from leaflet.rules.riso import RisoRules
-from leaflet.runs.manifest import PRINT_ORDER_COLUMNS, whole_number
+from leaflet.runs.manifest import print_order_findings
 from leaflet.runs.prepare import characters_needed
 from leaflet.ward.imposition import SheetPlan, sheet_plan
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out
@@ -45,15 +46,15 @@ class PreparedRiso:
 
     def check(self, ward: Ward) -> tuple[LaidOutLeaflet | None, list[Finding]]:
         """The ward's Riso pages and their findings: the press rules that hold for a Riso page,
-        and the Riso's own; no pages when the ward's own input cannot be used."""
+        and the Riso's own; no pages when the ward's own input cannot be used, nor when the print
+        order cannot count its copies (not even with --force)."""
+        uncountable = print_order_findings(ward, self.campaign.wards_path)
         try:
             leaflet = self.lay_out(ward)
-            for column in PRINT_ORDER_COLUMNS:  # the print order must be able to count its copies
-                whole_number(ward, column, self.campaign.wards_path)
         except LeafletError as error:
-            return None, [Finding("error", "input", str(error), ward.code)]
+            return None, [Finding("error", "input", str(error), ward.code), *uncountable]
         findings = [f for f in self.press_rules.check(leaflet) if f.rule not in NOT_FOR_RISO]
-        return leaflet, findings + self.rules.check(leaflet)
+        return (None if uncountable else leaflet), findings + self.rules.check(leaflet) + uncountable
 
     def separate(self, leaflet: LaidOutLeaflet) -> dict[str, Master]:
         return separate(leaflet, self.documents)
@@ -85,6 +86,28 @@ def office_campaigns(campaigns: dict[str, Campaign]) -> dict[str, Campaign]:
     return {language: replace(c, imprint=imprints[id(c.imprint)]) for language, c in campaigns.items()}
 
 
+def _sample_leaflets(
+    campaigns: dict[str, Campaign], wards: list[Ward], lay_out_ward: Callable[[str, Ward], LaidOutLeaflet]
+) -> dict[str, LaidOutLeaflet]:
+    """One ward laid out per language (``lay_out_ward(language, ward)``), to show every static
+    frame of that language once.  A ward whose own input cannot be used (its photo, say) is
+    passed over: its check says so.  An input of the campaign's own that cannot be used (its
+    photo, a words file) refuses the run: no ward could print."""
+    own = {path for campaign in campaigns.values() for path in (*campaign.source_files, *campaign.images.values())}
+    samples: dict[str, LaidOutLeaflet] = {}
+    for ward in wards:
+        language = ward_language(ward, campaigns[""])
+        if language not in samples:
+            try:
+                samples[language] = lay_out_ward(language, ward)
+            except InputError as error:
+                if error.path in own:
+                    raise
+            except LeafletError:
+                continue
+    return samples
+
+
 def prepare_riso(campaigns: dict[str, Campaign], wards: list[Ward]) -> PreparedRiso:
     office = office_campaigns(campaigns)
     base = office[""]
@@ -94,11 +117,9 @@ def prepare_riso(campaigns: dict[str, Campaign], wards: list[Ward]) -> PreparedR
     plan = sheet_plan(layout)
     clipper = RisoClipper(layout, plan)
     plans = plan_variants(office, wards[0].fields)
-    samples: dict[str, LaidOutLeaflet] = {}
-    for ward in wards:  # one ward per language shows every static frame of that language
-        language = ward_language(ward, base)
-        if language not in samples:
-            samples[language] = clipper.clip(lay_out(prepared, make_variant(plans[language], ward)))
+    samples = _sample_leaflets(
+        office, wards, lambda language, ward: clipper.clip(lay_out(prepared, make_variant(plans[language], ward)))
+    )
     characters = characters_needed(office.values(), wards)
     documents = prepare_drums(layout, plan, list(samples.values()), faces_needed(layout), characters)
     wordings = tuple(dict.fromkeys(campaign.imprint.wording for campaign in office.values()))

@@ -1,10 +1,12 @@
 """A Riso run's wards and masters -> its print order: manifest.csv and manifest.json, a row per ward
-with its copies, sheets, composite, the masters it needs (each shared with every other ward, with
+of the spreadsheet with its status (built, forced, refused, not built) and why, and for a ward for
+print its copies, sheets, composite, the masters it needs (each shared with every other ward, with
 some, or its own) and its cost; and the masters the whole run needs, drum by drum.
 
-Rows come in the order to print them: wards that share a master one after another, so that each
-shared master is made once.  Copies are households plus the overs, rounded up to whole sheets
-(two leaflets a sheet: the sheet is cut in two).
+The rows for print come first, in the order to print them: wards that share a master one after
+another, so that each shared master is made once; then the others, in the spreadsheet's order,
+with no quantity or cost.  Totals are over the rows for print.  Copies are households plus the
+overs, rounded up to whole sheets (two leaflets a sheet: the sheet is cut in two).
 """
 
 from __future__ import annotations
@@ -18,9 +20,22 @@ from pathlib import Path
 
 from leaflet.errors import InputError
 from leaflet.model import Campaign, Ward
-from leaflet.runs.manifest import spreadsheet_safe
+from leaflet.runs.manifest import FOR_PRINT, Status, short_reason, spreadsheet_safe
 
-COLUMNS = ("code", "name", "households", "copies", "sheets", "composite", "masters", "own", "shared", "cost")
+COLUMNS = (
+    "code",
+    "name",
+    "households",
+    "copies",
+    "sheets",
+    "composite",
+    "masters",
+    "own",
+    "shared",
+    "cost",
+    "status",
+    "reason",
+)
 LEAFLETS_PER_SHEET = 2
 
 
@@ -48,6 +63,15 @@ def refuse_other_output(out_dir: Path, output: str) -> None:
         )
 
 
+def previous_composites(out_dir: Path) -> dict[str, str]:
+    """The composites the last Riso print order in ``out_dir`` lists, and their wards' codes."""
+    try:
+        document = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        return {ward["composite"]: ward["code"] for ward in document["wards"] if ward.get("composite")}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
 @dataclass(frozen=True)
 class MasterUse:
     drum: str
@@ -69,15 +93,37 @@ class MasterUse:
 @dataclass(frozen=True)
 class RisoRow:
     ward: Ward
-    households: int
-    copies: int
-    composite: str
+    households: int | None  # None (and copies, no composite, no masters) when not for print
+    copies: int | None
+    composite: str | None
     masters: tuple[MasterUse, ...]
-    cost: str = ""  # pounds, when the campaign gives the office's prices
+    cost: str = ""  # pounds, when the campaign gives the office's prices and it is for print
+    status: Status = "built"
+    reason: str = ""  # why it is not for print, or the errors a forced ward was written past
 
     @property
-    def sheets(self) -> int:
-        return self.copies // LEAFLETS_PER_SHEET
+    def sheets(self) -> int | None:
+        return None if self.copies is None else self.copies // LEAFLETS_PER_SHEET
+
+    @property
+    def for_print(self) -> bool:
+        return self.status in FOR_PRINT
+
+
+def riso_not_for_print_row(ward: Ward, status: Status, reason: str) -> RisoRow:
+    return RisoRow(ward, None, None, None, (), status=status, reason=short_reason(reason))
+
+
+def _totals(rows: list[RisoRow], total_cost: str) -> dict[str, int | str]:
+    printed = [row for row in rows if row.for_print]
+    return {
+        "wards": len(printed),
+        "households": sum(row.households or 0 for row in printed),
+        "copies": sum(row.copies or 0 for row in printed),
+        "sheets": sum(row.sheets or 0 for row in printed),
+        "cost": total_cost,
+        "not_for_print": len(rows) - len(printed),
+    }
 
 
 def riso_manifest_csv(rows: list[RisoRow], masters_total: int, total_cost: str) -> bytes:
@@ -98,20 +144,26 @@ def riso_manifest_csv(rows: list[RisoRow], masters_total: int, total_cost: str) 
             "; ".join(own),
             "; ".join(shared),
             row.cost,
+            row.status,
+            row.reason,
         )
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    totals = _totals(rows, total_cost)
+    left_out = f"{totals['not_for_print']} more ward(s) not for print, not counted" if totals["not_for_print"] else ""
     writer.writerow(
         [
             "TOTAL",
-            f"{len(rows)} wards",
-            sum(r.households for r in rows),
-            sum(r.copies for r in rows),
-            sum(r.sheets for r in rows),
+            f"{totals['wards']} wards",
+            totals["households"],
+            totals["copies"],
+            totals["sheets"],
             "",
             f"{masters_total} masters",
             "",
             "",
             total_cost,
+            "",
+            left_out,
         ]
     )
     return buffer.getvalue().encode("utf-8-sig")
@@ -148,16 +200,12 @@ def riso_manifest_json(
                     for m in row.masters
                 ],
                 "cost": row.cost,
+                "status": row.status,
+                "reason": row.reason,
             }
             for row in rows
         ],
-        "totals": {
-            "wards": len(rows),
-            "households": sum(r.households for r in rows),
-            "copies": sum(r.copies for r in rows),
-            "sheets": sum(r.sheets for r in rows),
-            "cost": total_cost,
-        },
+        "totals": _totals(rows, total_cost),
         **({"spending_limit": spending} if spending else {}),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

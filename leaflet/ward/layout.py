@@ -39,10 +39,12 @@ from leaflet.model import (
     TextLine,
     mm_to_pt,
 )
-from leaflet.read import markup
-from leaflet.ward.fit import StyledParagraph, fit_chain, remembering_measurer
+from leaflet.read import markup, punctuation
+from leaflet.ward.fit import fit_chain
+from leaflet.ward.hyphenate import Hyphenator, hyphenator_for
 from leaflet.ward.qr import QUIET_MODULES, qr_modules
 from leaflet.ward.variant import Variant
+from leaflet.ward.words import StyledParagraph, remembering_measurer, unbroken_in
 
 MIN_PLACE_PPI = 50  # a photo placed at fewer pixels per inch prints as blocks at any setting: refused
 
@@ -72,6 +74,7 @@ class _Result:
     findings: list[Finding]
     ward_fields: dict[str, str] = field(default_factory=dict)  # to say which cell a character came from
     ward_row: str = ""  # and where that cell is: "wards.csv line 5"
+    unbroken: tuple[str, ...] = ()  # the ward's names, as its words have them
 
 
 def prepare_layout(campaign: Campaign) -> PreparedLayout:
@@ -81,7 +84,13 @@ def prepare_layout(campaign: Campaign) -> PreparedLayout:
 
 def lay_out(prepared: PreparedLayout, variant: Variant) -> LaidOutLeaflet:
     layout = prepared.layout
-    own = _Result({}, [], variant.fields, f"{variant.campaign.wards_path.name} line {variant.ward.line}")
+    own = _Result(
+        {},
+        [],
+        variant.fields,
+        f"{variant.campaign.wards_path.name} line {variant.ward.line}",
+        _unbroken(variant.values),
+    )
     frames: dict[str, LaidOutFrame] = {}
     findings: list[Finding] = []
     for page in layout.pages:
@@ -189,7 +198,10 @@ def _lay_out_unit(
                 result,
             )
         case ImprintFrame():
-            paragraphs = (Paragraph("body", (Run(variant.campaign.imprint.text),)),)
+            campaign = variant.campaign
+            paragraphs: tuple[Paragraph, ...] = (Paragraph("body", (Run(campaign.imprint.text),), campaign.language),)
+            if campaign.typographic_punctuation:  # its postcodes kept whole; laid out once a run
+                paragraphs = punctuation.typographic_paragraphs(paragraphs)
             _lay_out_text(prepared, page, frame.name, box, box, paragraphs, frame.style, "bottom", (), static, result)
         case QrFrame():
             caption_is_shared = (
@@ -218,14 +230,26 @@ def _place_image(box: BoxPt, source: ImageSource, fit: str, focal: tuple[float, 
     return BoxPt(x, top - height, width, height)
 
 
-def _styled(prepared: PreparedLayout, paragraphs, style_name: str) -> list[StyledParagraph]:
+def _styled(prepared: PreparedLayout, paragraphs, style_name: str, result: _Result) -> list[StyledParagraph]:
+    """A text frame's paragraphs: never hyphenated (headlines, the banner, captions, the local
+    box), and never broken inside a ward's name."""
     style = prepared.layout.styles[style_name]
-    return [StyledParagraph(p, style) for p in paragraphs]
+    return [StyledParagraph(p, style, None, unbroken_in(p, result.unbroken)) for p in paragraphs]
+
+
+def _unbroken(values: dict[str, str]) -> tuple[str, ...]:
+    """The ward's values a line should not break inside: names, of two to four words (a cell
+    of more words, such as a whole paragraph that replaces a slot, may break anywhere)."""
+    return tuple(
+        value
+        for column, value in values.items()
+        if column not in ("code", "language") and 1 <= value.count(" ") <= 3 and len(value) <= 40
+    )
 
 
 def _lay_out_text(prepared, page, name, box, inner, paragraphs, style_name, valign, background, static, result) -> None:
     fitted = fit_chain(
-        _styled(prepared, paragraphs, style_name),
+        _styled(prepared, paragraphs, style_name, result),
         [inner],
         prepared.metrics,
         prepared.layout.fallback_fonts,
@@ -247,6 +271,9 @@ def _shift_line(line: TextLine, down_pt: float) -> TextLine:
 
 
 def _lay_out_flow(prepared: PreparedLayout, flow_name: str, slots, static: bool, result: _Result) -> None:
+    """A flow's paragraphs broken total-fit through its chain.  Body and bullet paragraphs are
+    hyphenated by their language's patterns (headings never); in a flow that holds a ward's
+    values, never a word of those values (names), nor is a line broken inside one."""
     layout = prepared.layout
     flow = layout.flows[flow_name]
     chain = [
@@ -257,8 +284,20 @@ def _lay_out_flow(prepared: PreparedLayout, flow_name: str, slots, static: bool,
     ]
     boxes = [_box_pt(frame.box, layout.trim_height_mm) for _, frame in chain]
     style_of = {"body": flow.body_style, "heading": flow.heading_style, "bullet": flow.bullet_style}
-    paragraphs = [StyledParagraph(p, layout.styles[style_of[p.kind]]) for p in slots[flow.slot]]
-    fitted = fit_chain(paragraphs, boxes, prepared.metrics, prepared.layout.fallback_fonts, prepared.measure)
+    hyphenators: dict[str, Hyphenator | None] = {}
+    paragraphs = []
+    for paragraph in slots[flow.slot]:
+        if paragraph.language not in hyphenators:
+            hyphenator = hyphenator_for(paragraph.language)
+            if hyphenator is not None and result.ward_fields:
+                hyphenator = hyphenator.protecting(result.ward_fields.values())
+            hyphenators[paragraph.language] = hyphenator
+        hyphenator = hyphenators[paragraph.language] if paragraph.kind != "heading" else None
+        style = layout.styles[style_of[paragraph.kind]]
+        paragraphs.append(StyledParagraph(paragraph, style, hyphenator, unbroken_in(paragraph, result.unbroken)))
+    fitted = fit_chain(
+        paragraphs, boxes, prepared.metrics, prepared.layout.fallback_fonts, prepared.measure, total_fit=True
+    )
     for (_, frame), box, lines in zip(chain, boxes, fitted.lines, strict=True):
         result.frames[frame.name] = LaidOutFrame(frame.name, box, lines, static, fitted.scale)
     last_page, last_frame = chain[-1]
@@ -340,7 +379,7 @@ def _lay_out_qr(
             caption_box = BoxPt(box.x, box.y, box.width, max(0.0, box.height - size - gap))
             assert frame.caption_style is not None  # the loader requires it with a caption
             fitted = fit_chain(
-                _styled(prepared, caption, frame.caption_style),
+                _styled(prepared, caption, frame.caption_style, result if not caption_is_shared else _Result({}, [])),
                 [caption_box],
                 prepared.metrics,
                 prepared.layout.fallback_fonts,

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from leaflet.assets.images import read_image_source
 from leaflet.errors import InputError, shorten
 from leaflet.model import Campaign, Finding, Layout, Paragraph, Severity, TextFrame, Ward, frame_slots
-from leaflet.read import markup
+from leaflet.read import markup, punctuation
 from leaflet.read.project import on_disk, outside_project
 from leaflet.read.wards import language_variant
 
@@ -32,6 +32,7 @@ class Variant:
     slots: dict[str, tuple[Paragraph, ...]]
     images: dict[str, Path]
     fields: dict[str, str]  # the ward's values in its language: local_priority_cy's for local_priority
+    values: dict[str, str]  # its ``fields`` as its words have them (punctuated)
     findings: tuple[Finding, ...] = ()  # what was made of its inputs, to tell
 
 
@@ -169,16 +170,24 @@ def make_variant(plan: VariantPlan, ward: Ward) -> Variant:
     that language; where it is blank, the plain column's value prints, and the ward is told."""
     campaign = plan.campaign
     fields, findings = _fields_in_language(plan, ward)
+    values = fields
+    if campaign.typographic_punctuation:
+        # The campaign's words were punctuated when loaded (a placeholder counting as a word), so
+        # the ward's values are the words still to do.  The URL and file names use the cells as typed.
+        values = {column: punctuation.typographic(value, campaign.language) for column, value in fields.items()}
     slots = dict(plan.slots)
     for name in plan.varying:
-        slots[name] = markup.fill_paragraphs(slots[name], fields)
+        slots[name] = markup.fill_paragraphs(slots[name], values)
     images = campaign.images
     own: set[str] = set()  # the slots and photos the ward gives itself
     for column, value in fields.items():
         if not value:
             continue
         if column in slots and column not in ("code", "name"):
-            slots[column] = markup.fill_paragraphs(markup.parse_markdown(value), fields)
+            paragraphs = markup.parse_markdown(value, campaign.language)
+            if campaign.typographic_punctuation:
+                paragraphs = punctuation.typographic_paragraphs(paragraphs)
+            slots[column] = markup.fill_paragraphs(paragraphs, values)
             own.add(column)
         elif column in images:
             photo = _ward_photo(campaign, ward, column, value)
@@ -208,6 +217,7 @@ def make_variant(plan: VariantPlan, ward: Ward) -> Variant:
         slots=slots,
         images=images,
         fields=fields,
+        values=values,
         findings=tuple(replace_ward(f, ward.code) for f in plan.notes) + tuple(findings),
     )
 

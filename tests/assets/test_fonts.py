@@ -81,3 +81,13 @@ def test_a_part_that_a_join_cuts_a_ligature_of_is_shaped_alone():
     assert of == REGULAR.shape("of") and fice == REGULAR.shape("fice")
     offi, cers = REGULAR.shape_parts(("offi", "cers"))  # it does not span this one
     assert offi.glyphs + cers.glyphs == REGULAR.shape("officers").glyphs
+
+
+def test_at_a_mended_join_a_ligature_across_it_goes_whole_with_the_part_it_starts_in():
+    whole = REGULAR.shape("office")
+    of, fice = REGULAR.shape_parts(("of", "fice"), mended=(0,))
+    assert of.glyphs + fice.glyphs == whole.glyphs and of.advances + fice.advances == whole.advances
+    assert len(of.glyphs) == 2 and fice.glyphs == whole.glyphs[2:]  # o + ffi, then c e
+    of, f, ice = REGULAR.shape_parts(("of", "f", "ice"), mended=(0, 1))
+    assert (of.glyphs, f.glyphs) == (whole.glyphs[:2], ())  # a part inside the ligature holds no glyph
+    assert ice.glyphs == whole.glyphs[2:]

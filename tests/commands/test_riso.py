@@ -160,7 +160,7 @@ def test_the_bill_and_limits_of_three_wards_against_a_hand_calculation(campaign_
     #   Gŵyr        2,410 -> 2,550 (51 packs) £58.65  of £960 + 4,390 x 8p = £1,311.20: 4.5%
     #   St Mary's   4,015 -> 4,250 (85 packs) £97.75  of £960 + 7,180 x 8p = £1,534.40: 6.4%
     #   Brixton     4,480 -> 4,750 (95 packs) £109.25 of £960 + 7,820 x 8p = £1,585.60: 6.9%
-    assert {row.code: row.cost for row in press.manifest} == {
+    assert {row.code: row.cost for row in press.manifest if row.for_print} == {
         "W05000981": "58.65",
         "E05011111": "97.75",
         "E05010101": "109.25",
@@ -170,13 +170,14 @@ def test_the_bill_and_limits_of_three_wards_against_a_hand_calculation(campaign_
     assert limits == {"W05000981": (131120, "4.5"), "E05011111": (153440, "6.4"), "E05010101": (158560, "6.9")}
     rows = list(csv.DictReader(io.StringIO((tmp_path / "press" / "manifest.csv").read_text(encoding="utf-8-sig"))))
     assert rows[-1]["cost"] == "265.65"
+    assert {row["cost"] for row in rows[:-1] if row["code"] not in wards} == {""}  # not built: costs nothing
     office = build_riso(campaign_copy, tmp_path / "riso", ward_codes=wards)
     # Riso: copies to whole sheets, 0.6p a copy, £1.50 a master; the two English wards share a blue master
     #   Gŵyr        2,532 copies, black + blue (own)      £3.00 + £15.192 = £18.192
     #   St Mary's   4,216 copies, black + half a blue     £2.25 + £25.296 = £27.546
     #   Brixton     4,704 copies, black + half a blue     £2.25 + £28.224 = £30.474
     #   total £76.212 -> £76.21; the spare penny to St Mary's, whose cost lost the most to rounding
-    assert {row.ward.code: row.cost for row in office.rows} == {
+    assert {row.ward.code: row.cost for row in office.rows if row.for_print} == {
         "W05000981": "18.19",
         "E05011111": "27.55",
         "E05010101": "30.47",
@@ -204,6 +205,11 @@ def test_the_cli_builds_riso_output_and_says_what_it_needs(capsys, tmp_path):
     )
     assert out[1] == "shared masters: blue 1 (2 wards)"  # Gŵyr, in Welsh, has a blue master of its own
     assert out[2] == "a ward's own masters: black 3, blue 1"
+    assert out[3] == "11 other ward(s) not asked for: not for print (the masters are this build's wards')"
+    assert out[4] == (
+        f"print order: 11452 copies of 3 ward(s) on 5726 sheets, in {tmp_path / 'riso' / 'manifest.csv'}; "
+        "11 ward(s) not for print, listed without a quantity"
+    )
     assert any(line.startswith("print bill: £") and "Alex Morgan Campaign Office" in line for line in out)
     assert any(line.startswith("spending limit £174,179.00 (Police and Crime Commissioner") for line in out)
     assert main(["build", str(DEMO), "--for", "riso", "--combined"]) == 2
@@ -248,9 +254,11 @@ def test_office_output_of_a_campaign_that_needs_sign_off_prints_only_signed_off_
     path.write_text(path.read_text(encoding="utf-8") + "\nrequire_sign_off: true\n", encoding="utf-8")
     approve(campaign_copy, "Sam Taylor", ["E05011111"])
     office = build_riso(campaign_copy, tmp_path / "riso", ward_codes=["E05011111", "E05009308"])
-    assert [row.ward.code for row in office.rows] == ["E05011111"]
+    assert [row.ward.code for row in office.rows if row.for_print] == ["E05011111"]
     assert office.unapproved == {"E05009308": "not signed off"}
+    (unsigned,) = [row for row in office.rows if row.ward.code == "E05009308"]
+    assert (unsigned.status, unsigned.reason) == ("refused", "not signed off")
     everything = build_riso(
         campaign_copy, tmp_path / "all", ward_codes=["E05011111", "E05009308"], print_unapproved=True
     )
-    assert len(everything.rows) == 2 and not everything.unapproved
+    assert len([row for row in everything.rows if row.for_print]) == 2 and not everything.unapproved

@@ -131,7 +131,7 @@ def test_example_campaign(example_campaign):
     assert campaign.wards_path == EXAMPLE / "wards.csv"
     assert campaign.signup_url == "https://www.example.org/pcc-2021/sign-up?ward={ward.code}"
     assert campaign.images == {"hero": ROOT / "images" / "hillside.jpg", "second": ROOT / "images" / "meadow.jpg"}
-    assert campaign.imprint.text == (
+    assert campaign.imprint.text == (  # as typed: the layout punctuates it (the bill names the printer)
         "Printed by Riverside Print Ltd, 12 Mill Lane, Anytown AT1 4PQ. "
         "Promoted by Sam Taylor, 5 High Street, Anytown AT1 2AB "
         "on behalf of Alex Morgan, 5 High Street, Anytown AT1 2AB."
@@ -151,8 +151,10 @@ def test_example_campaign_slots_are_parsed(example_campaign):
         "signup_text",
         "qr_caption",
     }
-    assert slots["banner"] == (Paragraph("body", (Run("{ward.name} · your local organiser is {ward.organiser}"),)),)
-    assert slots["body"][0] == Paragraph("heading", (Run("My record"),))
+    assert slots["banner"] == (
+        Paragraph("body", (Run("{ward.name} · your local organiser is {ward.organiser}"),), "en"),
+    )
+    assert slots["body"][0] == Paragraph("heading", (Run("My record"),), "en")
     assert slots["local_focus"][0].runs[0].bold
     assert [p.runs[0].italic for p in slots["signup_text"]] == [False, True]
 

@@ -12,6 +12,7 @@ from leaflet.cli import main
 from leaflet.errors import InputError
 from leaflet.read.campaigns import load_campaign
 from leaflet.read.project import on_disk
+from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import load, prepare_run
 
 from tests.conftest import ROOT
@@ -112,6 +113,11 @@ def test_a_photo_cell_that_links_out_of_the_project_is_refused_at_its_cell(campa
     with pytest.raises(InputError) as caught:
         run.lay_out(ward)
     assert str(caught.value).startswith(
+        f"{campaign_copy / 'wards.csv'}: line 2: column 'hero': 'own.jpg' is a link that leads out of the project "
+    )
+    leaflet, (finding,) = Preflight(run, [ward]).lay_out(ward)  # that ward is refused, not the run
+    assert leaflet is None and (finding.severity, finding.rule, finding.ward) == ("error", "input", "A1")
+    assert finding.message.startswith(
         f"{campaign_copy / 'wards.csv'}: line 2: column 'hero': 'own.jpg' is a link that leads out of the project "
     )
 

@@ -1,4 +1,4 @@
-"""leaflet.read.spending and formats.Money: prices read exactly, the spending limit presets with
+"""leaflet.read.spending and kinds.Money: prices read exactly, the spending limit presets with
 their sources, limits against the Electoral Commission's worked examples, each ward's electorate."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from leaflet.errors import InputError
 from leaflet.model import SpendingLimit
-from leaflet.read.formats import Money
+from leaflet.read.kinds import Money
 from leaflet.read.spending import limit_amount, load_spending_limit, ward_electorates
 from leaflet.read.spending_presets import DATA_FILE, spending_presets
 from leaflet.read.wards import load_wards

@@ -139,7 +139,10 @@ def _texts(result) -> list[str]:
 def test_a_ward_without_its_households_gets_no_file_even_with_force_and_the_others_are_ordered(project, tmp_path):
     report = build(project, tmp_path / "out", wards_csv=WARDS / "households-text.csv", force=True)
     assert [result.ward.code for result in report.failed] == ["A1"]
-    assert [(row.code, row.households, row.quantity) for row in report.manifest] == [("B2", 200, 250)]
+    refused, ordered = report.manifest
+    assert (refused.code, refused.status, refused.households, refused.quantity) == ("A1", "refused", None, None)
+    assert refused.reason.startswith(f"{WARDS / 'households-text.csv'}: line 2: column 'households' is 'about 300'")
+    assert (ordered.code, ordered.status, ordered.households, ordered.quantity) == ("B2", "built", 200, 250)
 
 
 def test_thousands_separators_are_read_as_whole_numbers(project, tmp_path):

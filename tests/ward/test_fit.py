@@ -13,13 +13,10 @@ from hypothesis import strategies as st
 from leaflet.assets.fonts import load_metrics
 from leaflet.model import BoxPt, Cmyk, FontFace, Paragraph, TextStyle
 from leaflet.read.markup import parse_inline
-from leaflet.ward.fit import (
-    BULLET,
-    StyledParagraph,
-    face_key,
-    fit_chain,
-    remembering_measurer,
-)
+from leaflet.ward import linebreak
+from leaflet.ward.fit import BULLET, fit_chain
+from leaflet.ward.hyphenate import hyphenator_for
+from leaflet.ward.words import StyledParagraph, face_key, remembering_measurer
 
 from tests.conftest import ROOT
 
@@ -536,6 +533,283 @@ def test_a_remembering_measurer_sets_a_repeated_paragraph_the_same_without_measu
     assert measure.cache_info().misses == 2 and measure.cache_info().hits == 4
 
 
+# ---------------------------------------------------------------- total-fit, hyphens, orphans and widows
+
+ENGLISH = hyphenator_for("en")
+STORY_WORDS = [
+    "recruitment",
+    "organised",
+    "neighbourhood",
+    "commitment",
+    "departing",
+    "retiring",
+    "crucially",
+    "detectives",
+    "violence",
+    "reduction",
+    "dedicated",
+    "techniques",
+    "alternative",
+    "behaviour",
+    "taskforce",
+    "providers",
+    "conviction",
+    "supported",
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "we",
+    "it",
+    "is",
+    "on",
+    "as",
+    "for",
+]
+
+
+def hyphenated_para(text: str, style: TextStyle = BODY, kind: str = "body") -> StyledParagraph:
+    return StyledParagraph(Paragraph(kind, parse_inline(text), "en"), style, ENGLISH)
+
+
+def reading(fitted) -> list[str]:
+    """The words as a reader reads them: a line ending in a hyphen joined to the next."""
+    text = ""
+    for frame in fitted.lines:
+        for line in frame:
+            words = line_text(line)
+            text += words[:-1] if words.endswith("-") else words + " "
+    return text.split()
+
+
+def test_a_flow_hyphenates_where_the_patterns_allow():
+    words = "recruitment campaign neighbourhood commitment " * 6
+    fitted = fit_chain([hyphenated_para(words)], [BoxPt(0, 0, 95, 800)], METRICS, total_fit=True)
+    ends = [line_text(line) for line in fitted.lines[0]]
+    broken = [text.split()[-1] for text in ends if text.endswith("-")]
+    assert broken, ends
+    for part in broken:
+        whole = next(word for word in words.split() if word.startswith(part[:-1]))
+        assert len(part) - 1 in ENGLISH.points(whole)  # type: ignore[union-attr]
+    assert reading(fitted) == words.split()
+
+
+def test_a_language_without_patterns_is_never_hyphenated():
+    words = "recruitment campaign neighbourhood commitment " * 6
+    paragraph = StyledParagraph(Paragraph("body", parse_inline(words), "gd"), BODY, hyphenator_for("gd"))
+    fitted = fit_chain([paragraph], [BoxPt(0, 0, 95, 800)], METRICS, total_fit=True)
+    assert not any(line_text(line).endswith("-") for line in fitted.lines[0])
+
+
+def test_a_soft_hyphen_is_a_break_drawn_only_where_the_line_breaks():
+    word = "co\u00adoperation"
+    narrow = fit_chain([para(f"a {word}")], [BoxPt(0, 0, REGULAR.width_pt("a co-", 10) + 1, 100)], METRICS)
+    assert [line_text(line) for line in narrow.lines[0]] == ["a co-", "operation"]
+    wide = fit_chain([para(f"a {word}")], [BoxPt(0, 0, 300, 100)], METRICS)
+    assert [line_text(line) for line in wide.lines[0]] == ["a cooperation"]
+    assert wide.lines[0][0].width_pt == pytest.approx(REGULAR.width_pt("a cooperation", 10))
+
+
+def test_a_number_range_or_a_date_is_never_broken():
+    width = REGULAR.width_pt("pages 10–", 10) + 1
+    fitted = fit_chain([para("pages 10–12 on 2021-05-06")], [BoxPt(0, 0, width, 100)], METRICS)
+    assert [line_text(line) for line in fitted.lines[0]] == ["pages", "10–12 on", "2021-05-06"]
+
+
+def _lines_per_frame(fitted) -> list[list[str]]:
+    return [[line_text(line) for line in frame] for frame in fitted.lines]
+
+
+def test_a_paragraph_never_leaves_its_first_line_alone_at_the_foot_of_a_frame():
+    # Room for one line under the first paragraph: greedy filling would leave an orphan there.
+    height = first_baseline(BODY) + 12 * 2 + REGULAR.descent * 10 / 1000 + 0.5
+    first = para("one short paragraph.")
+    second = para(" ".join(LOREM))
+    fitted = fit_chain([first, para("two"), second], [BoxPt(0, 0, 120, height), BoxPt(0, 0, 120, 300)], METRICS)
+    assert _lines_per_frame(fitted)[0] == ["one short paragraph.", "two"]
+    assert words_set(fitted) == ["one", "short", "paragraph.", "two", *LOREM]
+
+
+def test_a_paragraph_never_leaves_its_last_line_alone_at_the_head_of_the_next_frame():
+    lines_of_lorem = len(fit_chain([para(" ".join(LOREM))], [BoxPt(0, 0, 80, 500)], METRICS).lines[0])
+    assert lines_of_lorem >= 5
+    # Room for all but the last line: that line would be a widow, so two lines move on.
+    height = first_baseline(BODY) + 12 * (lines_of_lorem - 2) + REGULAR.descent * 10 / 1000 + 0.5
+    fitted = fit_chain([para(" ".join(LOREM))], [BoxPt(0, 0, 80, height), BoxPt(0, 0, 80, 300)], METRICS)
+    first, second = _lines_per_frame(fitted)
+    assert (len(first), len(second)) == (lines_of_lorem - 2, 2)
+    assert words_set(fitted) == LOREM
+
+
+def test_a_paragraph_of_three_lines_is_never_split():
+    three = next(
+        text
+        for count in range(len(LOREM))
+        if len(fit_chain([para(text := " ".join(LOREM[:count]))], [BoxPt(0, 0, 80, 500)], METRICS).lines[0]) == 3
+    )
+    height = first_baseline(BODY) + 12 * 2 + REGULAR.descent * 10 / 1000 + 0.5  # room for three lines
+    fitted = fit_chain([para("x"), para(three)], [BoxPt(0, 0, 80, height), BoxPt(0, 0, 80, 300)], METRICS)
+    assert _lines_per_frame(fitted)[0] == ["x"]
+    assert len(fitted.lines[1]) == 3
+
+
+def test_the_chains_last_frame_takes_what_fits_and_the_rest_is_an_overflow():
+    height = first_baseline(BODY) + REGULAR.descent * 10 / 1000 + 0.5  # one line
+    fitted = fit_chain([para(" ".join(LOREM))], [BoxPt(0, 0, 80, height)], METRICS)
+    assert len(fitted.lines[0]) == 1
+    assert fitted.overflow_words == len(LOREM) - len(line_text(fitted.lines[0][0]).split())
+
+
+def test_a_heading_keeps_two_lines_of_the_paragraph_after_it():
+    # Room under the heading for one line of the next paragraph, not two: the heading moves on.
+    height = first_baseline(BODY) + 14 + 12 + REGULAR.descent * 10 / 1000 + 0.5
+    chain = [para("line0"), para("A heading", HEADING, "heading"), para(" ".join(LOREM))]
+    fitted = fit_chain(chain, [BoxPt(0, 0, 80, height), BoxPt(0, 0, 80, 300)], METRICS)
+    assert _lines_per_frame(fitted)[0] == ["line0"]
+    assert _lines_per_frame(fitted)[1][0] == "A heading"
+
+
+def test_an_overflow_inside_a_hyphenated_word_leaves_the_whole_word_over():
+    height = first_baseline(BODY) + REGULAR.descent * 10 / 1000 + 0.5
+    text = "the recruitment campaign"
+    width = REGULAR.width_pt("the recruit-", 10) + 0.5
+    fitted = fit_chain([hyphenated_para(text)], [BoxPt(0, 0, width, height)], METRICS, total_fit=True)
+    assert [line_text(line) for line in fitted.lines[0]] == ["the recruit-"]
+    assert (fitted.overflow_words, fitted.overflow_start) == (2, "recruitment campaign")
+
+
+def test_a_name_stays_on_one_line_unless_it_is_wider_than_the_line():
+    text = "your organiser is Ayşe Yılmaz today"
+    width = REGULAR.width_pt("your organiser is Ayşe", 10) + 1
+    plain = fit_chain([para(text)], [BoxPt(0, 0, width, 200)], METRICS)
+    assert line_text(plain.lines[0][0]).endswith("Ayşe")
+    tied = StyledParagraph(Paragraph("body", parse_inline(text)), BODY, None, ("Ayşe Yılmaz",))
+    fitted = fit_chain([tied], [BoxPt(0, 0, width, 200)], METRICS)
+    assert [line_text(line) for line in fitted.lines[0]][:2] == ["your organiser is", "Ayşe Yılmaz today"]
+    narrow = fit_chain([tied], [BoxPt(0, 0, REGULAR.width_pt("Yılmaz", 10) + 1, 200)], METRICS)
+    assert words_set(narrow) == text.split()  # wider than the line: it breaks after all
+    total = fit_chain([tied], [BoxPt(0, 0, width, 200)], METRICS, total_fit=True)
+    assert any(line_text(line).startswith("Ayşe Yılmaz") for line in total.lines[0])
+
+
+def test_a_justified_paragraph_breaks_total_fit_in_any_frame():
+    style = TextStyle("j", "Sans", 10, 12, BLACK, align="justify")
+    text = " ".join(LOREM * 2)
+    fitted = fit_chain([hyphenated_para(text, style)], [BoxPt(0, 0, 150, 500)], METRICS)  # total_fit off
+    space = REGULAR.width_pt(" ", 10)
+    for line in fitted.lines[0][:-1]:
+        assert line.width_pt == pytest.approx(150, abs=0.01)
+        assert space + line.runs[0].word_space_pt <= space * 2.05  # within the second pass's tolerance
+        assert line.runs[0].word_space_pt >= -space / 3 - 1e-9  # shrinks by a third at most
+
+
+SOME_WORDS = st.lists(st.sampled_from(STORY_WORDS), min_size=1, max_size=50)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(SOME_WORDS, min_size=1, max_size=5),
+    st.lists(st.tuples(st.floats(0, 120), st.floats(20, 200)), min_size=1, max_size=4),
+    st.sampled_from(["left", "justify"]),
+)
+def test_total_fit_never_sets_a_line_wider_than_its_frame_nor_loses_or_reorders_a_word(paragraphs, sizes, align):
+    style = TextStyle("s", "Sans", 10, 12, BLACK, align=align)
+    hyphen = REGULAR.width_pt("-", 10)
+    longest = max(REGULAR.width_pt(word, 10) for paragraph in paragraphs for word in paragraph) + hyphen
+    boxes = [BoxPt(0, 0, longest + extra, height) for extra, height in sizes]
+    fitted = fit_chain(
+        [hyphenated_para(" ".join(paragraph), style) for paragraph in paragraphs], boxes, METRICS, total_fit=True
+    )
+    words = [word for paragraph in paragraphs for word in paragraph]
+    placed = reading(fitted)
+    last_lines = [frame[-1] for frame in fitted.lines if frame]
+    if fitted.overflow_words and last_lines and line_text(last_lines[-1]).endswith("-"):
+        placed = placed[:-1]  # a word broken where the chain ends is left over whole
+    assert placed == words[: len(placed)]
+    assert fitted.overflow_words == len(words) - len(placed)
+    if fitted.overflow_words:
+        assert " ".join(words[len(placed) :]).startswith(fitted.overflow_start)
+    for frame, box in zip(fitted.lines, boxes, strict=True):
+        for line in frame:
+            assert line.width_pt <= box.width + 1e-6
+            assert box.y <= line.baseline_pt <= box.top
+
+
+# ---------------------------------------------------------------- widths broken on = widths drawn
+
+# Ligatures a hyphenation point cuts (of-ficers, ef-ficient, af-fluent) and kerning pairs (To, AV).
+LIGATURED = (
+    "To AVOID waste our officers work efficiently: efficient officers, affluent offices and sufficiently "
+    "effective recruitment in the neighbourhood. Tory cuts afflicted difficult officers. "
+) * 3
+
+
+def _breaker_widths(items, breaks, corrections) -> list[float]:
+    """Each line's natural width as the breaker counted it (at 1 pt): its boxes and glue after
+    the discardable items at its start, the hyphen of the penalty it ends at, what the penalty it
+    starts after adds to it, and the correction for a line inside one word."""
+    widths, after = [], -1
+    for end in breaks:
+        start = after + 1
+        while start < end and not isinstance(items[start], linebreak.Box):
+            start += 1
+        width = sum(item.width for item in items[start:end] if not isinstance(item, linebreak.Penalty))
+        if isinstance(items[end], linebreak.Penalty):
+            width += items[end].width
+        if after >= 0 and isinstance(items[after], linebreak.Penalty):
+            width += items[after].next_width
+        widths.append(width + corrections.get((after, end), 0.0))
+        after = end
+    return widths
+
+
+def _shaped_words(line) -> list:
+    """The line's text as HarfBuzz shapes it word by word: each word (a broken one with its
+    hyphen, the rest of one on its own) and each space shaped alone."""
+    text = line_text(line)
+    return [REGULAR.shape(token) for token in text.replace(" ", "\0 \0").split("\0") if token]
+
+
+@pytest.mark.parametrize("align", ["left", "justify"])
+@pytest.mark.parametrize("width_pt", [70, 95, 130])
+def test_lines_break_on_the_widths_harfbuzz_draws(monkeypatch, align, width_pt):
+    style = TextStyle("s", "Sans", 10, 12, BLACK, align=align)
+    seen: list[tuple[list, list[int], dict]] = []
+    breaks_lines = linebreak.total_fit
+
+    def spy(items, widths, rules, frame_ends=(), corrections=None):
+        breaks = breaks_lines(items, widths, rules, frame_ends, corrections)
+        seen.append((items, breaks, corrections or {}))
+        return breaks
+
+    monkeypatch.setattr(linebreak, "total_fit", spy)
+    box = BoxPt(0, 0, width_pt, 800)
+    fitted = fit_chain([hyphenated_para(LIGATURED, style)], [box], METRICS, total_fit=True)
+    assert reading(fitted) == LIGATURED.split()
+    (lines,) = fitted.lines
+    items, breaks, corrections = seen[-1]
+    counted = _breaker_widths(items, breaks, corrections)
+    assert len(counted) == len(lines)
+    assert sum(line_text(line).endswith("-") for line in lines) >= 2
+    for line, measured in zip(lines, counted, strict=True):
+        drawn = sum(run.width_pt for run in line.runs)  # the advances the writer moves the pen by
+        assert line.width_pt == pytest.approx(drawn, abs=1e-9)
+        for run, following in itertools.pairwise(line.runs):
+            assert run.x_pt + run.width_pt == pytest.approx(following.x_pt)
+        word_space = line.runs[0].word_space_pt
+        natural = drawn - word_space * line_text(line).count(" ")
+        assert natural == pytest.approx(measured * 10, abs=1e-9), line_text(line)
+        shaped = _shaped_words(line)
+        assert natural == pytest.approx(sum(word.width for word in shaped) * 10, abs=1e-9), line_text(line)
+        (run,) = line.runs
+        assert run.glyphs == sum((word.glyphs for word in shaped), ())
+        assert line.width_pt <= width_pt + 1e-6
+        if align == "justify" and line is not lines[-1]:
+            assert line.width_pt == pytest.approx(width_pt)
+
+
 # ---------------------------------------------------------------- shaped text, other scripts
 
 
@@ -582,6 +856,21 @@ def test_lines_break_in_reading_order_then_turn_round():
     first, second = fit_chain([para(text)], [BoxPt(0, 0, width, 50)], SCRIPTS, ("Arabic",)).lines[0]
     assert [run.text for run in first.runs] == ["organiser is ", "محمد"]
     assert [run.text for run in second.runs] == ["علي", " today"]
+
+
+def test_only_the_paragraphs_own_latin_words_are_hyphenated_among_other_scripts():
+    text = "our neighbourhood organiser محمد علي and রহিম support recruitment commitment " * 4
+    paragraph = hyphenated_para(text)
+    for width in (60, 80, 110):
+        fitted = fit_chain([paragraph], [BoxPt(0, 0, width, 800)], SCRIPTS, ("Arabic", "Bengali"), total_fit=True)
+        assert reading(fitted) == text.split()
+        runs = [run for line in fitted.lines[0] for run in line.runs]
+        assert any(line_text(line).endswith("-") for line in fitted.lines[0])
+        for line in fitted.lines[0]:
+            if line_text(line).endswith("-"):
+                assert line.runs[-1].font == "Sans-Regular"
+        assert {run.right_to_left for run in runs if run.font == "Arabic-Regular"} == {True}
+        assert {run.text for run in runs if run.font == "Bengali-Regular"} == {"রহিম"}
 
 
 def test_bengali_vowel_signs_come_before_their_consonant():
