@@ -151,6 +151,7 @@ def leaflet_command(wards_csv: Path, folder: Path, jobs: int, *extra: str) -> li
         "--jobs",
         str(jobs),
         "--quiet",
+        "--over-limit",  # many synthetic wards cost more than the example's spending limit
         *extra,
     ]
 
