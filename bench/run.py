@@ -208,10 +208,12 @@ def time_peer(make_pdf, wards, out_dir: Path, sample: Path | None, **extra) -> d
     return timer.result(**extra)
 
 
-def work_typst(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
+def typst_peer(wards: list[dict[str, str]]):
+    """The Typst peer set up for a run: ward -> PDF bytes, and Typst's version.  One compiler for
+    the run: fonts are indexed once, and Typst's memoisation keeps the photos, the story's layout
+    and everything else that does not change between compiles; warmed up with the first ward."""
     import typst
 
-    wards = read_wards(wards_csv)[:count]
     url = url_maker()
     story = "/" + (CAMPAIGN / "story.md").relative_to(REPO).as_posix()
 
@@ -224,22 +226,26 @@ def work_typst(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) 
             "story": story,
         }
 
-    def compile_(ward):
-        return compiler.compile(sys_inputs=inputs(ward), pdf_tags=False, timestamp=0)
-
-    w0 = time.perf_counter()
-    # One compiler for the run: fonts are indexed once, and Typst's memoisation keeps the photos,
-    # the story's layout and everything else that does not change between compiles.
     compiler = typst.Compiler(
         str(PEERS / "leaflet.typ"),
         root=str(REPO),
         font_paths=[str(REPO / "fonts" / "NotoSans")],
         ignore_system_fonts=True,
     )
-    compile_(wards[0])  # warm-up: loads the fonts and photos
-    setup_s = time.perf_counter() - w0
 
+    def compile_(ward):
+        return compiler.compile(sys_inputs=inputs(ward), pdf_tags=False, timestamp=0)
+
+    compile_(wards[0])  # warm-up: loads the fonts and photos
     version = ".".join(re.findall(r"\d+", typst.Compiler().eval("sys.version")))
+    return compile_, version
+
+
+def work_typst(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
+    wards = read_wards(wards_csv)[:count]
+    w0 = time.perf_counter()
+    compile_, version = typst_peer(wards)
+    setup_s = time.perf_counter() - w0
     return time_peer(compile_, wards, out_dir, sample, setup_s=setup_s, version=version)
 
 
@@ -307,7 +313,8 @@ def work_combined(wards_csv: Path, count: int, out_dir: Path, sample: Path | Non
     sys.path.insert(0, str(REPO))
     import pypdf
     from leaflet.runs.prepare import load, prepare_run
-    from leaflet.write.draw import CombinedFile, draw_pages
+    from leaflet.write.draw import draw_pages
+    from leaflet.write.job import CombinedFile
 
     campaigns, wards = load(CAMPAIGN, wards_csv)
     wards = wards[:count]

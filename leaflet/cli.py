@@ -82,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         help="also write one PDF with every ward's pages in order, shared parts stored once (not with --ward)",
     )
     build_parser.add_argument(
+        "--combined-only",
+        action="store_true",
+        help="write the combined print file and the print order, no per-ward files (the job a printer runs)",
+    )
+    build_parser.add_argument(
         "--force",
         action="store_true",
         help="write print files even for wards with preflight errors (marked forced in the print order)",
@@ -99,7 +104,9 @@ def _parser() -> argparse.ArgumentParser:
         help="with require_sign_off: true, also print wards that are not signed off (said in the audit trail)",
     )
     build_parser.add_argument(
-        "--marks", action="store_true", help="add crop marks outside the bleed (off: most printers add their own)"
+        "--marks",
+        action="store_true",
+        help="add crop marks and a slug (ward, name, page) outside the bleed (off: most printers add their own)",
     )
     build_parser.add_argument(
         "--over-limit",
@@ -334,7 +341,11 @@ def _print_riso(report: RisoReport, quiet: bool) -> int:
 def _build(args: argparse.Namespace) -> int:
     _check_jobs(args.jobs)
     if args.output == "riso":
-        for flag, given in (("--combined", args.combined), ("--marks", args.marks)):
+        for flag, given in (
+            ("--combined", args.combined),
+            ("--combined-only", args.combined_only),
+            ("--marks", args.marks),
+        ):
             if given:
                 raise InputError(None, flag, "is for press output", "leave it out with --for riso")
         riso = build_riso(
@@ -359,6 +370,7 @@ def _build(args: argparse.Namespace) -> int:
         crop_marks=args.marks,
         jobs=args.jobs,
         combined=args.combined,
+        combined_only=args.combined_only,
         force=args.force,
         approved_only=args.approved_only,
         over_limit=args.over_limit,
@@ -380,9 +392,13 @@ def _build(args: argparse.Namespace) -> int:
 def _build_summary(report: BuildReport) -> None:
     """What the build did with every ward of the spreadsheet, and the print order it left."""
     kept = f" ({len(report.kept)} more up to date, kept)" if report.kept else ""
-    print(
-        f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to {report.out_dir}{kept}"
-    )
+    if report.combined_only:
+        print(f"wrote {len(report.written)} of {len(report.results)} wards into the combined file, no ward PDFs")
+    else:
+        print(
+            f"wrote {len(report.written) - len(report.kept)} of {len(report.results)} ward PDFs to "
+            f"{report.out_dir}{kept}"
+        )
     _print_forced(report.forced)
     others = [result for result in report.others if result.ward.code not in report.unapproved]
     if others:
@@ -402,6 +418,8 @@ def _build_summary(report: BuildReport) -> None:
     )
     if report.combined:
         print(f"combined print file: {report.combined}")
+    if report.plates:
+        print(report.plates)
     if report.signed_only:
         print(f"only signed-off wards were printed, each exactly as signed; {report.not_signed_off} not signed off")
     _print_bill(report.bill, report.spending, len(printed))

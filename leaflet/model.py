@@ -486,6 +486,7 @@ class LaidOutFrame:
 class LaidOutPage:
     name: str
     frames: tuple[LaidOutFrame, ...]
+    slug: tuple[TextLine, ...] = ()  # with --marks: the ward, its name and the page, outside the bleed
 
 
 Severity = Literal["error", "warning"]

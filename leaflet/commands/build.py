@@ -60,6 +60,7 @@ from leaflet.runs.manifest import (
     print_order_digest,
     quantity,
     read_manifest,
+    with_page_ranges,
 )
 from leaflet.runs.names import output_names, slug
 from leaflet.runs.not_for_print import Accounted, MovedFile, move_aside, unlisted_files
@@ -68,8 +69,10 @@ from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
 from leaflet.runs.riso_manifest import refuse_other_output
 from leaflet.version import __version__
+from leaflet.ward.plates import plates_line, plates_summary
 from leaflet.ward.variant import ward_language
-from leaflet.write.draw import CombinedFile, WardPages
+from leaflet.write.draw import WardPages
+from leaflet.write.job import CombinedFile
 
 MANIFEST_BYTES_PER_WARD = 2048  # reserved for each manifest when the build starts
 
@@ -108,6 +111,8 @@ class BuildReport:
     notes: tuple[str, ...] = ()  # approvals.json migrated, sign-offs that no longer hold
     signed_only: bool = False  # only signed-off wards were printed, each exactly as signed
     not_signed_off: int = 0  # where sign-off is needed: the spreadsheet's wards that may not print
+    plates: str = ""  # which printing plates differ from ward to ward, for a litho printer
+    combined_only: bool = False  # the combined file holds the wards' pages; no ward has a file of its own
 
     @property
     def failed(self) -> tuple[WardResult, ...]:
@@ -161,6 +166,7 @@ class _WardBuilder:
     digests: InputDigests
     households: dict[str, int]  # by code, read by the parent: a ward not here is refused (preflight says why)
     signed: dict[str, str]  # where sign-off is needed: code -> the SHA-256 its print file must have
+    job_only: Path | None = None  # --combined-only: the combined file, which holds the ward's pages instead
 
     @cached_property
     def shared(self) -> str:
@@ -220,7 +226,10 @@ class _WardBuilder:
                 not_for_print_row(ward, "refused", refusal.message, inputs),
                 None,
             )
-        self.run.write_file(path, pages, tail)
+        if self.job_only:
+            path = self.job_only  # its pages go into the combined file alone
+        else:
+            self.run.write_file(path, pages, tail)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
         reason = _reason(errors)
         row = manifest_row(campaign, ward, count, path, len(pages.contents), sha256, inputs, self.shared, reason)
@@ -253,12 +262,14 @@ class _Build:
     out_dir: Path
     names: dict[str, str]
     combined_path: Path | None
+    combined_only: bool  # the combined file and the print order, no ward files
     started_ns: int  # when the build took the folder (the lock file's time)
     households: dict[str, int]  # of the wards whose households are a whole number
     previous: Manifest = field(default_factory=Manifest)
     done: dict[str, tuple[WardResult, ManifestRow]] = field(default_factory=dict)
     bill: Bill | None = None  # of the rows for print, once they are known
     spending: SpendingReport | None = None
+    plates: str = ""  # which printing plates differ from ward to ward (plates_line)
 
     @property
     def campaign(self) -> Campaign:
@@ -282,11 +293,15 @@ class _Build:
             InputDigests(self.campaigns),
             self.households,
             self.signed,
+            self.combined_path if self.combined_only else None,
         )
         combined_bytes = self._combined_bytes(run, preflight.file_size)
         manifest_bytes = MANIFEST_BYTES_PER_WARD * len(self.every_ward) + 4096
         check_free_space(
-            self.out_dir, self._ward_bytes(preflight.file_size, jobs) + combined_bytes + 2 * manifest_bytes
+            self.out_dir,
+            (0 if self.combined_only else self._ward_bytes(preflight.file_size, jobs))
+            + combined_bytes
+            + 2 * manifest_bytes,
         )
         stopped: BaseException | None = None
         combined = None
@@ -304,8 +319,13 @@ class _Build:
                 rows, others = self._account(builder)
                 rows = self._priced(rows)
                 combined = combined or self._kept_combined(rows)
+                assert combined is None or combined.covers == print_order_digest(rows), "the job holds the print order"
+                rows = with_page_ranges(rows, combined is not None)
                 spending = spending_json(self.spending) if self.spending else None
-                json_out.write(manifest_json(self.campaign, rows, combined, spending))
+                languages = len({ward_language(ward, self.campaign) for ward in self.every_ward})
+                self.plates = plates_line(run.plates, languages)
+                plates = plates_summary(run.plates, languages)
+                json_out.write(manifest_json(self.campaign, rows, combined, spending, plates))
                 csv_out.write(manifest_csv(rows))
         except BaseException:
             self._set_aside_unrecorded(combined)
@@ -446,6 +466,14 @@ class _Build:
         accounted = {row.code: Accounted(row.file if row.for_print else None, row.status, row.reason) for row in rows}
         combined_name = f"{slug(self.campaign.name)}-all-wards.pdf"
         known = {combined_name: "a combined file that no longer holds the print order's wards (build with --combined)"}
+        if self.combined_only:  # the ward files of an earlier build: the job alone is for print now
+            for row in rows:
+                if row.file == combined_name:
+                    own = self.names.get(row.code) or combined_name
+                    known[own] = (
+                        f"a --combined-only build prints ward {row.code} from {combined_name} "
+                        f"(pages {row.first_page}-{row.last_page}), not from its own file"
+                    )
         return unlisted_files(self.out_dir, (".pdf",), listed, owners, accounted, self.wards_path.name, known)
 
 
@@ -473,12 +501,15 @@ def build(
     approved_only: bool = False,
     over_limit: bool = False,
     print_unapproved: bool = False,
+    combined_only: bool = False,
 ) -> BuildReport:
     """Build every (or every chosen) ward's print PDF into ``out_dir`` (default out/<campaign>).
 
     ``crop_marks`` adds trim marks outside the bleed (most online printers add their own);
     ``jobs`` is how many processes build wards; ``combined`` also writes one PDF of all wards
-    (not with ``ward_codes``: it holds the whole print order); ``approved_only`` builds only
+    (not with ``ward_codes``: it holds the whole print order), ``combined_only`` writes it and the
+    print order without the wards' own files (with the same checks and sign-offs; ward files
+    an earlier build left are moved aside); ``approved_only`` builds only
     wards whose sign-off still holds (``approve``), each exactly as signed; a campaign with
     ``require_sign_off`` builds only those unless ``print_unapproved``.  Every ward is preflighted as
     ``leaflet check`` does, but for decoding its QR code from a render; a ward with an error
@@ -488,10 +519,11 @@ def build(
     can hold is checked against the spending limit before anything is written: over it, the
     build is refused unless ``over_limit``.
     """
+    combined = combined or combined_only
     if combined and ward_codes:
         raise InputError(
             None,
-            "--combined",
+            "--combined-only" if combined_only else "--combined",
             "cannot be used with --ward: the combined file holds every ward of the print order",
             "build without --ward to write it",
         )
@@ -516,7 +548,11 @@ def build(
     claim_output_folder(
         out_dir,
         campaign,
-        [*(names[ward.code] for ward in wards), *MANIFEST_FILES, *([combined_path.name] if combined_path else [])],
+        [
+            *(() if combined_only else (names[ward.code] for ward in wards)),
+            *MANIFEST_FILES,
+            *([combined_path.name] if combined_path else []),
+        ],
     )
     with folder_lock(out_dir, "build") as started_ns:
         remove_partial_files(out_dir)  # a run killed outright could not clean up
@@ -530,6 +566,7 @@ def build(
             out_dir,
             names,
             combined_path,
+            combined_only,
             started_ns,
             households,
         )
@@ -552,6 +589,8 @@ def build(
         (*([note] if note else []), *gate.stale),
         signed_only,
         len(unapproved_wards),
+        folder.plates,
+        combined_only,
     )
     printed = [row for row in rows if row.for_print]
     record_build(campaign, out_dir, printed, not_printed, signed_only, print_unapproved)

@@ -76,6 +76,17 @@ class FileWriter:
             os.ftruncate(self.handle, self.written)
 
 
+def start_writeback(handle: int) -> None:
+    """Have the kernel start writing the file to the disk now, without waiting for it: the disk
+    then works while the next ward is computed, instead of taking a build's gigabytes all at
+    the end (and throttling the build when they pile up).  On Linux, POSIX_FADV_DONTNEED starts
+    write-back of the dirty pages (WB_SYNC_NONE) and leaves them cached until they are clean;
+    about a fifth off a 1,000-ward build, files synced (bench/e2e.py)."""
+    if hasattr(os, "posix_fadvise"):
+        with suppress(OSError):  # advice only: a file system that does not take it writes back as it likes
+            os.posix_fadvise(handle, 0, 0, os.POSIX_FADV_DONTNEED)
+
+
 @contextmanager
 def atomic_file(path: Path) -> Iterator[FileWriter]:
     """A new file at ``path``, written inside the ``with`` block and renamed into place when the
@@ -99,6 +110,7 @@ def atomic_file(path: Path) -> Iterator[FileWriter]:
     try:
         try:
             writer.finish()
+            start_writeback(handle)
         finally:
             os.close(handle)  # may report a write error too (on a network disk)
         os.chmod(temporary, FILE_MODE)

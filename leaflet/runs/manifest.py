@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, get_args
@@ -30,7 +30,20 @@ from leaflet.model import Campaign, Finding, Ward
 Status = Literal["built", "kept", "forced", "refused", "not built"]
 STATUSES: tuple[Status, ...] = get_args(Status)
 FOR_PRINT: tuple[Status, ...] = ("built", "kept", "forced")
-COLUMNS = ("code", "name", "file", "pages", "sha256", "households", "quantity", "cost", "status", "reason")
+COLUMNS = (
+    "code",
+    "name",
+    "file",
+    "pages",
+    "sha256",
+    "households",
+    "quantity",
+    "first_page",
+    "last_page",
+    "cost",
+    "status",
+    "reason",
+)
 MANIFEST_FILES = ("manifest.csv", "manifest.json")
 REASON_CHARS = 400  # a reason is cut to this length in the manifest (the build's messages have it whole)
 PRINT_ORDER_COLUMNS = ("households",)  # the wards file's columns that quantities are made from
@@ -52,6 +65,8 @@ class ManifestRow:
     reason: str = ""  # why it is not for print, or the errors a forced ward was written past
     inputs: str = ""  # digest of what its file is made from and the settings that decide its bytes
     shared: str = ""  # digest of the run's shared part of its file (font subsets, static frames)
+    first_page: int | None = None  # its first and last page in the combined file (from 1), when there is one
+    last_page: int | None = None
 
     @property
     def for_print(self) -> bool:
@@ -182,6 +197,20 @@ def short_reason(reason: str) -> str:
     return line if len(line) <= REASON_CHARS else line[: REASON_CHARS - 1] + "…"
 
 
+def with_page_ranges(rows: list[ManifestRow], combined: bool) -> list[ManifestRow]:
+    """Each row for print with its first and last page in the combined file, which holds the
+    rows for print in order (``combined``); without one, no row has a page range."""
+    ranged, last = [], 0
+    for row in rows:
+        if combined and row.for_print:
+            first, last = last + 1, last + (row.pages or 0)
+            row = replace(row, first_page=first, last_page=last)
+        elif row.first_page is not None or row.last_page is not None:
+            row = replace(row, first_page=None, last_page=None)
+        ranged.append(row)
+    return ranged
+
+
 def print_order_digest(rows: Iterable[ManifestRow]) -> str:
     """What the for-print rows hold, in order: a combined file of exactly these has this."""
     text = "".join(f"{row.code}\t{row.sha256}\n" for row in rows if row.for_print)
@@ -244,6 +273,8 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
             "",
             totals["households"],
             totals["quantity"],
+            "",
+            "",
             totals["cost"],
             "",
             left_out,
@@ -253,10 +284,15 @@ def manifest_csv(rows: list[ManifestRow]) -> bytes:
 
 
 def manifest_json(
-    campaign: Campaign, rows: list[ManifestRow], combined: Combined | None = None, spending: dict | None = None
+    campaign: Campaign,
+    rows: list[ManifestRow],
+    combined: Combined | None = None,
+    spending: dict | None = None,
+    plates: dict | None = None,
 ) -> bytes:
     """``spending``: the print bill of the rows for print against the spending limit
-    (``runs.bill.spending_json``)."""
+    (``runs.bill.spending_json``); ``plates``: which printing plates differ from ward to ward
+    (``ward.plates.plates_summary``)."""
     document = {
         "campaign": campaign.name,
         "title": campaign.title,
@@ -266,5 +302,6 @@ def manifest_json(
         "totals": _totals(rows),
         "combined": asdict(combined) if combined else None,
         **({"spending_limit": spending} if spending else {}),
+        **({"plates": plates} if plates else {}),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

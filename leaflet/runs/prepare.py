@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from leaflet.errors import InputError, shorten
@@ -20,6 +21,8 @@ from leaflet.runs.files import write_atomically
 from leaflet.runs.local import overlay_approved
 from leaflet.runs.manifest import PRINT_ORDER_COLUMNS
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out, prepare_layout
+from leaflet.ward.marks import SlugSetter
+from leaflet.ward.plates import PlatePlan, plate_plan, ward_changeable
 from leaflet.ward.variant import Variant, VariantPlan, make_variant, plan_variants, ward_fields_used, ward_language
 from leaflet.write.draw import (
     PreparedDocument,
@@ -39,16 +42,28 @@ class PreparedRun:
     plans: dict[str, VariantPlan]  # by language, as ``campaigns``
     layout: PreparedLayout
     document: PreparedDocument
+    samples: dict[str, LaidOutLeaflet]  # by language: a ward with every field blank, its static frames
+    columns: tuple[str, ...]  # the wards file's
+    slugs: SlugSetter | None = None  # with crop marks: each page's slug outside the bleed
 
     @property
     def campaign(self) -> Campaign:
         return self.campaigns[""]
 
+    @cached_property
+    def plates(self) -> PlatePlan:
+        """Which printing plates differ from ward to ward (and between languages)."""
+        local = self.campaign.local
+        changeable = {language: ward_changeable(plan, self.columns, local) for language, plan in self.plans.items()}
+        layout = self.campaign.layout
+        return plate_plan(layout, self.samples, changeable, self.layout.ward_url, layout.press.overprint_black)
+
     def variant(self, ward: Ward) -> Variant:
         return make_variant(self.plans[ward_language(ward, self.campaign)], ward)
 
     def lay_out(self, ward: Ward, variant: Variant | None = None) -> LaidOutLeaflet:
-        return lay_out(self.layout, variant or self.variant(ward))
+        leaflet = lay_out(self.layout, variant or self.variant(ward))
+        return self.slugs.add_slugs(leaflet) if self.slugs else leaflet
 
     def draw(self, leaflet: LaidOutLeaflet) -> bytes:
         return file_from_pages(draw_pages(leaflet, self.document), self.document)
@@ -148,13 +163,14 @@ def prepare_run(campaigns: dict[str, Campaign], wards: list[Ward], crop_marks: b
     layout = prepare_layout(base)
     columns = wards[0].fields
     plans = plan_variants(campaigns, columns)
-    samples = [  # a ward with every field blank shows the static frames, which are every ward's
-        lay_out(layout, make_variant(plans[language], _blank_ward(campaign, columns)))
+    samples = {  # a ward with every field blank shows the static frames, which are every ward's
+        language: lay_out(layout, make_variant(plans[language], _blank_ward(campaign, columns)))
         for language, campaign in sorted(campaigns.items())
-    ]
+    }
     characters = characters_needed(campaigns.values())
-    document = prepare_document(base.layout, samples, faces_needed(base.layout), characters, crop_marks)
-    return PreparedRun(campaigns, plans, layout, document)
+    document = prepare_document(base.layout, list(samples.values()), faces_needed(base.layout), characters, crop_marks)
+    slugs = SlugSetter(layout) if crop_marks else None
+    return PreparedRun(campaigns, plans, layout, document, samples, tuple(columns), slugs)
 
 
 def _blank_ward(campaign: Campaign, columns: Iterable[str]) -> Ward:

@@ -41,6 +41,7 @@ from leaflet.model import (
 )
 from leaflet.version import __version__
 from leaflet.ward.joins import grown
+from leaflet.ward.marks import MARK_LENGTH_MM, MARK_WIDTH_PT, mark_offset_pt, marks_margin_pt
 from leaflet.write import pdf
 from leaflet.write.operators import (
     KNOCKOUT,
@@ -57,9 +58,6 @@ from leaflet.write.operators import (
 from leaflet.write.parts import Artwork, DocumentPart, SharedObjects
 from leaflet.write.pdffont import FONT_OBJECTS, FontSource, embed_font, shared_glyphs
 
-MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (or at the bleed edge, if further)
-MARK_LENGTH_MM = 5.0
-MARK_WIDTH_PT = 0.25
 REGISTRATION = "All"  # the separation every plate prints: what crop marks are drawn in
 
 
@@ -232,8 +230,8 @@ def prepare_document(
 
     bleed = mm_to_pt(layout.bleed_mm)
     trim_w, trim_h = mm_to_pt(layout.trim_width_mm), mm_to_pt(layout.trim_height_mm)
-    mark_offset = max(bleed, mm_to_pt(MARK_OFFSET_MM))
-    margin = mark_offset + mm_to_pt(MARK_LENGTH_MM + 1) if crop_marks else bleed
+    mark_offset = mark_offset_pt(layout)
+    margin = marks_margin_pt(layout) if crop_marks else bleed
     prepared = PreparedDocument(
         margin_pt=margin,
         marks=b"",
@@ -327,6 +325,7 @@ class WardPages:
     the shared part."""
 
     ward_code: str
+    ward_name: str
     title: str
     contents: tuple[bytes, ...]
     images: tuple[PrintImage, ...]
@@ -368,10 +367,19 @@ def draw_pages(leaflet: LaidOutLeaflet, prepared: PreparedDocument) -> WardPages
             else:
                 ops.extend(_frame_ops(frame, prepared, own) for frame in group)
         ops.append(prepared.marks)
+        ops.extend(_text_ops(line, prepared, own) for line in page.slug)
         ops.append(b"Q\n")
         contents.append(zlib.compress(b"".join(ops), 1))  # per ward: speed over the last few hundred bytes
     fonts = tuple((name, face, tuple(sorted(glyphs))) for face, (name, glyphs) in own.fonts.items())
-    return WardPages(leaflet.ward.code, leaflet.title, tuple(contents), tuple(own.images), fonts, frozenset(own.drawn))
+    return WardPages(
+        leaflet.ward.code,
+        leaflet.ward.name,
+        leaflet.title,
+        tuple(contents),
+        tuple(own.images),
+        fonts,
+        frozenset(own.drawn),
+    )
 
 
 def write_pages(
@@ -425,13 +433,13 @@ def file_tail(pages: WardPages, prepared: PreparedDocument, part: DocumentPart |
     body = pdf.Body(len(part.shared.head))
     catalog, pages_number, info = next(numbers), next(numbers), next(numbers)
     page_numbers = write_pages(pages, prepared, part, numbers, body, pages_number)
-    _finish_objects(
+    finish_objects(
         body, prepared, catalog, pages_number, info, page_numbers, pages.title, f"Print file for ward {pages.ward_code}"
     )
     return pdf.file_tail(part.shared, body, catalog, info)
 
 
-def _finish_objects(
+def finish_objects(
     body: pdf.Body,
     prepared: PreparedDocument,
     catalog: int,
@@ -440,7 +448,10 @@ def _finish_objects(
     page_numbers: list[int],
     title: str,
     subject: str,
+    catalog_entries: dict | None = None,
 ) -> None:
+    """The catalog (with ``catalog_entries``: a print job's outline and page labels), the page
+    tree and the document info."""
     body.add(
         catalog,
         pdf.indirect(
@@ -449,6 +460,7 @@ def _finish_objects(
                 "Type": pdf.Name("Catalog"),
                 "Pages": pdf.Ref(pages_number),
                 "OutputIntents": [prepared.output_intent],
+                **(catalog_entries or {}),
             },
         ),
     )
@@ -471,44 +483,6 @@ class ByteSink(Protocol):
     """Where a combined file's bytes go, as they are made (an open file)."""
 
     def write(self, data: bytes, /) -> object: ...
-
-
-class CombinedFile:
-    """Every ward's pages, in order, in one print file: shared objects stored once, each ward's
-    objects written out as they come so memory stays flat however many wards there are."""
-
-    def __init__(self, stream: ByteSink, prepared: PreparedDocument, title: str):
-        self.stream = stream
-        self.prepared = prepared
-        self.part = prepared.everything
-        self.title = title
-        self.numbers = itertools.count(self.part.next_number)
-        self.pages_number = next(self.numbers)
-        self.page_numbers: list[int] = []
-        self.body = pdf.Body(len(self.part.shared.head))
-        stream.write(self.part.shared.head)
-
-    def add(self, pages: WardPages) -> None:
-        self.page_numbers.extend(
-            write_pages(pages, self.prepared, self.part, self.numbers, self.body, self.pages_number)
-        )
-        self.stream.write(self.body.data())
-        self.body.chunks.clear()
-
-    def close(self) -> None:
-        catalog, info = next(self.numbers), next(self.numbers)
-        wards = len(self.page_numbers)
-        _finish_objects(
-            self.body,
-            self.prepared,
-            catalog,
-            self.pages_number,
-            info,
-            self.page_numbers,
-            self.title,
-            f"Print file, {wards} pages",
-        )
-        self.stream.write(pdf.file_tail(self.part.shared, self.body, catalog, info))
 
 
 # ---------------------------------------------------------------- content stream operators

@@ -90,7 +90,7 @@ def test_a_ward_that_now_fails_has_its_old_file_moved_aside(campaign_copy, tmp_p
     }
     assert document["spending_limit"]["elections"][0]["cost"] == "923.45"
     table = list(csv.reader(io.StringIO((out / "manifest.csv").read_text(encoding="utf-8-sig"))))
-    assert table[1][:9] == [GWYR, "Gŵyr", "", "", "", "", "", "", "refused"]
+    assert table[1][:11] == [GWYR, "Gŵyr", "", "", "", "", "", "", "", "", "refused"]
     assert table[-1][-1] == "1 more ward(s) not for print, not counted"
 
 
@@ -248,6 +248,8 @@ def test_a_ward_build_says_what_became_of_the_others(tmp_path, capsys):
         f"wrote 0 of 1 ward PDFs to {out} (1 more up to date, kept)",  # its bytes in the full build
         "13 other ward(s) not asked for: 13 still for print from earlier builds, 0 not for print",
         f"print order: 42700 copies of 14 ward(s) for 40295 households, in {out / 'manifest.csv'}",
+        "plates: C, M, Y, K differ from ward to ward (back-photo, local-focus, signup-qr, signup-text, ward-banner): "
+        "not black-plate changes",
         "print bill: £982.10 for 14 ward(s), from Riverside Print Ltd, 12 Mill Lane, Anytown AT1 4PQ",
         "spending limit £174,179.00 (Police and Crime Commissioner elections in England and Wales, South Wales): "
         "the print uses 0.6%",
@@ -278,6 +280,7 @@ def test_the_manifest_json_shape(demo_report):
         "totals",
         "combined",
         "spending_limit",
+        "plates",
     ]
     assert list(document["wards"][0]) == [
         "code",
@@ -292,6 +295,8 @@ def test_the_manifest_json_shape(demo_report):
         "reason",
         "inputs",
         "shared",
+        "first_page",
+        "last_page",
     ]
     assert document["totals"] == {
         "wards": 14,
