@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -185,3 +186,14 @@ def write_many_wards(campaign_dir: Path, count: int) -> None:
     rows = [f"W{n:05d},Ward {n},Ann,{100 + n},parking" for n in range(count)]
     text = "code,name,organiser,households,local_priority\n" + "\n".join(rows) + "\n"
     (campaign_dir / "wards.csv").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def ghostscript() -> str:
+    """Ghostscript, for the plates as a RIP separates them (tiffsep).  CI installs it (.ci/run):
+    there, its absence is a failure, not a reason to skip."""
+    path = shutil.which("gs")
+    if path is None:
+        assert not os.environ.get("CI"), "CI must install ghostscript for the separations tests"
+        pytest.skip("no Ghostscript (apt-get install ghostscript) to separate the plates with")
+    return path

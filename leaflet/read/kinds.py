@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -45,15 +46,15 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-class Kind:
+class Kind(ABC):
     """What a value may be.  ``read`` returns it checked (raising InputError or InputErrors);
     ``schema`` says the same as JSON Schema."""
 
-    def read(self, r: Reader, value: Any, where: str) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def read(self, r: Reader, value: Any, where: str) -> Any: ...
 
-    def schema(self) -> dict[str, Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def schema(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,9 @@ pixels in two wards' files, a plate said to differ is not."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from leaflet import build
 from leaflet.cli import main
 from leaflet.runs.prepare import load, prepare_run
@@ -61,8 +59,7 @@ def _black_plate_design(campaign: Path) -> None:
     settings.write_text(text[:start] + text[end:], encoding="utf-8")
 
 
-@pytest.mark.skipif(shutil.which("gs") is None, reason="needs Ghostscript")
-def test_the_example_changes_every_plate_and_says_so(tmp_path):
+def test_the_example_changes_every_plate_and_says_so(tmp_path, ghostscript):
     report = build(DEMO, tmp_path / "out", ward_codes=ENGLISH)
     summary = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["plates"]
     assert summary["plates"] == ["C", "M", "Y", "K"]
@@ -74,8 +71,7 @@ def test_the_example_changes_every_plate_and_says_so(tmp_path):
     assert _differing(report, tmp_path / "plates") == {"C", "M", "Y", "K"}
 
 
-@pytest.mark.skipif(shutil.which("gs") is None, reason="needs Ghostscript")
-def test_ward_words_in_100_k_on_paper_make_a_run_of_black_plate_changes(campaign_copy, tmp_path, capsys):
+def test_ward_words_in_100_k_on_paper_make_a_run_of_black_plate_changes(campaign_copy, tmp_path, capsys, ghostscript):
     _black_plate_design(campaign_copy)
     out = tmp_path / "out"
     assert main(["build", str(campaign_copy), "--out", str(out), *(f"--ward={code}" for code in ENGLISH)]) == 0

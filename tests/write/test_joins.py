@@ -3,7 +3,6 @@ separations when it is installed) across the example's front and a layout of oth
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -143,10 +142,9 @@ def test_what_is_not_a_join_still_shows_paper(touching_frames):
     assert pdfium_paper_lines(touching_frames, 0, "row", 185.0, (20.7, 120.8)) != []
 
 
-@pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript is not installed")
 @pytest.mark.parametrize("page_index, kind, at_mm, span_mm", FRONT_JOINS + FIXTURE_JOINS)
 def test_ghostscript_separations_show_no_paper_at_the_joins(
-    demo_report, touching_frames, tmp_path, page_index, kind, at_mm, span_mm
+    demo_report, touching_frames, tmp_path, page_index, kind, at_mm, span_mm, ghostscript
 ):
     path = touching_frames if (kind, at_mm) in {(k, a) for _, k, a, _ in FIXTURE_JOINS} else demo_report.written[0].path
     assert gs_paper_lines(path, page_index, kind, at_mm, span_mm, tmp_path) == []

@@ -4,7 +4,6 @@ installed, from its separations."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from dataclasses import dataclass
 
@@ -130,9 +129,8 @@ def test_a_layout_can_turn_overprint_off(tmp_path):
         assert all("/ExtGState" not in page.Resources for page in document.pages)
 
 
-@pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript is not installed")
 @pytest.mark.parametrize("overprint", [True, False])
-def test_black_text_on_the_band_leaves_the_yellow_plate_whole(tmp_path, overprint):
+def test_black_text_on_the_band_leaves_the_yellow_plate_whole(tmp_path, overprint, ghostscript):
     """The ward's banner in 100% K on the yellow band: overprinted, Ghostscript's yellow plate
     runs unbroken under the words; knocked out, the words are holes in it."""
     changes = {"colour: navy, align: center, min_size_pt: 7.5}": "colour: black, align: center, min_size_pt: 7.5}"}
