@@ -27,6 +27,9 @@ HYPHEN = "-"  # drawn where a line breaks a word
 # Break opportunities: spaces, and after a hyphen, dash or slash before a letter (so never inside
 # a number range such as 10–12, a date or a phone number).
 _BREAKS = re.compile(r"( +)|(?<=[-\u2010\u2013\u2014/])(?=[^\W\d_])")
+# What makes a run's text break other than at single spaces between words (``_BREAKS`` is then
+# needed; most runs are words and single spaces, split at once).
+_NOT_SIMPLE = re.compile(r"^ |  |[-\u2010\u2013\u2014/]")
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,25 @@ def _one_piece(font: str, text: str, start: int) -> list[Piece]:
     return [Piece(font, text, start)]
 
 
+def _split_simple(
+    text: str, offset: int, font: str, levels: list[int] | None, tied: set[int], current: list[Piece], words: list[Word]
+) -> list[Piece]:
+    """What the ``_BREAKS`` loop of ``measure_words`` does with a run of words and single spaces
+    in one face (``text`` at ``offset`` in the paragraph, nothing to hyphenate), at a fraction of
+    the cost: each word but the last ends a Word; returns the pieces of the Word left open."""
+    position = offset
+    *ended, rest = text.split(" ")
+    for part in ended:
+        current.append(Piece(font, part, position))
+        space = position + len(part)  # where its space is in the paragraph
+        words.append(Word(current, 0.0, " ", 0.0, font, levels[space] if levels else 0, tie=space in tied))
+        current = []
+        position = space + 1
+    if rest:
+        current.append(Piece(font, rest, position))
+    return current
+
+
 def measure_words(
     paragraph: StyledParagraph, metrics: dict[str, FontMetrics], fallback_families: tuple[str, ...] = ()
 ) -> list[Word]:
@@ -191,6 +213,10 @@ def measure_words(
             fell_back = True
         else:  # the font has every character: one piece a word
             pieces_of = partial(_one_piece, font)
+            if plain and not _NOT_SIMPLE.search(text):
+                current = _split_simple(text, offset, font, levels, tied, current, words)
+                offset += len(text)
+                continue
         position = 0
         for match in _BREAKS.finditer(text):
             start = match.start()

@@ -6,6 +6,7 @@ Measured with the real Noto Sans metrics, so widths and baselines are the ones a
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -880,3 +881,29 @@ def test_bengali_vowel_signs_come_before_their_consonant():
     font = SCRIPTS["Bengali-Regular"].shaper
     sign, consonant = font.get_nominal_glyph(0x09BF), font.get_nominal_glyph(0x09B9)  # ি, হ
     assert run.glyphs.index(sign) < run.glyphs.index(consonant)
+
+
+# ---------------------------------------------------------------- measuring words
+
+SIMPLE_TEXT = st.text(st.sampled_from("ab Ŵ-/–1"), max_size=40)
+
+
+@given(st.lists(st.tuples(SIMPLE_TEXT, st.booleans()), min_size=1, max_size=4), st.booleans())
+def test_runs_of_plain_words_are_split_as_the_general_break_finder_splits_them(runs, tied):
+    """The quick split of runs of words and single spaces (``words._split_simple``) makes the
+    same words, spaces, ties and positions as the general path through ``_BREAKS``."""
+    from leaflet.ward import words as words_module
+
+    text = "".join(f"**{run}**" if bold and run.strip() else run for run, bold in runs)
+    paragraph = StyledParagraph(Paragraph("body", parse_inline(text or "a")), BODY, unbroken=("a b",) if tied else ())
+
+    def described(measured):
+        return [(w.space, w.tie, w.space_font, w.width, [(p.font, p.text, p.start) for p in w.pieces]) for w in measured]
+
+    quick = described(words_module.measure_words(paragraph, METRICS))
+    general = words_module._NOT_SIMPLE
+    words_module._NOT_SIMPLE = re.compile("")  # matches every text: the general path only
+    try:
+        assert described(words_module.measure_words(paragraph, METRICS)) == quick
+    finally:
+        words_module._NOT_SIMPLE = general
