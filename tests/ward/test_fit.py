@@ -898,7 +898,9 @@ def test_runs_of_plain_words_are_split_as_the_general_break_finder_splits_them(r
     paragraph = StyledParagraph(Paragraph("body", parse_inline(text or "a")), BODY, unbroken=("a b",) if tied else ())
 
     def described(measured):
-        return [(w.space, w.tie, w.space_font, w.width, [(p.font, p.text, p.start) for p in w.pieces]) for w in measured]
+        return [
+            (w.space, w.tie, w.space_font, w.width, [(p.font, p.text, p.start) for p in w.pieces]) for w in measured
+        ]
 
     quick = described(words_module.measure_words(paragraph, METRICS))
     general = words_module._NOT_SIMPLE
