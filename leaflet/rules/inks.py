@@ -103,7 +103,7 @@ class InkRules:
             if not isinstance(item, TextLine):
                 continue
             for run in item.runs:
-                if "reversed-text" not in found:
+                if "reversed-text" not in found and self._small_and_light(run):
                     message = self._reversed(run, _grounds(self._extent(item, run), areas_before))
                     if message:
                         found["reversed-text"] = Finding("warning", "reversed-text", message, None, page, frame.name)
@@ -113,14 +113,20 @@ class InkRules:
                         found["multi-ink-text"] = Finding("warning", "multi-ink-text", message, None, page, frame.name)
         return list(found.values())
 
-    def _reversed(self, run: GlyphRun, grounds: list[_Ground]) -> str | None:
+    def _small_and_light(self, run: GlyphRun) -> bool:
+        """Whether ``run`` is text small and light enough to be at risk reversed out (what is
+        under it is looked for only then)."""
         bold = self.layout.fonts[run.font].bold
         smallest = self.limits.reversed_text_min_pt if bold else self.limits.reversed_text_regular_min_pt
-        if run.size_pt >= smallest - 1e-6 or not run.text.strip():
-            return None
+        return (
+            run.size_pt < smallest - 1e-6 and bool(run.text.strip()) and _lightness(run.colour) >= LIGHT_TEXT_LIGHTNESS
+        )
+
+    def _reversed(self, run: GlyphRun, grounds: list[_Ground]) -> str | None:
+        """Why ``run``, small light text (``_small_and_light``), is at risk on ``grounds``, if it is."""
+        bold = self.layout.fonts[run.font].bold
+        smallest = self.limits.reversed_text_min_pt if bold else self.limits.reversed_text_regular_min_pt
         text_lightness = _lightness(run.colour)
-        if text_lightness < LIGHT_TEXT_LIGHTNESS:
-            return None
         for ground in grounds:
             darker = ground.colour is None or _lightness(ground.colour) <= text_lightness - DARKER_BY
             if ground.inks > 1 and darker:
