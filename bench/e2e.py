@@ -33,16 +33,12 @@ import run as bench  # noqa: E402  (bench/run.py: the synthetic wards and the Ty
 
 
 def write_kept(folder: Path, name: str, data: bytes) -> None:
-    """As leaflet writes a file (``leaflet.runs.files.atomic_file``, not imported so the peers
-    stay free of leaflet): a temporary name beside it, its size reserved, written unbuffered,
-    its write-back started, renamed into place."""
+    """As leaflet writes a print file (``leaflet.runs.files.write_print_file``, not imported so
+    the peers stay free of leaflet): a temporary name beside it, its size reserved, straight to
+    the disk from aligned memory (``bench.write_bytes_direct``), renamed into place."""
     handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
     try:
-        os.posix_fallocate(handle, 0, len(data))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view) :]
-        os.posix_fadvise(handle, 0, 0, os.POSIX_FADV_DONTNEED)  # its write-back started (start_writeback)
+        bench.write_bytes_direct(handle, data)
     finally:
         os.close(handle)
     os.chmod(temporary, 0o644)
@@ -102,27 +98,13 @@ def typst_main(wards_csv: Path, count: int, folder: Path) -> None:
 # The driver
 
 
-SETTLE_SECONDS = 10.0
-
-
-def measure(
-    command: list[str], folder: Path, cpus: set[int] | None, keep: Path | None = None, settle: float = SETTLE_SECONDS
-) -> dict:
+def measure(command: list[str], folder: Path, cpus: set[int] | None, keep: Path | None = None) -> dict:
     """``command`` run into an empty ``folder``, timed until its files are synced; then cleaned up
-    (its one PDF copied to ``keep`` first, when given).
-
-    Before it starts, the machine is left idle for ``settle`` seconds.  On a VM that hands freed
-    memory back to its host (this project's does, within a second or two), writing into page
-    cache the host has taken back costs 7-8 ms a 2.3 MB file against 0.9 ms for pages freed a
-    moment before: without the wait, a command that writes soon after the last one deleted its
-    files (the floor, in 50 ms) would get the cheap pages and one with a start-up (leaflet's
-    2 s, Typst's) the dear ones.  Settled, every command starts as a build does on a machine
-    that has been idle."""
+    (its one PDF copied to ``keep`` first, when given)."""
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     os.sync()  # what earlier measurements left in flight reaches the disk now, not during this one
-    time.sleep(settle)
 
     def pin() -> None:
         if cpus is not None:
@@ -192,11 +174,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--tmp", type=Path, help="where the files are written (default: the system's temp folder)")
     parser.add_argument("--quick", action="store_true", help="a smoke run in well under a minute")
-    parser.add_argument(
-        "--settle",
-        type=float,
-        help=f"idle seconds before each measurement (default {SETTLE_SECONDS:g}; quick 0): see measure()",
-    )
     parser.add_argument("--no-typst", action="store_true", help="leave Typst out (when it is not installed)")
     parser.add_argument("--json", type=Path, help="also write every measurement here")
     parser.add_argument("--floor", nargs=4, metavar=("SAMPLE", "COUNT", "DIR", "WRITERS"), help=argparse.SUPPRESS)
@@ -215,18 +192,15 @@ def main(argv: list[str] | None = None) -> None:
     wards = args.wards or (50 if args.quick else 1000)
     repeat = args.repeat or (1 if args.quick else 3)
     combined_wards = args.combined_wards if args.combined_wards is not None else (200 if args.quick else 9000)
-    settle = args.settle if args.settle is not None else (0.0 if args.quick else SETTLE_SECONDS)
     with tempfile.TemporaryDirectory(prefix="leaflet-e2e-", dir=args.tmp) as scratch_name:
         scratch = Path(scratch_name)
-        report = run_all(scratch, wards, repeat, combined_wards, not args.no_typst, settle)
+        report = run_all(scratch, wards, repeat, combined_wards, not args.no_typst)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print_report(report, combined_wards)
 
 
-def run_all(
-    scratch: Path, wards: int, repeat: int, combined_wards: int, with_typst: bool, settle: float = SETTLE_SECONDS
-) -> dict:
+def run_all(scratch: Path, wards: int, repeat: int, combined_wards: int, with_typst: bool) -> dict:
     """Every command at ``wards`` and at a tenth of it (their difference is the marginal rate,
     start-up and set-up taken out), round after round; then --combined-only once."""
     small = max(10, wards // 10)
@@ -269,7 +243,7 @@ def run_all(
         for count, name in order if index % 2 == 0 else order[::-1]:  # every other round backwards: no order bias
             command, cpus = commands(count)[name]
             print(f"  round {index + 1}: {name}, {count} wards ...", end="", flush=True, file=sys.stderr)
-            results[f"{name} @{count}"] = measure(command, out, cpus, settle=settle)
+            results[f"{name} @{count}"] = measure(command, out, cpus)
             print(f" {results[f'{name} @{count}']['seconds']:.1f} s", file=sys.stderr)
         rounds.append(results)
 
@@ -277,10 +251,10 @@ def run_all(
     if combined_wards:
         print(f"  leaflet build --combined-only, {combined_wards} wards ...", end="", flush=True, file=sys.stderr)
         command = leaflet_command(csvs[combined_wards], out, 1, "--combined-only")
-        combined["leaflet"] = measure(command, out, one_cpu, keep=scratch / "job.pdf", settle=settle)
+        combined["leaflet"] = measure(command, out, one_cpu, keep=scratch / "job.pdf")
         print(f" {combined['leaflet']['seconds']:.1f} s", file=sys.stderr)
         command = [*me, "--floor", str(scratch / "job.pdf"), "1", str(out), "1"]
-        combined["floor"] = measure(command, out, one_cpu, settle=settle)
+        combined["floor"] = measure(command, out, one_cpu)
     return {"small": small, "wards": wards, "rounds": rounds, "combined": combined}
 
 

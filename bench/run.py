@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import html
 import io
 import json
@@ -93,29 +94,10 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode("ascii")
 
 
-WARM_FILE_BYTES = 2_400_000  # about a leaflet ward file, the largest any tool writes here
-
-
-def warm_page_cache(out_dir: Path) -> None:
-    """Write and delete a batch of files as large as the tools' (untimed), so that every tool's
-    first batch reuses freshly freed page cache as its later batches do.  The project's VM hands
-    memory freed a second or two ago back to its host, and writing into pages it has taken back
-    costs 7-8 ms a 2.3 MB file against 0.9 ms: without this, each tool's first 200 files pay
-    that, by how long the machine sat idle before it started (leaflet's first run was a third
-    slower than its others)."""
-    block = bytes(WARM_FILE_BYTES)
-    paths = [out_dir / f".warm-{n}" for n in range(CLEANUP_EVERY)]
-    for path in paths:
-        path.write_bytes(block)
-    for path in paths:
-        path.unlink()
-
-
 class Timer:
     """Per-file wall and CPU time; the written files are removed in batches, untimed."""
 
     def __init__(self, out_dir: Path):
-        warm_page_cache(out_dir)
         self.out_dir = out_dir
         self.wall: list[float] = []
         self.cpu: list[float] = []
@@ -153,19 +135,58 @@ class Timer:
         }
 
 
-def write(path: Path, data: bytes) -> tuple[Path, int]:
-    """How the peers' bytes (and the floor's) are written: as leaflet writes its own
-    (``leaflet.runs.files``, not imported here so the peers' processes stay free of leaflet),
-    space reserved first and the file's write-back started as it is closed, so no tool gains
-    or loses by how its file is written.  Starting write-back costs the writer kernel time per
-    file (2-5 ms for 2.3 MB here) and saves it at the end of a real build (bench/e2e.py)."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+DIRECT_BLOCK = 4096
+DIRECT_CHUNK = 1 << 20
+_aligned: dict[str, object] = {"data": None, "memory": None}
+
+
+def write_bytes_direct(handle: int, data: bytes) -> None:
+    """``data`` as the whole of the open file ``handle``, as leaflet writes a print file
+    (``leaflet.runs.files.FileWriter.write_direct``, not imported here so the peers' processes
+    stay free of leaflet): space reserved, then straight to the disk (O_DIRECT) in whole 4 kB
+    blocks from page-aligned memory, the padding cut off; through the cache where the file
+    system takes no direct writes.  Bytes new to each file are copied into that memory first
+    (leaflet copies its own tail); the same bytes again (the floor's) are not, as leaflet's
+    shared head is not."""
+    import fcntl
+    import mmap
+
+    padded = -(-len(data) // DIRECT_BLOCK) * DIRECT_BLOCK
+    memory = _aligned["memory"]
+    if _aligned["data"] is not data or not isinstance(memory, mmap.mmap) or len(memory) < padded:
+        if not isinstance(memory, mmap.mmap) or len(memory) < padded:
+            memory = _aligned["memory"] = mmap.mmap(-1, padded + (256 << 10), flags=mmap.MAP_PRIVATE)
+        memory[: len(data)] = data
+        _aligned["data"] = data
+    os.posix_fallocate(handle, 0, padded)
+    flags = fcntl.fcntl(handle, fcntl.F_GETFL)
     try:
-        os.posix_fallocate(handle, 0, len(data))
+        fcntl.fcntl(handle, fcntl.F_SETFL, flags | os.O_DIRECT)
+        view = memoryview(memory)[:padded]
+        try:
+            position = 0
+            while position < padded:
+                position += os.write(handle, view[position : position + DIRECT_CHUNK])
+        finally:
+            view.release()
+            fcntl.fcntl(handle, fcntl.F_SETFL, flags)
+        os.ftruncate(handle, len(data))
+    except OSError as error:
+        if error.errno != errno.EINVAL:
+            raise
+        os.lseek(handle, 0, os.SEEK_SET)
         view = memoryview(data)
         while view:
             view = view[os.write(handle, view) :]
-        os.posix_fadvise(handle, 0, 0, os.POSIX_FADV_DONTNEED)  # start_writeback
+        os.ftruncate(handle, len(data))
+
+
+def write(path: Path, data: bytes) -> tuple[Path, int]:
+    """How the peers' bytes (and the floor's) are written: as leaflet writes its print files
+    (``write_bytes_direct``), so that no tool gains or loses by how its file is written."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        write_bytes_direct(handle, data)
     finally:
         os.close(handle)
     return path, len(data)
