@@ -17,6 +17,7 @@ import html
 import io
 import json
 import os
+import queue
 import re
 import resource
 import shutil
@@ -25,6 +26,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -94,11 +96,47 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode("ascii")
 
 
-class Timer:
-    """Per-file wall and CPU time; the written files are removed in batches, untimed."""
+class Behind:
+    """Files written by a thread of their own, one at a time, while the next is made: as
+    ``leaflet build`` in one process writes its print files (``leaflet.runs.files.WriteBehind``,
+    not imported here so the peers' processes stay free of leaflet)."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.idle = threading.Event()
+        self.idle.set()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, daemon=True)
+        self.thread.start()
+
+    def submit(self, function, *args) -> None:
+        self.wait()
+        self.idle.clear()
+        self.jobs.put((function, args))
+
+    def wait(self) -> None:
+        self.idle.wait()
+        if self.error:
+            raise self.error
+
+    def _work(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            try:
+                job[0](*job[1])
+            except BaseException as error:
+                self.error = error
+            finally:
+                self.idle.set()
+
+
+class Timer:
+    """Per-file wall and CPU time; the written files are removed in batches, untimed.  Files
+    may be written behind (``flush`` waits for the last): that wait is timed, with the file
+    before the batch is removed."""
+
+    def __init__(self, out_dir: Path, flush=None):
         self.out_dir = out_dir
+        self.flush = flush
         self.wall: list[float] = []
         self.cpu: list[float] = []
         self.sizes: list[int] = []
@@ -117,6 +155,11 @@ class Timer:
                 self.cleanup()
 
     def cleanup(self) -> None:
+        if self.flush and self.wall:
+            w0, c0 = time.perf_counter(), time.process_time()
+            self.flush()
+            self.wall[-1] += time.perf_counter() - w0
+            self.cpu[-1] += time.process_time() - c0
         for path in self.pending:
             path.unlink()
         self.pending.clear()
@@ -199,6 +242,7 @@ def write(path: Path, data: bytes) -> tuple[Path, int]:
 def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
     sys.path.insert(0, str(REPO))
     w0 = time.perf_counter()
+    from leaflet.runs.files import WriteBehind
     from leaflet.runs.names import output_name
     from leaflet.runs.prepare import load, prepare_run
 
@@ -213,16 +257,25 @@ def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None
     rss_after_prepare = peak_rss_mb()
     failed, warned = [], 0
 
+    behind = [WriteBehind()]
+
+    def flush() -> None:
+        failed = behind[0].close()
+        if failed:
+            raise failed[1]
+        behind[0] = WriteBehind()
+
     def one(ward):
         leaflet = run.lay_out(ward)
         if any(f.severity == "error" for f in leaflet.findings):
             failed.append(ward.code)
             return None, 0
         path = out_dir / output_name(ward)
-        run.write(leaflet, path)  # what `leaflet build` does per ward: atomic write, SHA-256
-        return path, path.stat().st_size
+        pages, tail = run.draw_tail(leaflet)
+        run.write_file(path, pages, tail, behind[0])  # as `leaflet build` in one process: atomic, behind, SHA-256
+        return path, len(run.document.part_for(pages).shared.head) + len(tail)
 
-    timer = Timer(out_dir)
+    timer = Timer(out_dir, flush)
     for ward in wards:
         timer.measure(one, ward)
     if sample:
@@ -242,10 +295,18 @@ def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None
 
 
 def time_peer(make_pdf, wards, out_dir: Path, sample: Path | None, **extra) -> dict:
-    """Per ward: make the PDF bytes and write them; timed end to end, one ward at a time."""
-    timer = Timer(out_dir)
+    """Per ward: make the PDF bytes and write them (behind, as leaflet does); timed end to end,
+    one ward at a time."""
+    behind = Behind()
+    timer = Timer(out_dir, behind.wait)
+
+    def one(ward):
+        path, data = out_dir / f"{ward['code']}.pdf", make_pdf(ward)
+        behind.submit(write, path, data)
+        return path, len(data)
+
     for ward in wards:
-        timer.measure(lambda w: write(out_dir / f"{w['code']}.pdf", make_pdf(w)), ward)
+        timer.measure(one, ward)
     if sample:
         sample.write_bytes(make_pdf(wards[0]))
     return timer.result(**extra)
@@ -345,9 +406,15 @@ def work_weasyprint(wards_csv: Path, count: int, out_dir: Path, sample: Path | N
 
 def work_floor(pdf: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
     data = pdf.read_bytes()
-    timer = Timer(out_dir)
+    behind = Behind()
+    timer = Timer(out_dir, behind.wait)
+
+    def one(path: Path) -> tuple[Path, int]:
+        behind.submit(write, path, data)
+        return path, len(data)
+
     for n in range(count):
-        timer.measure(write, out_dir / f"W{n + 1:07d}.pdf", data)
+        timer.measure(one, out_dir / f"W{n + 1:07d}.pdf")
     return timer.result(setup_s=0.0)
 
 

@@ -43,7 +43,7 @@ from leaflet.runs.bill import (
     spending_json,
 )
 from leaflet.runs.digests import InputDigests
-from leaflet.runs.files import FileWriter, atomic_file, remove_partial_files
+from leaflet.runs.files import FileWriter, WriteBehind, atomic_file, remove_partial_files
 from leaflet.runs.folders import check_free_space, claim_output_folder, folder_lock
 from leaflet.runs.local import pending_reviews
 from leaflet.runs.manifest import (
@@ -64,7 +64,7 @@ from leaflet.runs.manifest import (
 )
 from leaflet.runs.names import output_names, slug
 from leaflet.runs.not_for_print import Accounted, MovedFile, move_aside, unlisted_files
-from leaflet.runs.parallel import Progress, map_wards
+from leaflet.runs.parallel import Progress, in_this_process, map_wards
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
 from leaflet.runs.riso_manifest import refuse_other_output
@@ -167,6 +167,7 @@ class _WardBuilder:
     households: dict[str, int]  # by code, read by the parent: a ward not here is refused (preflight says why)
     signed: dict[str, str]  # where sign-off is needed: code -> the SHA-256 its print file must have
     job_only: Path | None = None  # --combined-only: the combined file, which holds the ward's pages instead
+    behind: WriteBehind | None = None  # built in this process: print files written while the next is computed
 
     @cached_property
     def shared(self) -> str:
@@ -229,7 +230,7 @@ class _WardBuilder:
         if self.job_only:
             path = self.job_only  # its pages go into the combined file alone
         else:
-            self.run.write_file(path, pages, tail)
+            self.run.write_file(path, pages, tail, self.behind)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
         reason = _reason(errors)
         row = manifest_row(campaign, ward, count, path, len(pages.contents), sha256, inputs, self.shared, reason)
@@ -382,6 +383,8 @@ class _Build:
                 sink = _HashingSink(out)
                 combined_file = CombinedFile(sink, builder.run.document, f"{self.campaign.title} - all wards")
             in_combined: list[ManifestRow] = []
+            if in_this_process(len(self.wards), jobs) and not builder.job_only:
+                builder.behind = WriteBehind()
             results = map_wards(builder, self.wards, jobs)
             try:
                 for index, (result, row, pages) in enumerate(results):
@@ -391,8 +394,10 @@ class _Build:
                         in_combined.append(row)
                     if progress:
                         progress(index + 1, len(self.wards))
+                self._last_print_file_written(builder)
             except BaseException:
                 results.close()  # the workers end with it
+                self._last_print_file_written(builder, stopping=True)
                 remove_partial_files(self.out_dir)  # what they were writing
                 raise
             if combined_file:
@@ -406,6 +411,21 @@ class _Build:
             len(in_combined),
             print_order_digest(in_combined),
         )
+
+    def _last_print_file_written(self, builder: _WardBuilder, stopping: bool = False) -> None:
+        """Wait for the print file being written behind (``WriteBehind``); if it or the one
+        before could not be written, its ward is not done (the print order says the build
+        stopped before it) and, unless the build is stopping already, its error stops it."""
+        behind, builder.behind = builder.behind, None
+        failed = behind.close() if behind else None
+        if failed is None:
+            return
+        path, error = failed
+        for code, (result, _) in list(self.done.items()):
+            if result.path == path:
+                del self.done[code]
+        if not stopping:
+            raise error
 
     def _account(self, builder: _WardBuilder) -> tuple[list[ManifestRow], list[WardResult]]:
         """A row for every ward of the spreadsheet; the results of those this build did not do."""

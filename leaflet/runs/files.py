@@ -13,9 +13,11 @@ import errno
 import hashlib
 import mmap
 import os
+import queue
 import re
 import socket
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -208,6 +210,48 @@ def write_print_file(path: Path, head: bytes, tail: bytes) -> None:
             out.reserve(len(head) + len(tail))
             out.write(head)
             out.write(tail)
+
+
+class WriteBehind:
+    """Print files written by a thread of their own, one at a time, while the next ward is
+    computed: a direct write waits for the disk with the CPU idle (2 ms for a 2.3 MB file on
+    this project's VM), time that one process building ward after ward can spend on the next.
+    ``write`` waits for the file before to be on the disk, so at most one is in flight; an
+    error writing it comes out of the next ``write``, or of ``close``, which names its file."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Path, bytes, bytes] | None] = queue.SimpleQueue()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._failed: tuple[Path, BaseException] | None = None
+        self._thread = threading.Thread(target=self._work, name="leaflet-print-files", daemon=True)
+        self._thread.start()
+
+    def write(self, path: Path, head: bytes, tail: bytes) -> None:
+        """``write_print_file(path, head, tail)``, done while the caller goes on."""
+        self._idle.wait()
+        if self._failed:
+            raise self._failed[1]
+        self._idle.clear()
+        self._jobs.put((path, head, tail))
+
+    def close(self) -> tuple[Path, BaseException] | None:
+        """Wait for the file in flight, end the thread; the file that could not be written, if
+        one could not (nothing is written after it), and why."""
+        self._idle.wait()
+        self._jobs.put(None)
+        self._thread.join()
+        return self._failed
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                if not self._failed:
+                    write_print_file(*job)
+            except BaseException as error:
+                self._failed = (job[0], error)
+            finally:
+                self._idle.set()
 
 
 def cannot_write(path: Path, error: OSError) -> InputError:

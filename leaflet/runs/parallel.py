@@ -77,10 +77,15 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def in_this_process(wards: int, jobs: int) -> bool:
+    """Whether ``map_wards`` runs the task here, not in workers (one job, or too few wards)."""
+    return jobs <= 1 or wards < 2 * jobs
+
+
 def map_wards(task: Callable[[Ward], Result], wards: list[Ward], jobs: int) -> Generator[Result, None, None]:
     """``task`` of each ward, in ward order; closing the generator early ends the workers."""
     global _TASK
-    if jobs <= 1 or len(wards) < 2 * jobs:
+    if in_this_process(len(wards), jobs):
         yield from map(task, wards)
         return
     _TASK = task

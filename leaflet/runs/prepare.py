@@ -17,7 +17,7 @@ from leaflet.model import Campaign, LaidOutLeaflet, Ward
 from leaflet.read.campaigns import load_campaign, load_language
 from leaflet.read.project import named_inside, on_disk, outside_project
 from leaflet.read.wards import LANGUAGE_CODE, load_wards, select_wards
-from leaflet.runs.files import write_print_file
+from leaflet.runs.files import WriteBehind, write_print_file
 from leaflet.runs.local import overlay_approved
 from leaflet.runs.manifest import PRINT_ORDER_COLUMNS
 from leaflet.ward.layout import PreparedLayout, faces_needed, lay_out, prepare_layout
@@ -78,13 +78,17 @@ class PreparedRun:
         pages = draw_pages(leaflet, self.document)
         return pages, file_tail(pages, self.document)
 
-    def write_file(self, path: Path, pages: WardPages, tail: bytes) -> str:
-        """The print file of shared head + ``tail`` written into ``path`` atomically; its SHA-256.
+    def write_file(self, path: Path, pages: WardPages, tail: bytes, behind: WriteBehind | None = None) -> str:
+        """The print file of shared head + ``tail`` written into ``path`` atomically (by
+        ``behind``, while the caller goes on, when given); its SHA-256.
 
         The shared head is written from the run's one copy of the ward's part (only the
         artwork its pages draw) and hashed once per run: per ward, only its tail is hashed."""
         part = self.document.part_for(pages)
-        write_print_file(path, part.shared.head, tail)
+        if behind:
+            behind.write(path, part.shared.head, tail)
+        else:
+            write_print_file(path, part.shared.head, tail)
         return self.file_sha256(pages, tail)
 
     def file_sha256(self, pages: WardPages, tail: bytes) -> str:

@@ -10,7 +10,7 @@ import os
 import pytest
 from leaflet.errors import InputError
 from leaflet.runs import files
-from leaflet.runs.files import DIRECT_BLOCK, write_print_file
+from leaflet.runs.files import DIRECT_BLOCK, WriteBehind, write_print_file
 
 HEAD = b"%PDF-1.3\n" + os.urandom(3 * DIRECT_BLOCK + 17)
 
@@ -118,3 +118,30 @@ def test_workers_forked_from_one_process_never_share_the_memory_their_tails_go_i
             assert (tmp_path / f"{worker}-{n}.pdf").read_bytes() == expected
     assert files._ALIGNED_HEADS  # the parent's own is still there, untouched
     assert (tmp_path / "parent.pdf").read_bytes() == HEAD + b"parent"
+
+
+def test_files_written_behind_are_each_whole_once_closed(tmp_path):
+    behind = WriteBehind()
+    for n in range(5):
+        behind.write(tmp_path / f"{n}.pdf", HEAD, b"ward %d" % n)
+    assert behind.close() is None
+    assert [(tmp_path / f"{n}.pdf").read_bytes() for n in range(5)] == [HEAD + b"ward %d" % n for n in range(5)]
+
+
+def test_a_file_that_cannot_be_written_behind_stops_the_next_and_is_named(tmp_path, monkeypatch):
+    real_write = os.write
+
+    def full(handle, data):
+        if os.readlink(f"/proc/self/fd/{handle}").split("/")[-1].startswith(".1.pdf."):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(handle, data)
+
+    monkeypatch.setattr(os, "write", full)
+    behind = WriteBehind()
+    behind.write(tmp_path / "0.pdf", HEAD, b"ward 0")
+    behind.write(tmp_path / "1.pdf", HEAD, b"ward 1")
+    with pytest.raises(InputError, match="No space left on device"):
+        behind.write(tmp_path / "2.pdf", HEAD, b"ward 2")  # waits for 1.pdf, and says what went wrong
+    failed = behind.close()
+    assert failed is not None and failed[0] == tmp_path / "1.pdf" and isinstance(failed[1], InputError)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["0.pdf"]  # nothing half written, nothing after
