@@ -196,9 +196,10 @@ def write_bytes_direct(handle: int, data: bytes) -> None:
 
     padded = -(-len(data) // DIRECT_BLOCK) * DIRECT_BLOCK
     memory = _aligned["memory"]
-    if _aligned["data"] is not data or not isinstance(memory, mmap.mmap) or len(memory) < padded:
-        if not isinstance(memory, mmap.mmap) or len(memory) < padded:
-            memory = _aligned["memory"] = mmap.mmap(-1, padded + (256 << 10), flags=mmap.MAP_PRIVATE)
+    if not isinstance(memory, mmap.mmap) or len(memory) < padded:
+        memory = _aligned["memory"] = mmap.mmap(-1, padded + (256 << 10), flags=mmap.MAP_PRIVATE)
+        _aligned["data"] = None
+    if _aligned["data"] is not data:
         memory[: len(data)] = data
         _aligned["data"] = data
     os.posix_fallocate(handle, 0, padded)

@@ -306,11 +306,9 @@ def _without_adobe_marker(jpeg: bytes) -> bytes:
 
 
 @lru_cache(maxsize=256)
-@lru_cache(maxsize=1024)
 def press_lightness(c: float, m: float, y: float, k: float) -> float:
     """CIE L* (0 black to 100 white) of a CMYK colour (each 0..1) printed in the press condition:
-    how light it looks on paper, from the press profile.  A layout has a handful of colours and
-    the preflight asks for them for every line: each goes through the profile once."""
+    how light it looks on paper, from the press profile."""
     pixel = Image.new("CMYK", (1, 1), tuple(round(v * 255) for v in (c, m, y, k)))
     lab = ImageCms.applyTransform(pixel, _to_lab())
     assert lab is not None
