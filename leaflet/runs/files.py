@@ -78,13 +78,14 @@ class FileWriter:
             raise cannot_write(self.path, error) from None
         self.written += len(data)
 
-    def write_direct(self, head: bytes, tail: bytes) -> bool:
+    def write_direct(self, head: bytes, tail: bytes, writing: threading.Event | None = None) -> bool:
         """Write ``head`` + ``tail`` as the whole file straight to the disk (O_DIRECT), from
         page-aligned memory that holds ``head`` already (``_aligned_head``): no copy into the
         page cache, whose CPU time (and, on a VM, memory) a build of thousands of print files
         would otherwise spend, and no gigabytes of cache pushing out everything else.  False,
         and nothing written, where the file system does not take direct writes; the caller then
-        writes as usual."""
+        writes as usual.  ``writing`` is set just before the one write call that waits for the
+        disk (``WriteBehind``)."""
         if fcntl is None or not hasattr(os, "O_DIRECT") or self.written:
             return False
         length = len(head) + len(tail)
@@ -98,10 +99,12 @@ class FileWriter:
             return False  # tmpfs and some network file systems
         self.reserve(padded)
         view = memoryview(buffer)[:padded]
+        if writing:
+            writing.set()
         try:
             position = 0
-            while position < padded:
-                written = os.write(self.handle, view[position : position + DIRECT_CHUNK])
+            while position < padded:  # one call: a thread writing behind waits for the interpreter once
+                written = os.write(self.handle, view[position:])
                 if written % DIRECT_BLOCK:  # a short write that leaves the rest unaligned
                     raise OSError(errno.EINVAL, "short direct write")
                 position += written
@@ -127,7 +130,6 @@ class FileWriter:
 
 
 DIRECT_BLOCK = 4096  # O_DIRECT writes whole blocks from aligned memory: 4 kB suits 512-byte and 4 kB disks
-DIRECT_CHUNK = 1 << 20  # bytes a direct write call takes at most
 _ALIGNED_HEADS: dict[tuple[int, int], tuple[bytes, mmap.mmap]] = {}
 
 
@@ -203,28 +205,38 @@ def write_atomically(path: Path, *parts: bytes) -> None:
             out.write(part)
 
 
-def write_print_file(path: Path, head: bytes, tail: bytes) -> None:
+def write_print_file(path: Path, head: bytes, tail: bytes, writing: threading.Event | None = None) -> None:
     """A print file of a run's shared ``head`` (the same object for many files) and its own
     ``tail`` at ``path``, atomically: straight to the disk where the file system allows
-    (``FileWriter.write_direct``), else as ``write_atomically`` does."""
+    (``FileWriter.write_direct``), else as ``write_atomically`` does.  ``writing`` is set when
+    all that is left is waiting for the disk and finishing the file."""
     with atomic_file(path) as out:
-        if not out.write_direct(head, tail):
+        if not out.write_direct(head, tail, writing):
             out.reserve(len(head) + len(tail))
+            if writing:
+                writing.set()
             out.write(head)
             out.write(tail)
 
 
 class WriteBehind:
     """Print files written by a thread of their own, one at a time, while the next ward is
-    computed: a direct write waits for the disk with the CPU idle (2 ms for a 2.3 MB file on
-    this project's VM), time that one process building ward after ward can spend on the next.
+    computed: a direct write waits for the disk with the CPU idle (2 to 6 ms for a 2.3 MB file
+    on this project's VM), time that a process building ward after ward spends on the next.
     ``write`` waits for the file before to be on the disk, so at most one is in flight; an
-    error writing it comes out of the next ``write``, or of ``close``, which names its file."""
+    error writing it comes out of the next ``write``, or of ``close``, which names its file.
+
+    ``write`` also waits until the thread has begun the write that waits for the disk.  The
+    thread needs the interpreter's lock for every step before it (the temporary file, the space
+    reserved), and a caller computing the next ward holds that lock for up to the switch interval
+    (5 ms) at a time: without the wait, the disk would start on a file only when the caller next
+    stopped, and computing and writing would take turns instead of overlapping."""
 
     def __init__(self) -> None:
         self._jobs: queue.SimpleQueue[tuple[Path, bytes, bytes] | None] = queue.SimpleQueue()
         self._idle = threading.Event()
         self._idle.set()
+        self._writing = threading.Event()
         self._failed: tuple[Path, BaseException] | None = None
         self._thread = threading.Thread(target=self._work, name="leaflet-print-files", daemon=True)
         self._thread.start()
@@ -235,7 +247,9 @@ class WriteBehind:
         if self._failed:
             raise self._failed[1]
         self._idle.clear()
+        self._writing.clear()
         self._jobs.put((path, head, tail))
+        self._writing.wait()
 
     def close(self) -> tuple[Path, BaseException] | None:
         """Wait for the file in flight, end the thread; the file that could not be written, if
@@ -249,10 +263,11 @@ class WriteBehind:
         while (job := self._jobs.get()) is not None:
             try:
                 if not self._failed:
-                    write_print_file(*job)
+                    write_print_file(*job, self._writing)
             except BaseException as error:
                 self._failed = (job[0], error)
             finally:
+                self._writing.set()
                 self._idle.set()
 
 

@@ -6,6 +6,7 @@ import errno
 import fcntl
 import multiprocessing
 import os
+import threading
 
 import pytest
 from leaflet.errors import InputError
@@ -145,3 +146,26 @@ def test_a_file_that_cannot_be_written_behind_stops_the_next_and_is_named(tmp_pa
     failed = behind.close()
     assert failed is not None and failed[0] == tmp_path / "1.pdf" and isinstance(failed[1], InputError)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["0.pdf"]  # nothing half written, nothing after
+
+
+def test_writing_behind_hands_over_only_once_the_file_is_on_its_way_to_the_disk(tmp_path, monkeypatch):
+    """The caller goes on computing once the thread waits for the disk, not before: until then
+    the thread needs the interpreter's lock, which a computing caller would keep from it."""
+    real_write = os.write
+    in_write, release = threading.Event(), threading.Event()
+
+    def slow_disk(handle, data):
+        if os.readlink(f"/proc/self/fd/{handle}").split("/")[-1].startswith(".slow.pdf."):
+            in_write.set()
+            release.wait(10)
+        return real_write(handle, data)
+
+    monkeypatch.setattr(os, "write", slow_disk)
+    behind = WriteBehind()
+    behind.write(tmp_path / "slow.pdf", HEAD, b"tail")
+    (partial,) = tmp_path.glob(".slow.pdf.*.part")  # write() came back once the file was made, its room reserved
+    assert partial.stat().st_blocks * 512 >= len(HEAD)
+    assert in_write.wait(10)
+    release.set()
+    assert behind.close() is None
+    assert (tmp_path / "slow.pdf").read_bytes() == HEAD + b"tail"
