@@ -71,25 +71,23 @@ class PreparedRun:
     def write(self, leaflet: LaidOutLeaflet, path: Path) -> tuple[WardPages, str]:
         """Draw a ward's print file into ``path`` atomically; its pages and SHA-256."""
         pages, tail = self.draw_tail(leaflet)
-        return pages, self.write_file(path, pages, tail)
+        self.write_file(path, pages, tail)
+        return pages, self.file_sha256(pages, tail)
 
     def draw_tail(self, leaflet: LaidOutLeaflet) -> tuple[WardPages, bytes]:
         """A ward's pages and the part of its print file that is its own (after the shared head)."""
         pages = draw_pages(leaflet, self.document)
         return pages, file_tail(pages, self.document)
 
-    def write_file(self, path: Path, pages: WardPages, tail: bytes, behind: WriteBehind | None = None) -> str:
+    def write_file(self, path: Path, pages: WardPages, tail: bytes, behind: WriteBehind | None = None) -> None:
         """The print file of shared head + ``tail`` written into ``path`` atomically (by
-        ``behind``, while the caller goes on, when given); its SHA-256.
-
-        The shared head is written from the run's one copy of the ward's part (only the
-        artwork its pages draw) and hashed once per run: per ward, only its tail is hashed."""
-        part = self.document.part_for(pages)
+        ``behind``, while the caller goes on, when given), from the run's one copy of the
+        ward's part (only the artwork its pages draw)."""
+        head = self.document.part_for(pages).shared.head
         if behind:
-            behind.write(path, part.shared.head, tail)
+            behind.write(path, head, tail)
         else:
-            write_print_file(path, part.shared.head, tail)
-        return self.file_sha256(pages, tail)
+            write_print_file(path, head, tail)
 
     def file_sha256(self, pages: WardPages, tail: bytes) -> str:
         """The SHA-256 of the print file of ``pages``' shared head + ``tail``, before it is written."""

@@ -18,6 +18,7 @@ import pypdf
 import pytest
 from leaflet import build
 from leaflet.cli import main
+from leaflet.runs.files import DIRECT_BLOCK
 from leaflet.runs.folders import LOCK
 
 from tests.conftest import DEMO, ROOT, assert_print_folder_is_true, assert_riso_folder_is_true, write_many_wards
@@ -28,7 +29,9 @@ NO_SPACE = "cannot write the file (No space left on device) (free some space on 
 def _no_space_for(monkeypatch, prefix: str, call: str, after: int = 0) -> None:
     """ENOSPC for files whose (temporary) name starts with ``prefix``: when their space is
     reserved (``reserve``: posix_fallocate) or written (``write``: os.write, os.pwrite), from
-    the call after ``after`` such calls on.  Forked workers inherit it."""
+    the call after ``after`` such calls on; the writes before it are short (half of what they
+    were given, in whole blocks), so the file is half written when the disk fills.  Forked
+    workers inherit it."""
     calls = {"count": 0}
 
     def aimed(handle: int) -> bool:
@@ -39,7 +42,7 @@ def _no_space_for(monkeypatch, prefix: str, call: str, after: int = 0) -> None:
         if not name.startswith(prefix):
             return False
         calls["count"] += 1
-        return calls["count"] > after
+        return True
 
     def no_space():
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -48,17 +51,25 @@ def _no_space_for(monkeypatch, prefix: str, call: str, after: int = 0) -> None:
         fallocate = os.posix_fallocate
 
         def full_fallocate(handle, offset, length):
-            return no_space() if aimed(handle) else fallocate(handle, offset, length)
+            return no_space() if aimed(handle) and calls["count"] > after else fallocate(handle, offset, length)
 
         monkeypatch.setattr(os, "posix_fallocate", full_fallocate)
     else:
         write, pwrite = os.write, os.pwrite
 
+        def half(data):
+            view = memoryview(data)
+            return view[: len(view) // 2 // DIRECT_BLOCK * DIRECT_BLOCK or len(view)]
+
         def full_write(handle, data):
-            return no_space() if aimed(handle) else write(handle, data)
+            if not aimed(handle):
+                return write(handle, data)
+            return no_space() if calls["count"] > after else write(handle, half(data))
 
         def full_pwrite(handle, data, offset):
-            return no_space() if aimed(handle) else pwrite(handle, data, offset)
+            if not aimed(handle):
+                return pwrite(handle, data, offset)
+            return no_space() if calls["count"] > after else pwrite(handle, half(data), offset)
 
         monkeypatch.setattr(os, "write", full_write)
         monkeypatch.setattr(os, "pwrite", full_pwrite)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
+import time
 
 from leaflet.model import Ward
+from leaflet.runs import parallel
 from leaflet.runs.parallel import map_wards
 
 from tests.conftest import ROOT
@@ -38,3 +41,26 @@ def test_an_error_the_parent_cannot_rebuild_still_reaches_it_instead_of_hanging(
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "RuntimeError: Unrebuildable: ward F: broken" in done.stderr
+
+
+STARTED = None  # a counter the forked workers share with the test
+
+
+def counted(ward: Ward) -> str:
+    with STARTED.get_lock():
+        STARTED.value += 1
+    return ward.code
+
+
+def test_the_workers_stay_a_few_batches_ahead_of_a_slow_caller(monkeypatch):
+    global STARTED
+    STARTED = multiprocessing.get_context("fork").Value("i", 0)
+    monkeypatch.setattr(parallel, "BATCH_CHUNKS", 2)  # batches of 2 jobs x 2 chunks x 8 wards = 32
+    wards = [Ward(f"W{n:04d}", "x", {"code": f"W{n:04d}", "name": "x"}, n + 2) for n in range(600)]
+    taken = []
+    for code in map_wards(counted, wards, 2):
+        taken.append(code)
+        if len(taken) % 100 == 1:
+            time.sleep(0.3)  # the caller writing to a slow disk: the workers could run far ahead
+            assert STARTED.value <= len(taken) + 3 * 32
+    assert taken == [ward.code for ward in wards]
