@@ -64,7 +64,7 @@ from leaflet.runs.manifest import (
 )
 from leaflet.runs.names import output_names, slug
 from leaflet.runs.not_for_print import Accounted, MovedFile, move_aside, unlisted_files
-from leaflet.runs.parallel import Progress, map_wards
+from leaflet.runs.parallel import Progress, in_this_process, map_wards
 from leaflet.runs.preflight import Preflight
 from leaflet.runs.prepare import PreparedRun, load, prepare_run
 from leaflet.runs.riso_manifest import refuse_other_output
@@ -167,6 +167,7 @@ class _WardBuilder:
     households: dict[str, int]  # by code, read by the parent: a ward not here is refused (preflight says why)
     signed: dict[str, str]  # where sign-off is needed: code -> the SHA-256 its print file must have
     job_only: Path | None = None  # --combined-only: the combined file, which holds the ward's pages instead
+    behind: WriteBehind | None = None  # built in this process: print files written while the next is computed
 
     @cached_property
     def shared(self) -> str:
@@ -196,17 +197,13 @@ class _WardBuilder:
             return None
         return replace(row, status="kept") if unchanged else None
 
-    def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow, WardPages | None, bytes | None]:
-        """The ward's result and print-order row; its pages and the tail of its print file
-        (after the run's shared head) when it is to be written or go into the combined file.
-        The building process writes the file (``_Build._write_wards``): one writer, one file
-        after the other, however many workers compute."""
+    def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow, WardPages | None]:
         inputs = self.inputs_digest(ward)
         path = self.out_dir / self.names[ward.code]
         count = self.households.get(ward.code)
         kept = None if self.combined or count is None else self._kept(ward, inputs)
         if kept and kept.sha256 == self.signed.get(ward.code, kept.sha256):
-            return WardResult(ward, path, (), "kept"), kept, None, None
+            return WardResult(ward, path, (), "kept"), kept, None
         leaflet, findings = self.preflight.lay_out(ward)
         pages = tail = None
         if leaflet is not None:
@@ -221,7 +218,6 @@ class _WardBuilder:
                 WardResult(ward, None, tuple(findings), "refused", reason),
                 not_for_print_row(ward, "refused", reason, inputs),
                 None,
-                None,
             )
         sha256 = self.run.file_sha256(pages, tail)
         if sha256 != self.signed.get(ward.code, sha256):  # checked before it is written: never what was not signed
@@ -230,15 +226,16 @@ class _WardBuilder:
                 WardResult(ward, None, (*findings, refusal), "refused", refusal.message),
                 not_for_print_row(ward, "refused", refusal.message, inputs),
                 None,
-                None,
             )
         if self.job_only:
             path = self.job_only  # its pages go into the combined file alone
+        else:
+            self.run.write_file(path, pages, tail, self.behind)
         campaign = self.run.campaigns[ward_language(ward, self.run.campaign)]
         reason = _reason(errors)
         row = manifest_row(campaign, ward, count, path, len(pages.contents), sha256, inputs, self.shared, reason)
         result = WardResult(ward, path, tuple(findings), row.status, reason)
-        return result, row, pages, None if self.job_only else tail
+        return result, row, pages if self.combined else None
 
 
 class _HashingSink:
@@ -386,23 +383,22 @@ class _Build:
                 sink = _HashingSink(out)
                 combined_file = CombinedFile(sink, builder.run.document, f"{self.campaign.title} - all wards")
             in_combined: list[ManifestRow] = []
-            behind = None if builder.job_only else WriteBehind()
+            if in_this_process(len(self.wards), jobs) and not builder.job_only:
+                builder.behind = WriteBehind()
             results = map_wards(builder, self.wards, jobs)
             try:
-                for index, (result, row, pages, tail) in enumerate(results):
-                    if behind and result.path and pages and tail is not None:
-                        builder.run.write_file(result.path, pages, tail, behind)  # names the file before, if it failed
+                for index, (result, row, pages) in enumerate(results):
                     self.done[result.ward.code] = (result, row)
-                    if combined_file and pages and result.path:
+                    if combined_file and pages:
                         combined_file.add(pages)
                         in_combined.append(row)
                     if progress:
                         progress(index + 1, len(self.wards))
-                self._last_print_file_written(behind)
+                self._last_print_file_written(builder)
             except BaseException:
                 results.close()  # the workers end with it
-                self._last_print_file_written(behind, stopping=True)
-                remove_partial_files(self.out_dir)  # what was being written
+                self._last_print_file_written(builder, stopping=True)
+                remove_partial_files(self.out_dir)  # what they were writing
                 raise
             if combined_file:
                 combined_file.close()
@@ -416,10 +412,11 @@ class _Build:
             print_order_digest(in_combined),
         )
 
-    def _last_print_file_written(self, behind: WriteBehind | None, stopping: bool = False) -> None:
+    def _last_print_file_written(self, builder: _WardBuilder, stopping: bool = False) -> None:
         """Wait for the print file being written behind (``WriteBehind``); if it or the one
         before could not be written, its ward is not done (the print order says the build
         stopped before it) and, unless the build is stopping already, its error stops it."""
+        behind, builder.behind = builder.behind, None
         failed = behind.close() if behind else None
         if failed is None:
             return

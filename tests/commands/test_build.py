@@ -303,22 +303,3 @@ def test_a_ward_built_alone_is_the_bytes_signed_in_a_run_of_every_ward(campaign_
         (result,) = report.written
         assert hashlib.sha256(result.path.read_bytes()).hexdigest() == signed[code].print_sha256
 
-
-def test_with_workers_the_building_process_writes_every_print_file(campaign_copy, tmp_path, monkeypatch):
-    """One writer, one file after the other, however many workers compute: the disk is not made
-    to take two files at once, and what the workers compute is only the files' own bytes."""
-    from leaflet.runs import files
-
-    writers = []
-    real = files.write_print_file
-
-    def recorded(path, head, tail, writing=None):
-        writers.append(os.getpid())  # forked workers would append to their own copy, unseen
-        real(path, head, tail, writing)
-
-    monkeypatch.setattr(files, "write_print_file", recorded)
-    report = build(campaign_copy, tmp_path / "out", jobs=2)
-    assert len(report.written) == len(_wards()) >= 12
-    assert writers == [os.getpid()] * len(report.written)
-    for result in report.written:
-        assert len(pypdf.PdfReader(result.path).pages) == 2
