@@ -13,6 +13,7 @@ and the pool would wait for that worker forever.)
 from __future__ import annotations
 
 import ctypes
+import gc
 import itertools
 import multiprocessing
 import os
@@ -88,8 +89,9 @@ def map_wards(task: Callable[[Ward], Result], wards: list[Ward], jobs: int) -> G
     """``task`` of each ward, in ward order; closing the generator early ends the workers.
 
     The workers are given the wards a batch at a time, three batches ahead of the results taken
-    at most: when the caller is slower than the workers (writing each result's file to a slow
-    disk), what they computed waits in memory a few hundred wards deep, not the whole run deep."""
+    at most: when the caller is slower than the workers (adding each ward's pages to a combined
+    file on a slow disk), what they computed waits in memory a few hundred wards deep, not the
+    whole run deep."""
     global _TASK
     if in_this_process(len(wards), jobs):
         yield from map(task, wards)
@@ -102,14 +104,19 @@ def map_wards(task: Callable[[Ward], Result], wards: list[Ward], jobs: int) -> G
     batches = (wards[start : start + batch] for start in range(0, len(wards), batch))
     try:
         context = multiprocessing.get_context("fork")
+        # The run's objects out of the collector's reach before forking: a worker's collections
+        # would otherwise write to every one of them, copying each page the parent shares
+        # (on this VM a fresh page costs several times the copy): a 400-ward --jobs 2 build, 5.7 s -> 4.8 s
+        gc.freeze()
         with context.Pool(jobs, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-            ahead = deque(pool.imap(_run_task, wards, chunk) for wards in itertools.islice(batches, 2))
+            ahead = deque(pool.imap(_run_task, part, chunk) for part in itertools.islice(batches, 2))
             while ahead:
                 results = ahead.popleft()
-                ahead.extend(pool.imap(_run_task, wards, chunk) for wards in itertools.islice(batches, 1))
+                ahead.extend(pool.imap(_run_task, part, chunk) for part in itertools.islice(batches, 1))
                 yield from results
     finally:
         _TASK = None
+        gc.unfreeze()
 
 
 BATCH_CHUNKS = 8  # chunks a worker gets a batch
