@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import errno
 import html
 import io
 import json
 import os
-import queue
 import re
 import resource
 import shutil
@@ -26,7 +24,6 @@ import string
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -96,76 +93,45 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode("ascii")
 
 
-class Behind:
-    """Files written by a thread of their own, one at a time, while the next is made: as
-    ``leaflet build`` in one process writes its print files (``leaflet.runs.files.WriteBehind``,
-    not imported here so the peers' processes stay free of leaflet)."""
+class MemoryFile:
+    """Where every tool's bytes go in process: one file held in memory (``memfd_create``), written
+    over from its start for each ward.  Writing a ward's bytes costs what writing them into the
+    page cache costs (a copy into the kernel's pages, a system call) and nothing that depends on
+    the disk or on the host: the same pages each time, so no new memory, which this project's VM
+    can make cost several times the copy (bench/README.md).  bench/e2e.py measures the disk."""
 
     def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self.idle = threading.Event()
-        self.idle.set()
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._work, daemon=True)
-        self.thread.start()
+        self.handle = os.memfd_create("leaflet-bench")
 
-    def submit(self, function, *args) -> None:
-        self.wait()
-        self.idle.clear()
-        self.jobs.put((function, args))
-
-    def wait(self) -> None:
-        self.idle.wait()
-        if self.error:
-            raise self.error
-
-    def _work(self) -> None:
-        while (job := self.jobs.get()) is not None:
-            try:
-                job[0](*job[1])
-            except BaseException as error:
-                self.error = error
-            finally:
-                self.idle.set()
+    def write(self, *parts: bytes) -> int:
+        position = 0
+        for part in parts:
+            view = memoryview(part)
+            while view:
+                written = os.pwrite(self.handle, view, position)
+                position += written
+                view = view[written:]
+        return position
 
 
 class Timer:
-    """Per-file wall and CPU time; the written files are removed in batches, untimed.  Files
-    may be written behind (``flush`` waits for the last): that wait is timed, with the file
-    before the batch is removed."""
+    """Per-ward wall and CPU time."""
 
-    def __init__(self, out_dir: Path, flush=None):
-        self.out_dir = out_dir
-        self.flush = flush
+    def __init__(self) -> None:
         self.wall: list[float] = []
         self.cpu: list[float] = []
         self.sizes: list[int] = []
-        self.pending: list[Path] = []
 
     def measure(self, make, *args) -> None:
         w0, c0 = time.perf_counter(), time.process_time()
-        path, size = make(*args)
+        size = make(*args)
         c1, w1 = time.process_time(), time.perf_counter()
         self.wall.append(w1 - w0)
         self.cpu.append(c1 - c0)
-        if path is not None:
+        if size:
             self.sizes.append(size)
-            self.pending.append(path)
-            if len(self.pending) >= CLEANUP_EVERY:
-                self.cleanup()
-
-    def cleanup(self) -> None:
-        if self.flush and self.wall:
-            w0, c0 = time.perf_counter(), time.process_time()
-            self.flush()
-            self.wall[-1] += time.perf_counter() - w0
-            self.cpu[-1] += time.process_time() - c0
-        for path in self.pending:
-            path.unlink()
-        self.pending.clear()
 
     def result(self, **extra) -> dict:
-        self.cleanup()
         return {
             "files": len(self.sizes),
             "seconds": sum(self.wall),
@@ -178,64 +144,6 @@ class Timer:
         }
 
 
-DIRECT_BLOCK = 4096
-DIRECT_CHUNK = 1 << 20
-_aligned: dict[str, object] = {"data": None, "memory": None}
-
-
-def write_bytes_direct(handle: int, data: bytes) -> None:
-    """``data`` as the whole of the open file ``handle``, as leaflet writes a print file
-    (``leaflet.runs.files.FileWriter.write_direct``, not imported here so the peers' processes
-    stay free of leaflet): space reserved, then straight to the disk (O_DIRECT) in whole 4 kB
-    blocks from page-aligned memory, the padding cut off; through the cache where the file
-    system takes no direct writes.  Bytes new to each file are copied into that memory first
-    (leaflet copies its own tail); the same bytes again (the floor's) are not, as leaflet's
-    shared head is not."""
-    import fcntl
-    import mmap
-
-    padded = -(-len(data) // DIRECT_BLOCK) * DIRECT_BLOCK
-    memory = _aligned["memory"]
-    if not isinstance(memory, mmap.mmap) or len(memory) < padded:
-        memory = _aligned["memory"] = mmap.mmap(-1, padded + (256 << 10), flags=mmap.MAP_PRIVATE)
-        _aligned["data"] = None
-    if _aligned["data"] is not data:
-        memory[: len(data)] = data
-        _aligned["data"] = data
-    os.posix_fallocate(handle, 0, padded)
-    flags = fcntl.fcntl(handle, fcntl.F_GETFL)
-    try:
-        fcntl.fcntl(handle, fcntl.F_SETFL, flags | os.O_DIRECT)
-        view = memoryview(memory)[:padded]
-        try:
-            position = 0
-            while position < padded:
-                position += os.write(handle, view[position : position + DIRECT_CHUNK])
-        finally:
-            view.release()
-            fcntl.fcntl(handle, fcntl.F_SETFL, flags)
-        os.ftruncate(handle, len(data))
-    except OSError as error:
-        if error.errno != errno.EINVAL:
-            raise
-        os.lseek(handle, 0, os.SEEK_SET)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(handle, view) :]
-        os.ftruncate(handle, len(data))
-
-
-def write(path: Path, data: bytes) -> tuple[Path, int]:
-    """How the peers' bytes (and the floor's) are written: as leaflet writes its print files
-    (``write_bytes_direct``), so that no tool gains or loses by how its file is written."""
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        write_bytes_direct(handle, data)
-    finally:
-        os.close(handle)
-    return path, len(data)
-
-
 # --------------------------------------------------------------------------------------------
 # Workers: each runs in its own process and prints one JSON line
 
@@ -243,8 +151,6 @@ def write(path: Path, data: bytes) -> tuple[Path, int]:
 def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
     sys.path.insert(0, str(REPO))
     w0 = time.perf_counter()
-    from leaflet.runs.files import WriteBehind
-    from leaflet.runs.names import output_name
     from leaflet.runs.prepare import load, prepare_run
 
     import_s = time.perf_counter() - w0
@@ -257,26 +163,18 @@ def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None
     prepare_s = time.perf_counter() - w0
     rss_after_prepare = peak_rss_mb()
     failed, warned = [], 0
-
-    behind = [WriteBehind()]
-
-    def flush() -> None:
-        failed = behind[0].close()
-        if failed:
-            raise failed[1]
-        behind[0] = WriteBehind()
+    memory = MemoryFile()
 
     def one(ward):
         leaflet = run.lay_out(ward)
         if any(f.severity == "error" for f in leaflet.findings):
             failed.append(ward.code)
-            return None, 0
-        path = out_dir / output_name(ward)
+            return 0
         pages, tail = run.draw_tail(leaflet)
-        run.write_file(path, pages, tail, behind[0])  # as `leaflet build` in one process: atomic, behind, SHA-256
-        return path, len(run.document.part_for(pages).shared.head) + len(tail)
+        run.file_sha256(pages, tail)  # as `leaflet build` does for each ward's print order row
+        return memory.write(run.document.part_for(pages).shared.head, tail)
 
-    timer = Timer(out_dir, flush)
+    timer = Timer()
     for ward in wards:
         timer.measure(one, ward)
     if sample:
@@ -295,19 +193,11 @@ def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None
     )
 
 
-def time_peer(make_pdf, wards, out_dir: Path, sample: Path | None, **extra) -> dict:
-    """Per ward: make the PDF bytes and write them (behind, as leaflet does); timed end to end,
-    one ward at a time."""
-    behind = Behind()
-    timer = Timer(out_dir, behind.wait)
-
-    def one(ward):
-        path, data = out_dir / f"{ward['code']}.pdf", make_pdf(ward)
-        behind.submit(write, path, data)
-        return path, len(data)
-
+def time_peer(make_pdf, wards, memory: MemoryFile, sample: Path | None, **extra) -> dict:
+    """Per ward: make the PDF bytes and write them (``MemoryFile``); timed one ward at a time."""
+    timer = Timer()
     for ward in wards:
-        timer.measure(one, ward)
+        timer.measure(lambda ward: memory.write(make_pdf(ward)), ward)
     if sample:
         sample.write_bytes(make_pdf(wards[0]))
     return timer.result(**extra)
@@ -351,7 +241,7 @@ def work_typst(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) 
     w0 = time.perf_counter()
     compile_, version = typst_peer(wards)
     setup_s = time.perf_counter() - w0
-    return time_peer(compile_, wards, out_dir, sample, setup_s=setup_s, version=version)
+    return time_peer(compile_, wards, MemoryFile(), sample, setup_s=setup_s, version=version)
 
 
 def markdown_to_html(text: str) -> str:
@@ -402,20 +292,15 @@ def work_weasyprint(wards_csv: Path, count: int, out_dir: Path, sample: Path | N
     render(wards[0])  # warm-up
     setup_s = time.perf_counter() - w0
 
-    return time_peer(render, wards, out_dir, sample, setup_s=setup_s, version=weasyprint.__version__)
+    return time_peer(render, wards, MemoryFile(), sample, setup_s=setup_s, version=weasyprint.__version__)
 
 
 def work_floor(pdf: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
     data = pdf.read_bytes()
-    behind = Behind()
-    timer = Timer(out_dir, behind.wait)
-
-    def one(path: Path) -> tuple[Path, int]:
-        behind.submit(write, path, data)
-        return path, len(data)
-
-    for n in range(count):
-        timer.measure(one, out_dir / f"W{n + 1:07d}.pdf")
+    memory = MemoryFile()
+    timer = Timer()
+    for _ in range(count):
+        timer.measure(memory.write, data)
     return timer.result(setup_s=0.0)
 
 
@@ -577,7 +462,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run in well under a minute")
     parser.add_argument("--samples", type=Path, help="keep each tool's first PDF and PNGs of its pages here")
-    parser.add_argument("--tmp", type=Path, help="where the PDFs are written (default: the system's temp folder)")
+    parser.add_argument(
+        "--tmp",
+        type=Path,
+        help="scratch space: the wards files, samples, the combined file (default: the system's temp folder)",
+    )
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
@@ -645,7 +534,7 @@ def report(results, wards, weasy_wards, scale, checks) -> None:
     leaflet = results["leaflet", wards]
     print()
     print("Ward PDFs per second per core: every tool runs alone in one process pinned to one CPU;")
-    print("seconds = sum of per-ward times (lay out + render + write the file), one-time setup excluded.")
+    print("seconds = sum of per-ward times (lay out + render + write the bytes into memory), one-time setup excluded.")
     print()
     header = (
         "tool",
@@ -698,7 +587,7 @@ def report(results, wards, weasy_wards, scale, checks) -> None:
         )
 
     print()
-    print(f"leaflet / typst = {rate(leaflet) / typst:.1f}x (target >= 5x)")
+    print(f"leaflet / typst = {rate(leaflet) / typst:.1f}x (goals >= 5x, issue 17; >= 6x, issue 16)")
     print(f"leaflet / weasyprint = {rate(leaflet) / weasy:.0f}x (target >= 100x)")
     floor = rate(results["floor", wards])
     print(
