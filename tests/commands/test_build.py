@@ -302,4 +302,3 @@ def test_a_ward_built_alone_is_the_bytes_signed_in_a_run_of_every_ward(campaign_
         report = build(campaign_copy, tmp_path / code, ward_codes=[code], approved_only=True)
         (result,) = report.written
         assert hashlib.sha256(result.path.read_bytes()).hexdigest() == signed[code].print_sha256
-
