@@ -108,7 +108,18 @@ def _load(image: Image.Image, path: Path) -> None:
 @lru_cache(maxsize=64)
 def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> PrintImage:
     """The photo cropped to what ``clip`` shows of it ``placed`` there, as press-ready CMYK
-    JPEG; done once per run for a photo every ward shows."""
+    JPEG; done once per run for a photo every ward shows.  Kept for the drawing and the
+    preflight of the same placement (a fifth of a second a photo), and made again once the file
+    changes (a server runs for days)."""
+    try:
+        status = source.path.stat()
+    except OSError:
+        return _prepared(source, placed, clip, None)  # says what is wrong with the file
+    return _prepared(source, placed, clip, (status.st_mtime_ns, status.st_size, status.st_ino))
+
+
+@lru_cache(maxsize=16)
+def _prepared(source: ImageSource, placed: BoxPt, clip: BoxPt, _version: tuple[int, int, int] | None) -> PrintImage:
     opened = _open(source.path)
     _load(opened, source.path)
     icc = opened.info.get("icc_profile")

@@ -35,6 +35,7 @@ from leaflet.model import (
     pt_to_mm,
 )
 from leaflet.rules.inks import InkRules
+from leaflet.ward.joins import grown
 from leaflet.ward.qr import longest_url
 
 
@@ -248,7 +249,8 @@ class LaidOutRules:
 @lru_cache(maxsize=64)
 def _photo_ink_percent(item: PlacedImage) -> float:
     """The highest total ink, sampled, in the photo as it goes to press (99.9th percentile)."""
-    prepared = prepare_print_image(read_image_source(item.path), item.placed, item.clip)
+    # the crop that is drawn (to the panels it runs under), which the drawing has prepared already
+    prepared = prepare_print_image(read_image_source(item.path), item.placed, grown(item.clip, item.underlaps))
     jpeg = Image.open(io.BytesIO(prepared.jpeg))
     jpeg.draft("CMYK", (256, 256))
     image = ImageChops.invert(jpeg.convert("CMYK"))  # Pillow reads every CMYK JPEG as Adobe-inverted
