@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable
-from contextlib import ExitStack, suppress
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import metadata
@@ -196,6 +196,23 @@ class _WardBuilder:
         except OSError:
             return None
         return replace(row, status="kept") if unchanged else None
+
+    @contextmanager
+    def chunk(self) -> Iterator[None]:
+        """A few wards in a worker (``map_wards``): their print files written behind while the
+        next is computed, as in one process; the last is on the disk before the chunk's results
+        go to the parent, and a file that could not be written stops the build, named."""
+        if self.job_only or self.behind:
+            yield
+            return
+        self.behind = WriteBehind()
+        try:
+            yield
+        finally:
+            behind, self.behind = self.behind, None
+            failed = behind.close()
+        if failed:
+            raise failed[1]
 
     def __call__(self, ward: Ward) -> tuple[WardResult, ManifestRow, WardPages | None]:
         inputs = self.inputs_digest(ward)

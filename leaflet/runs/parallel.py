@@ -2,6 +2,7 @@
 
 Workers are forked after the run is prepared, so they share its fonts, photos and static frames
 copy-on-write; nothing large is pickled, only each ward and what its task returns.  A worker
+takes the wards a few at a time (a chunk), inside the task's ``chunk()`` if it has one.  A worker
 never outlives its run: stopped by the parent (which terminates the pool on an error or Ctrl-C)
 or orphaned (the parent killed outright), the kernel ends it at once.  The temporary file it
 was writing is then removed by whoever is next in the folder (``runs.files``): the parent once
@@ -24,6 +25,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator
+from contextlib import nullcontext
 from typing import TypeVar
 
 from leaflet.model import Ward
@@ -34,10 +36,15 @@ Progress = Callable[[int, int], None]  # wards done, wards in all: for a progres
 _TASK: Callable | None = None  # set before forking: workers inherit it, so it need not pickle
 
 
-def _run_task(ward: Ward):
+def _run_chunk(wards: list[Ward]) -> list:
+    """The task of each of a few wards, in a worker, inside the task's ``chunk()`` where it has
+    one (a build writes each print file behind while the next ward is computed, and the last
+    is on the disk before the chunk's results go to the parent)."""
     assert _TASK is not None  # set by map_wards before the pool forks
+    scope = getattr(_TASK, "chunk", None)
     try:
-        return _TASK(ward)
+        with scope() if scope else nullcontext():
+            return [_TASK(ward) for ward in wards]
     except Exception as error:
         raise _sendable(error) from None
 
@@ -99,9 +106,10 @@ def map_wards(task: Callable[[Ward], Result], wards: list[Ward], jobs: int) -> G
     _TASK = task
     # chunks of 8 wards cost 7 µs a ward more than 64 (9,000 wards: 0.06 s), and a stopped build
     # knows of every ward done but the few in flight
-    chunk = max(1, min(8, len(wards) // (jobs * 8)))
-    batch = chunk * jobs * BATCH_CHUNKS
-    batches = (wards[start : start + batch] for start in range(0, len(wards), batch))
+    size = max(1, min(8, len(wards) // (jobs * 8)))
+    chunks = [wards[start : start + size] for start in range(0, len(wards), size)]
+    batch = jobs * BATCH_CHUNKS
+    batches = (chunks[start : start + batch] for start in range(0, len(chunks), batch))
     try:
         context = multiprocessing.get_context("fork")
         # The run's objects out of the collector's reach before forking: a worker's collections
@@ -109,11 +117,12 @@ def map_wards(task: Callable[[Ward], Result], wards: list[Ward], jobs: int) -> G
         # (on this VM a fresh page costs several times the copy): a 400-ward --jobs 2 build, 5.7 s -> 4.8 s
         gc.freeze()
         with context.Pool(jobs, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-            ahead = deque(pool.imap(_run_task, part, chunk) for part in itertools.islice(batches, 2))
+            ahead = deque(pool.imap(_run_chunk, part) for part in itertools.islice(batches, 2))
             while ahead:
                 results = ahead.popleft()
-                ahead.extend(pool.imap(_run_task, part, chunk) for part in itertools.islice(batches, 1))
-                yield from results
+                ahead.extend(pool.imap(_run_chunk, part) for part in itertools.islice(batches, 1))
+                for chunk in results:
+                    yield from chunk
     finally:
         _TASK = None
         gc.unfreeze()

@@ -6,6 +6,7 @@ import multiprocessing
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 from leaflet.model import Ward
 from leaflet.runs import parallel
@@ -63,4 +64,34 @@ def test_the_workers_stay_a_few_batches_ahead_of_a_slow_caller(monkeypatch):
         if len(taken) % 100 == 1:
             time.sleep(0.3)  # the caller writing to a slow disk: the workers could run far ahead
             assert STARTED.value <= len(taken) + 3 * 32
+    assert taken == [ward.code for ward in wards]
+
+
+class Chunked:
+    """A task with a ``chunk()``: it marks each ward's work done only as the chunk ends."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.inside: list[str] | None = None
+
+    @contextmanager
+    def chunk(self):
+        self.inside = []
+        yield
+        for code in self.inside:
+            (self.folder / code).write_text("done", encoding="utf-8")
+        self.inside = None
+
+    def __call__(self, ward: Ward) -> str:
+        assert self.inside is not None  # every ward inside a chunk
+        self.inside.append(ward.code)
+        return ward.code
+
+
+def test_a_task_s_chunk_ends_before_its_results_reach_the_parent(tmp_path):
+    wards = [Ward(f"W{n:04d}", "x", {"code": f"W{n:04d}", "name": "x"}, n + 2) for n in range(40)]
+    taken = []
+    for code in map_wards(Chunked(tmp_path), wards, 2):
+        assert (tmp_path / code).read_text(encoding="utf-8") == "done"  # its chunk's end ran first
+        taken.append(code)
     assert taken == [ward.code for ward in wards]
