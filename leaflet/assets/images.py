@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,7 @@ class ImageSource:
     width_px: int  # as displayed, after EXIF orientation
     height_px: int
     transparent: bool = False  # some pixels are not opaque: they print as if laid on paper white
+    version: tuple[int, int, int] | None = None  # the file's time, size and inode when read: what caches of it go by
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,19 @@ class PrintImage:
     effective_ppi: float  # of the source at its placed size, before any downsampling
 
 
-@lru_cache(maxsize=256)
 def read_image_source(path: Path) -> ImageSource:
     """The photo's displayed size, and whether it has transparent pixels; read once per run
-    however many wards use it.  A photo whose pixels leaflet cannot print right is refused."""
+    however many wards use it, and again once the file changes (a replaced photo, while
+    ``leaflet serve`` runs for days).  A photo whose pixels leaflet cannot print right is refused."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return _read_image_source(Path(path), None)  # says what is wrong with it
+    return _read_image_source(Path(path), (status.st_mtime_ns, status.st_size, status.st_ino))
+
+
+@lru_cache(maxsize=256)
+def _read_image_source(path: Path, version: tuple[int, int, int] | None) -> ImageSource:
     image = _open(path)
     width, height = image.size
     if min(width, height) < MIN_SIDE_PX:
@@ -71,7 +82,7 @@ def read_image_source(path: Path) -> ImageSource:
         transparent = _has_transparency(image) and cast(tuple[int, int], _alpha(image).getextrema())[0] < 255
     elif image.mode not in _PLAIN_MODES:
         raise _unprintable(image, Path(path))
-    return ImageSource(Path(path), width, height, transparent)
+    return ImageSource(Path(path), width, height, transparent, version)
 
 
 def _open(path: Path) -> Image.Image:
@@ -108,18 +119,8 @@ def _load(image: Image.Image, path: Path) -> None:
 @lru_cache(maxsize=64)
 def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> PrintImage:
     """The photo cropped to what ``clip`` shows of it ``placed`` there, as press-ready CMYK
-    JPEG; done once per run for a photo every ward shows.  Kept for the drawing and the
-    preflight of the same placement (a fifth of a second a photo), and made again once the file
-    changes (a server runs for days)."""
-    try:
-        status = source.path.stat()
-    except OSError:
-        return _prepared(source, placed, clip, None)  # says what is wrong with the file
-    return _prepared(source, placed, clip, (status.st_mtime_ns, status.st_size, status.st_ino))
-
-
-@lru_cache(maxsize=16)
-def _prepared(source: ImageSource, placed: BoxPt, clip: BoxPt, _version: tuple[int, int, int] | None) -> PrintImage:
+    JPEG; done once per run for a photo every ward shows (and again once the file changes:
+    ``source`` carries its version)."""
     opened = _open(source.path)
     _load(opened, source.path)
     icc = opened.info.get("icc_profile")

@@ -16,7 +16,7 @@ from typing import assert_never
 from PIL import Image, ImageChops
 
 from leaflet.assets.fonts import FontMetrics
-from leaflet.assets.images import prepare_print_image, read_image_source
+from leaflet.assets.images import ImageSource, prepare_print_image, read_image_source
 from leaflet.model import (
     BoxPt,
     FilledBox,
@@ -246,11 +246,15 @@ class LaidOutRules:
             )
 
 
-@lru_cache(maxsize=64)
 def _photo_ink_percent(item: PlacedImage) -> float:
     """The highest total ink, sampled, in the photo as it goes to press (99.9th percentile)."""
+    return _ink_percent(item, read_image_source(item.path))
+
+
+@lru_cache(maxsize=64)
+def _ink_percent(item: PlacedImage, source: ImageSource) -> float:
     # the crop that is drawn (to the panels it runs under), which the drawing has prepared already
-    prepared = prepare_print_image(read_image_source(item.path), item.placed, grown(item.clip, item.underlaps))
+    prepared = prepare_print_image(source, item.placed, grown(item.clip, item.underlaps))
     jpeg = Image.open(io.BytesIO(prepared.jpeg))
     jpeg.draft("CMYK", (256, 256))
     image = ImageChops.invert(jpeg.convert("CMYK"))  # Pillow reads every CMYK JPEG as Adobe-inverted

@@ -116,3 +116,17 @@ def test_the_crop_covers_what_the_frame_shows(tmp_path, left, bottom, width, hei
     tolerance = 1e-9
     assert kept.x <= clip.x + tolerance and kept.y <= clip.y + tolerance
     assert kept.right >= clip.right - tolerance and kept.top >= clip.top - tolerance
+
+
+def test_a_photo_replaced_while_the_program_runs_is_read_again(tmp_path):
+    """``leaflet serve`` runs for days: a photo the campaign replaces prints as it is now."""
+    first = _photo(tmp_path, (255, 0, 0))
+    box = _whole(first, 72)
+    red = _decode(prepare_print_image(first, box, box).jpeg).getpixel((150, 100))
+    Image.new("RGB", (300, 200), (0, 0, 255)).save(tmp_path / "photo.jpg", quality=80)  # same size, other pixels
+    second = read_image_source(tmp_path / "photo.jpg")
+    assert second != first
+    blue = _decode(prepare_print_image(second, box, box).jpeg).getpixel((150, 100))
+    assert red[1] > 200 and blue[0] > 200 and blue[1] < red[1]  # magenta and yellow, then cyan
+    Image.new("RGB", (400, 200), (0, 0, 255)).save(tmp_path / "photo.jpg")
+    assert read_image_source(tmp_path / "photo.jpg").width_px == 400
