@@ -374,13 +374,13 @@ def print_report(report: dict, combined_wards: int) -> None:
     header = ("command", f"s @{small}", f"s @{wards}", "of which sync", "wards/s", "marginal/s", "MB/file", "MB/s")
     rows = []
     for name in names:
-        whole = statistics.median(seconds(r, name, wards) for r in rounds)
+        whole = seconds_median(rounds, name, wards)
         at = [r[f"{name} @{wards}"] for r in rounds]
         size = statistics.median(result["bytes"] / max(1, result["files"]) for result in at)
         rows.append(
             (
                 name,
-                f"{statistics.median(seconds(r, name, small) for r in rounds):.2f}",
+                f"{seconds_median(rounds, name, small):.2f}",
                 f"{whole:.2f}",
                 f"{statistics.median(result['sync_seconds'] for result in at):.2f}",
                 f"{wards / whole:,.0f}",
