@@ -8,6 +8,7 @@ a word every ward sets is shaped once a run.
 from __future__ import annotations
 
 import bisect
+import struct
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,9 +123,12 @@ def _shape(metrics: FontMetrics, text: str, rtl: bool) -> ShapedText:
 
 
 def open_font(path: Path) -> TTFont:
-    """Open a TrueType font or say clearly why it cannot be used."""
+    """Open a TrueType font or say clearly why it cannot be used.  Its glyphs are named by
+    their ids ("glyph00042"), not by the names in its 'post' table: nothing here needs those,
+    and decoding them costs more than every table read after."""
     try:
         font = TTFont(path, lazy=True)
+        font.setGlyphOrder([f"glyph{gid:05d}" for gid in range(font["maxp"].numGlyphs)])
         font["head"], font["hmtx"], font["cmap"]
     except FileNotFoundError:
         raise InputError(path, None, "font file not found", "check the path in the layout's fonts section") from None
@@ -141,20 +145,48 @@ def harfbuzz_face(path: Path) -> hb.Face:
 
 
 def load_metrics(face: FontFace) -> FontMetrics:
-    font = open_font(face.path)
-    scale = 1000.0 / font["head"].unitsPerEm
-    hmtx = font["hmtx"].metrics
-    advances = {chr(code): hmtx[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
+    """Read with HarfBuzz alone: a run loads every face of its layout, and fontTools' tables
+    (glyph names first) cost several times as much to read."""
+    hb_face = _usable_face(face.path)
+    shaper = hb.Font(hb_face)
+    scale = 1000.0 / hb_face.upem
+    advances = {
+        chr(code): shaper.get_glyph_h_advance(shaper.get_nominal_glyph(code)) * scale for code in hb_face.unicodes
+    }
     # The typographic metrics a layout program uses for the first baseline and line fitting.
-    os2 = font.get("OS/2")
-    hhea = font["hhea"]
-    ascent = (os2.sTypoAscender if os2 and os2.fsSelection & (1 << 7) else hhea.ascent) * scale
-    descent = -(os2.sTypoDescender if os2 and os2.fsSelection & (1 << 7) else hhea.descent) * scale
+    os2 = hb_face.reference_table("OS/2").data
+    hhea = hb_face.reference_table("hhea").data
+    ascender, descender = struct.unpack_from(">hh", hhea, 4)
+    if len(os2) >= 72 and struct.unpack_from(">H", os2, 62)[0] & (1 << 7):  # USE_TYPO_METRICS
+        ascender, descender = struct.unpack_from(">hh", os2, 68)
     return FontMetrics(
         face=face,
         advances=advances,
-        notdef_advance=hmtx[font.getGlyphOrder()[0]][0] * scale,
-        ascent=ascent,
-        descent=descent,
-        shaper=hb.Font(harfbuzz_face(face.path)),
+        notdef_advance=shaper.get_glyph_h_advance(0) * scale,
+        ascent=ascender * scale,
+        descent=-descender * scale,
+        shaper=shaper,
     )
+
+
+_NEEDED_TABLES = ("head", "hhea", "hmtx", "cmap", "maxp")
+
+
+def _usable_face(path: Path) -> hb.Face:
+    """The font file as HarfBuzz reads it, or a clear word on why it cannot be used.  HarfBuzz
+    reads a table that fails its checks as empty, so an empty needed table is a broken file."""
+    if not path.is_file():
+        raise InputError(path, None, "font file not found", "check the path in the layout's fonts section")
+    try:
+        hb_face = harfbuzz_face(path)
+    except hb.HarfBuzzError as error:
+        raise InputError(path, None, f"not a usable TrueType font ({error})", "use a .ttf file") from None
+    broken = [tag for tag in _NEEDED_TABLES if not hb_face.reference_table(tag).data]
+    if broken or hb_face.glyph_count == 0:
+        problem = f"no usable '{broken[0]}' table" if broken else "no glyphs"
+        raise InputError(path, None, f"not a usable TrueType font ({problem})", "use a .ttf file")
+    if not hb_face.reference_table("glyf").data:
+        raise InputError(path, None, "font has PostScript (CFF) outlines", "use the TrueType (.ttf) build of the font")
+    if len(hb_face.reference_table("hhea").data) < 8:
+        raise InputError(path, None, "not a usable TrueType font (its 'hhea' table is cut short)", "use a .ttf file")
+    return hb_face

@@ -91,3 +91,64 @@ def test_at_a_mended_join_a_ligature_across_it_goes_whole_with_the_part_it_start
     of, f, ice = REGULAR.shape_parts(("of", "f", "ice"), mended=(0, 1))
     assert (of.glyphs, f.glyphs) == (whole.glyphs[:2], ())  # a part inside the ligature holds no glyph
     assert ice.glyphs == whole.glyphs[2:]
+
+
+def test_metrics_read_by_harfbuzz_match_the_font_tables():
+    """Advances, ascent and descent as fontTools reads them from hmtx, cmap, OS/2 and hhea."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(REGULAR.face.path)
+    scale = 1000.0 / font["head"].unitsPerEm
+    hmtx = font["hmtx"].metrics
+    expected = {chr(code): hmtx[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
+    assert REGULAR.advances == expected
+    assert REGULAR.notdef_advance == hmtx[font.getGlyphOrder()[0]][0] * scale
+    os2, hhea = font["OS/2"], font["hhea"]
+    typo = os2.fsSelection & (1 << 7)
+    assert REGULAR.ascent == (os2.sTypoAscender if typo else hhea.ascent) * scale
+    assert REGULAR.descent == -(os2.sTypoDescender if typo else hhea.descent) * scale
+
+
+def _cff_font(path):
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder([".notdef", "A"])
+    builder.setupCharacterMap({ord("A"): "A"})
+    pen = T2CharStringPen(500, None)
+    pen.moveTo((0, 0)), pen.lineTo((500, 700)), pen.lineTo((500, 0)), pen.closePath()
+    charstrings = {".notdef": T2CharStringPen(500, None).getCharString(), "A": pen.getCharString()}
+    builder.setupCFF("Test", {"FullName": "Test"}, charstrings, {})
+    builder.setupHorizontalMetrics({".notdef": (500, 0), "A": (500, 0)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Test", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=800, sTypoDescender=-200)
+    builder.setupPost()
+    builder.save(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "font file not found"),
+        (b"", "not a usable TrueType font"),
+        (b"# not a font at all\n" * 20, "not a usable TrueType font"),
+        ("truncated", "not a usable TrueType font"),
+        ("cff", "font has PostScript (CFF) outlines"),
+    ],
+)
+def test_a_font_file_that_cannot_be_used_is_named_with_why(tmp_path, content, message):
+    from leaflet.errors import InputError
+
+    path = tmp_path / "font.ttf"
+    if content == "truncated":
+        path.write_bytes(REGULAR.face.path.read_bytes()[:3000])
+    elif content == "cff":
+        _cff_font(path)
+    elif content is not None:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as raised:
+        load_metrics(FontFace("Broken", False, False, path))
+    assert message in str(raised.value)
+    assert "font.ttf" in str(raised.value)
