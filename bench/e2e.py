@@ -227,6 +227,9 @@ def measure(command: list[str], folder: Path, cpus: set[int] | None, keep: Path 
     return result
 
 
+_WHERE_LEAFLET_IS = "import pathlib, leaflet; print(pathlib.Path(leaflet.__file__).parent)"
+
+
 def leaflet_command(wards_csv: Path, folder: Path, jobs: int, *extra: str, campaign: Path = CAMPAIGN) -> list[str]:
     return [
         sys.executable,
@@ -306,6 +309,8 @@ def run_all(scratch: Path, wards: int, repeat: int, combined_wards: int, with_ty
     two_cpus = set(sorted(os.sched_getaffinity(0))[:2])
     me = [sys.executable, str(Path(__file__).resolve())]
 
+    found = subprocess.run([sys.executable, "-c", _WHERE_LEAFLET_IS], capture_output=True, text=True, check=True)
+    bench.compile_bytecode(Path(found.stdout.strip()))  # the package `python -m leaflet` runs
     named = named_intent_campaign(scratch / "named")
     sample = scratch / "sample.pdf"  # a ward file leaflet writes: what the floor writes
     named_sample = scratch / "sample-named.pdf"
