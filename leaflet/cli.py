@@ -13,22 +13,22 @@ import sys
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from leaflet.commands.approve import approve
-from leaflet.commands.audit import audit
-from leaflet.commands.build import BuildReport, WardResult, build
-from leaflet.commands.check import check_campaign, findings_json, findings_table
-from leaflet.commands.invite import DEFAULT_URL, invite, invite_all, revoke
-from leaflet.commands.proof import proof
-from leaflet.commands.riso import RisoReport, RisoWardResult, build_riso
-from leaflet.commands.schema import write_schemas
-from leaflet.commands.serve import serve
+from leaflet.commands.invite import DEFAULT_URL
 from leaflet.errors import InputError, LeafletError
 from leaflet.runs.access import ROLES
-from leaflet.runs.bill import Bill, SpendingReport, pounds_text
-from leaflet.runs.not_for_print import MovedFile
 from leaflet.runs.parallel import default_jobs
 from leaflet.version import __version__
+
+if TYPE_CHECKING:
+    from leaflet.commands.build import BuildReport, WardResult
+    from leaflet.commands.riso import RisoReport, RisoWardResult
+    from leaflet.runs.bill import Bill, SpendingReport
+    from leaflet.runs.not_for_print import MovedFile
+
+# Each command's module is imported when that command runs: `leaflet build` never loads the
+# proof pages, the Riso writer or the web server, a tenth of a second of every start.
 
 
 def _ward_arguments(parser: argparse.ArgumentParser, verb: str, jobs: bool = True) -> None:
@@ -237,6 +237,8 @@ def _check_jobs(jobs: int) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from leaflet.commands.check import check_campaign, findings_json, findings_table
+
     _check_jobs(args.jobs)
     report = check_campaign(args.campaign, args.wards, args.ward, args.jobs, _progress(args.json))
     print(findings_json(report) if args.json else findings_table(report.findings, len(report.wards)))
@@ -244,6 +246,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _print_bill(bill: Bill | None, spending: SpendingReport | None, wards: int) -> None:
+    from leaflet.runs.bill import pounds_text
+
     if bill:
         print(f"print bill: £{pounds_text(bill.total_pence)} for {wards} ward(s), from {bill.supplier}")
     if spending:
@@ -270,6 +274,8 @@ def _print_bill(bill: Bill | None, spending: SpendingReport | None, wards: int) 
 
 def _print_findings(report: BuildReport | RisoReport, quiet: bool) -> None:
     """What stops or holds up a build, then each ward's errors, then its warnings summed up."""
+    from leaflet.commands.check import findings_table
+
     for code, reason in report.unapproved.items():
         print(f"not printed: ward {code}: {reason}", file=sys.stderr)
     for code, state in report.awaiting_review.items():
@@ -341,6 +347,8 @@ def _print_riso(report: RisoReport, quiet: bool) -> int:
 def _build(args: argparse.Namespace) -> int:
     _check_jobs(args.jobs)
     if args.output == "riso":
+        from leaflet.commands.riso import build_riso
+
         for flag, given in (
             ("--combined", args.combined),
             ("--combined-only", args.combined_only),
@@ -361,6 +369,8 @@ def _build(args: argparse.Namespace) -> int:
             print_unapproved=args.unapproved,
         )
         return _print_riso(riso, args.quiet)
+    from leaflet.commands.build import build
+
     report = build(
         args.campaign,
         args.out,
@@ -426,6 +436,8 @@ def _build_summary(report: BuildReport) -> None:
 
 
 def _proof(args: argparse.Namespace) -> int:
+    from leaflet.commands.proof import proof
+
     _check_jobs(args.jobs)
     report = proof(
         args.campaign,
@@ -454,6 +466,8 @@ def _notes(notes) -> None:
 
 
 def _approve(args: argparse.Namespace) -> int:
+    from leaflet.commands.approve import approve
+
     _check_jobs(args.jobs)
     report = approve(args.campaign, args.by, args.ward, args.wards, args.jobs, args.comment, _progress(False))
     _notes([report.note])
@@ -465,6 +479,8 @@ def _approve(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from leaflet.commands.audit import audit
+
     report = audit(args.campaign, args.out)
     _notes([report.note])
     print(f"wrote {report.events} event(s) of the audit trail to {report.path}")
@@ -472,11 +488,15 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from leaflet.commands.serve import serve
+
     serve(args.campaign, args.host, args.port, args.workers, warn=lambda line: print(line, file=sys.stderr))
     return 0
 
 
 def _invite(args: argparse.Namespace) -> int:
+    from leaflet.commands.invite import invite, invite_all, revoke
+
     if args.revoke:
         count = revoke(args.campaign, args.ward, args.role)
         print(f"revoked {count} link(s)")
@@ -497,6 +517,8 @@ def _invite(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from leaflet.commands.schema import write_schemas
+
     for path in write_schemas(args.out):
         print(f"wrote {path}")
     return 0
