@@ -15,7 +15,7 @@ from pathlib import Path
 from leaflet.assets.images import PRESS_PROFILE
 from leaflet.model import Campaign, Ward, frame_slots
 from leaflet.ward.layout import faces_needed
-from leaflet.ward.variant import VariantPlan, make_variant, plan_variants, ward_language
+from leaflet.ward.variant import VariantPlan, plan_variants, ward_language, ward_photos
 
 ROW = "ward row"
 
@@ -56,6 +56,7 @@ class InputDigests:
         self.plans: dict[tuple[str, ...], dict[str, VariantPlan]] = {}  # by the wards file's columns
         self.files: dict[Path, str] = {}
         self.shared: dict[str, dict[str, str]] = {}  # by language: inputs every ward of it shares
+        self.image_slots: dict[str, list[str]] = {}  # by language: the image slots its pages draw
 
     def _file(self, path: Path) -> str:
         if path not in self.files:
@@ -86,8 +87,10 @@ class InputDigests:
         columns = tuple(ward.fields)
         if columns not in self.plans:
             self.plans[columns] = plan_variants(self.campaigns, columns)
-        images = make_variant(self.plans[columns][language], ward).images
-        for slot in _image_slots(campaign):
+        images = ward_photos(self.plans[columns][language], ward)
+        if language not in self.image_slots:
+            self.image_slots[language] = _image_slots(campaign)
+        for slot in self.image_slots[language]:
             inputs[f"photo {slot}"] = self._file(images[slot])
         return inputs
 

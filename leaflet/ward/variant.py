@@ -178,22 +178,16 @@ def make_variant(plan: VariantPlan, ward: Ward) -> Variant:
     slots = dict(plan.slots)
     for name in plan.varying:
         slots[name] = markup.fill_paragraphs(slots[name], values)
-    images = campaign.images
     own: set[str] = set()  # the slots and photos the ward gives itself
     for column, value in fields.items():
-        if not value:
-            continue
-        if column in slots and column not in ("code", "name"):
+        if value and _names_words(plan, column):
             paragraphs = markup.parse_markdown(value, campaign.language)
             if campaign.typographic_punctuation:
                 paragraphs = punctuation.typographic_paragraphs(paragraphs)
             slots[column] = markup.fill_paragraphs(paragraphs, values)
             own.add(column)
-        elif column in images:
-            photo = _ward_photo(campaign, ward, column, value)
-            if photo != images[column]:  # the campaign's own photo, named again, is still its own
-                images = {**images, column: photo}
-                own.add(column)
+    images = _photos(plan, ward, fields)
+    own.update(column for column, photo in images.items() if photo != campaign.images[column])
     for credit in plan.credits:
         if credit.photo in own and credit.slot not in own:
             slots[credit.slot] = ()
@@ -220,6 +214,30 @@ def make_variant(plan: VariantPlan, ward: Ward) -> Variant:
         values=values,
         findings=tuple(replace_ward(f, ward.code) for f in plan.notes) + tuple(findings),
     )
+
+
+def ward_photos(plan: VariantPlan, ward: Ward) -> dict[str, Path]:
+    """The photos the ward's leaflet prints, by image slot: what ``make_variant`` gives, without
+    the rest of the variant (a build's input digests need only these)."""
+    return _photos(plan, ward, _fields_in_language(plan, ward)[0])
+
+
+def _names_words(plan: VariantPlan, column: str) -> bool:
+    """A column named like a slot gives the ward's words for it (a ward's code and name never do)."""
+    return column in plan.slots and column not in ("code", "name")
+
+
+def _photos(plan: VariantPlan, ward: Ward, fields: dict[str, str]) -> dict[str, Path]:
+    """A non-empty cell in a column named like an image slot (and not like a slot) names that
+    slot's photo; the campaign's own photo, named again, is still its own."""
+    campaign = plan.campaign
+    images = campaign.images
+    for column, value in fields.items():
+        if value and column in images and not _names_words(plan, column):
+            photo = _ward_photo(campaign, ward, column, value)
+            if photo != images[column]:
+                images = {**images, column: photo}
+    return images
 
 
 def replace_ward(finding: Finding, code: str) -> Finding:
