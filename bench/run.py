@@ -151,6 +151,7 @@ class Timer:
 def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None) -> dict:
     sys.path.insert(0, str(REPO))
     w0 = time.perf_counter()
+    from leaflet.runs.parallel import collecting_for_wards
     from leaflet.runs.prepare import load, prepare_run
 
     import_s = time.perf_counter() - w0
@@ -175,8 +176,9 @@ def work_leaflet(wards_csv: Path, count: int, out_dir: Path, sample: Path | None
         return memory.write(run.document.part_for(pages).shared.head, tail)
 
     timer = Timer()
-    for ward in wards:
-        timer.measure(one, ward)
+    with collecting_for_wards():  # as `leaflet build` computes its wards (map_wards)
+        for ward in wards:
+            timer.measure(one, ward)
     if sample:
         leaflet = run.lay_out(wards[0])
         warned = sum(1 for ward in wards[:14] if run.lay_out(ward).findings)
@@ -308,6 +310,7 @@ def work_combined(wards_csv: Path, count: int, out_dir: Path, sample: Path | Non
     """``leaflet build --combined``'s one print file for ``count`` wards, against one ward's file."""
     sys.path.insert(0, str(REPO))
     import pypdf
+    from leaflet.runs.parallel import collecting_for_wards
     from leaflet.runs.prepare import load, prepare_run
     from leaflet.write.draw import draw_pages
     from leaflet.write.job import CombinedFile
@@ -319,8 +322,9 @@ def work_combined(wards_csv: Path, count: int, out_dir: Path, sample: Path | Non
     w0 = time.perf_counter()
     with open(path, "wb") as stream:
         combined = CombinedFile(stream, run.document, run.campaign.title)
-        for ward in wards:
-            combined.add(draw_pages(run.lay_out(ward), run.document))
+        with collecting_for_wards():
+            for ward in wards:
+                combined.add(draw_pages(run.lay_out(ward), run.document))
         combined.close()
     seconds = time.perf_counter() - w0
     data = path.read_bytes()

@@ -1,5 +1,5 @@
 """python -m leaflet -> the leaflet command."""
 
-from leaflet.cli import main
+from leaflet.cli import command
 
-raise SystemExit(main())
+raise SystemExit(command())

@@ -8,6 +8,7 @@ stopped (SIGTERM).
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 import threading
@@ -542,6 +543,16 @@ class _Terminated(KeyboardInterrupt):
 
 def _terminate(signum: int, frame: object) -> None:
     raise _Terminated
+
+
+def command() -> int:
+    """The leaflet program: ``main``, then the process ends.  Every object is frozen out of the
+    collector's reach first, so that ending does not walk them all once more (0.15 s after a
+    build)."""
+    try:
+        return main()
+    finally:
+        gc.freeze()
 
 
 def main(argv: list[str] | None = None) -> int:

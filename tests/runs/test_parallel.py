@@ -8,6 +8,7 @@ import sys
 import time
 from contextlib import contextmanager
 
+import pytest
 from leaflet.model import Ward
 from leaflet.runs import parallel
 from leaflet.runs.parallel import map_wards
@@ -95,3 +96,34 @@ def test_a_task_s_chunk_ends_before_its_results_reach_the_parent(tmp_path):
         assert (tmp_path / code).read_text(encoding="utf-8") == "done"  # its chunk's end ran first
         taken.append(code)
     assert taken == [ward.code for ward in wards]
+
+
+def _collector_state() -> tuple[tuple[int, int, int], int]:
+    import gc
+
+    return gc.get_threshold(), gc.get_freeze_count()
+
+
+def test_wards_are_computed_with_the_set_up_frozen_and_young_objects_collected_less_often():
+    before = _collector_state()
+    seen = []
+
+    def look(ward: Ward) -> str:
+        seen.append(_collector_state())
+        return ward.code
+
+    for jobs in (1, 2):  # in this process, and around forked workers (their state is not seen here)
+        seen.clear()
+        assert list(map_wards(look, WARDS, jobs)) == [ward.code for ward in WARDS]
+        if jobs == 1:
+            ((threshold, frozen), *_) = seen
+            assert threshold[0] == parallel.YOUNG_COLLECTION_EVERY
+            assert frozen > 0  # the objects made before the wards: the set-up
+        assert _collector_state() == before  # as it was, once the wards are done
+
+
+def test_the_collector_is_as_it_was_when_a_ward_fails():
+    before = _collector_state()
+    with pytest.raises(Unrebuildable):
+        list(map_wards(code_or_fail, WARDS, 1))
+    assert _collector_state() == before
