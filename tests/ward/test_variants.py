@@ -67,6 +67,25 @@ def test_a_column_named_like_an_image_slot_swaps_that_wards_photo(campaign_copy,
     assert len(sizes["B2"]) == 1  # its own photo, embedded in its file
 
 
+def test_a_wards_photos_alone_are_those_of_its_whole_variant(campaign_copy):
+    """What a build's input digests read (``ward_photos``) is what the ward's leaflet prints."""
+    from leaflet.runs.prepare import load
+
+    _write_wards(
+        campaign_copy,
+        ["A1,Aber,Ann,100,parking,", "B2,Bryn,Bob,200,litter,../../images/meadow.jpg"],
+        header=HEADER + ",hero",
+    )
+    campaigns, wards = load(campaign_copy)
+    plans = variant.plan_variants(campaigns, tuple(wards[0].fields))
+    photos = {}
+    for ward in wards:
+        plan = plans[variant.ward_language(ward, campaigns[""])]
+        photos[ward.code] = variant.ward_photos(plan, ward)
+        assert photos[ward.code] == variant.make_variant(plan, ward).images
+    assert photos["A1"]["hero"] != photos["B2"]["hero"] == (campaign_copy / "../../images/meadow.jpg").resolve()
+
+
 def test_a_language_column_picks_the_translated_words(campaign_copy, tmp_path):
     (campaign_copy / "campaign.cy.yaml").write_text(
         "title: Troi eich blaenoriaethau yn weithredu\nslots:\n  headline: Troi eich blaenoriaethau yn weithredu\n"
