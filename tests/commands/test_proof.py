@@ -328,7 +328,8 @@ def test_review_page_in_a_real_browser(review):
             page.keyboard.press("j")  # stays on the last
             assert page.evaluate("document.activeElement.closest('.ward-row').dataset.code") == "X3"
             page.keyboard.press("k")
-            page.keyboard.press("Enter")
+            page.keyboard.press("Enter")  # the link's own navigation, which may land after the key returns
+            page.wait_for_function("location.hash === '#ward-X2'", timeout=5000)
             assert page.url.endswith("#ward-X2")
             page.keyboard.press("/")
             assert page.evaluate("document.activeElement.id") == "search"
