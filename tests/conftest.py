@@ -24,6 +24,20 @@ INPUTS = Path(__file__).resolve().parent / "inputs"
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def run_cache(tmp_path_factory):
+    """What the tests' runs keep between runs (``leaflet.assets.cache``) goes into a folder of
+    this session's, never into the user's own cache."""
+    folder = tmp_path_factory.mktemp("leaflet-cache")
+    previous = os.environ.get("LEAFLET_CACHE_DIR")
+    os.environ["LEAFLET_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["LEAFLET_CACHE_DIR"]
+    else:
+        os.environ["LEAFLET_CACHE_DIR"] = previous
+
+
 def write_file(tmp_path: Path, data: str | bytes, name: str = "wards.csv") -> Path:
     path = tmp_path / name
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)

@@ -11,13 +11,16 @@ from __future__ import annotations
 import io
 import math
 import os
+import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import cast
 
-from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError
+import PIL
+from PIL import Image, ImageChops, ImageCms, ImageOps, UnidentifiedImageError, features
 
+from leaflet.assets import cache
 from leaflet.errors import InputError
 from leaflet.model import BoxPt
 
@@ -120,11 +123,8 @@ def _load(image: Image.Image, path: Path) -> None:
 def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> PrintImage:
     """The photo cropped to what ``clip`` shows of it ``placed`` there, as press-ready CMYK
     JPEG; done once per run for a photo every ward shows (and again once the file changes:
-    ``source`` carries its version)."""
+    ``source`` carries its version), and kept between runs (``assets.cache``)."""
     opened = _open(source.path)
-    _load(opened, source.path)
-    icc = opened.info.get("icc_profile")
-    image = ImageOps.exif_transpose(opened)
     px_per_pt = source.width_px / placed.width
     effective_ppi = px_per_pt * 72
 
@@ -149,21 +149,41 @@ def prepare_print_image(source: ImageSource, placed: BoxPt, clip: BoxPt) -> Prin
     )
     whole = box == (0, 0, source.width_px, source.height_px)
     if whole and effective_ppi <= DOWNSAMPLE_ABOVE_PPI and _is_plain_cmyk_jpeg(opened):
+        _load(opened, source.path)
         return PrintImage(source.path.read_bytes(), source.width_px, source.height_px, placed, effective_ppi)
-    image = _normalised(image, source.path)
-    if not whole:
+    key = [cache.file_digest(source.path), repr((placed, clip)).encode("ascii"), *_conversion()]
+    made = cache.remembered("photos", key, lambda: _press_jpeg(opened, source.path, box, effective_ppi))
+    width, height = struct.unpack_from(">II", made)
+    return PrintImage(made[8:], width, height, cropped_placed, effective_ppi)
+
+
+@lru_cache(maxsize=1)
+def _conversion() -> list[bytes]:
+    """What a press JPEG is made with besides the photo and its placement: this module (its
+    settings and steps), the press profile, the libraries' versions."""
+    lcms, jpeg = ImageCms.core.littlecms_version, features.version("jpg")
+    versions = f"Pillow {PIL.__version__}, LittleCMS {lcms}, libjpeg {jpeg}".encode("ascii")
+    return [cache.source_digest(__file__), cache.file_digest(PRESS_PROFILE), versions]
+
+
+def _press_jpeg(opened: Image.Image, path: Path, box: tuple[int, int, int, int], effective_ppi: float) -> bytes:
+    """The pixels of ``box`` as press CMYK JPEG, after their width and height (4 bytes each)."""
+    _load(opened, path)
+    icc = opened.info.get("icc_profile")
+    image = _normalised(ImageOps.exif_transpose(opened), path)
+    if box != (0, 0, image.width, image.height):
         image = image.crop(box)
     if effective_ppi > DOWNSAMPLE_ABOVE_PPI:
         factor = TARGET_PPI / effective_ppi
         image = image.resize(
             (max(1, round(image.width * factor)), max(1, round(image.height * factor))), Image.Resampling.LANCZOS
         )
-    cmyk = _to_press_cmyk(image, icc, source.path)
+    cmyk = _to_press_cmyk(image, icc, path)
     # Pillow writes CMYK JPEGs inverted with an Adobe marker; invert first and drop the marker
     # so the file holds plain CMYK that readers take at face value.
     buffer = io.BytesIO()
     ImageChops.invert(cmyk).save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return PrintImage(_without_adobe_marker(buffer.getvalue()), cmyk.width, cmyk.height, cropped_placed, effective_ppi)
+    return struct.pack(">II", cmyk.width, cmyk.height) + _without_adobe_marker(buffer.getvalue())
 
 
 @lru_cache(maxsize=1)
