@@ -9,13 +9,17 @@ whichever subset of the face holds it: the run's shared one or a ward's own.
 from __future__ import annotations
 
 import hashlib
+import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache as cache_function
 from functools import cached_property
 
+import fontTools
 import uharfbuzz as hb
 
+from leaflet.assets import cache, fonts
 from leaflet.assets.fonts import harfbuzz_face, open_font
 from leaflet.model import FontFace
 from leaflet.write import pdf
@@ -61,36 +65,53 @@ class FontSource:
         return [round(font.get_glyph_h_advance(gid) * scale) for gid in range(self.hb_face.glyph_count)]
 
     @cached_property
-    def _font(self):
-        return open_font(self.face.path)
+    def _facts(self) -> dict:
+        """What the font file tells its PDF objects: its PostScript name, the descriptor's
+        metrics, the text of each glyph. Read with fontTools, which takes a tenth of a second a
+        face, so kept between runs (``assets.cache``), found by the file's bytes."""
+        key = [cache.file_digest(self.face.path), *_reading()]
+        return json.loads(cache.remembered("fonts", key, lambda: json.dumps(self._read_facts()).encode("ascii")))
+
+    def _read_facts(self) -> dict:
+        font = open_font(self.face.path)
+        scale = 1000.0 / font["head"].unitsPerEm
+        head, os2 = font["head"], font["OS/2"]
+        return {
+            "postscript_name": font["name"].getDebugName(6),
+            "metrics": {
+                "FontBBox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
+                "ItalicAngle": float(font["post"].italicAngle),
+                "Ascent": round(os2.sTypoAscender * scale),
+                "Descent": round(os2.sTypoDescender * scale),
+                "CapHeight": round(getattr(os2, "sCapHeight", os2.sTypoAscender) * scale),
+            },
+            "to_unicode": self._read_to_unicode(font),
+        }
 
     @cached_property
     def postscript_name(self) -> str:
-        return self._font["name"].getDebugName(6) or self.face.key
+        return self._facts["postscript_name"] or self.face.key
 
     @cached_property
     def descriptor(self) -> dict:
         """The font descriptor's entries that every subset of the face shares."""
-        font = self._font
-        scale = 1000.0 / font["head"].unitsPerEm
-        head, os2 = font["head"], font["OS/2"]
         return {
             "Flags": 32 | (64 if self.face.italic else 0),  # nonsymbolic, italic
-            "FontBBox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
-            "ItalicAngle": float(font["post"].italicAngle),
-            "Ascent": round(os2.sTypoAscender * scale),
-            "Descent": round(os2.sTypoDescender * scale),
-            "CapHeight": round(getattr(os2, "sCapHeight", os2.sTypoAscender) * scale),
+            **self._facts["metrics"],
             "StemV": 140 if self.face.bold else 80,
         }
 
     @cached_property
     def to_unicode(self) -> list[str]:
+        """The text each glyph stands for ('' when none is known)."""
+        return self._facts["to_unicode"]
+
+    def _read_to_unicode(self, font) -> list[str]:
         """The text each glyph stands for ('' when none is known): its character from the cmap
         (the lowest code point, a presentation form as the letters it presents), else what the
         font's substitutions make it from ("fi" for the ligature of f and i, a letter's Arabic
         positional form for the letter)."""
-        names = self._font.getGlyphOrder()
+        names = font.getGlyphOrder()
         gid = {name: index for index, name in enumerate(names)}
         text: dict[str, str] = {}
         for code, glyph in self.cmap.items():
@@ -100,7 +121,7 @@ class FontSource:
             if any(low <= code <= high for low, high in _PRESENTATION_FORMS):  # an isolated mark's
                 char = unicodedata.normalize("NFKC", char).lstrip(" ") or char  # form is the mark
             text.setdefault(names[glyph], char)
-        _add_substitutions(self._font, text)
+        _add_substitutions(font, text)
         mapped = [""] * len(names)
         for name, chars in text.items():
             mapped[gid[name]] = chars
@@ -141,6 +162,14 @@ class FontSource:
                 self._programs.clear()
             self._programs[glyphs] = program
         return program
+
+
+@cache_function
+def _reading() -> list[bytes]:
+    """What a font's facts are read with besides the file: this module, the one that opens
+    fonts, and the versions of fontTools and HarfBuzz (which gives the cmap)."""
+    versions = f"fontTools {fontTools.version}, HarfBuzz {hb.version_string()}".encode("ascii")
+    return [cache.source_digest(__file__), cache.source_digest(fonts.__file__), versions]
 
 
 def _add_substitutions(font, text: dict[str, str]) -> None:
