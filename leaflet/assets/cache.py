@@ -26,7 +26,12 @@ def cache_folder() -> Path | None:
     given = os.environ.get("LEAFLET_CACHE_DIR")
     if given is not None:
         return Path(given) if given else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder to be found (a service's user): nothing is kept
+            return None
     return Path(base) / "leaflet"
 
 

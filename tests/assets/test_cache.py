@@ -71,6 +71,22 @@ def test_without_a_setting_the_users_cache_folder_is_used(monkeypatch, tmp_path)
     monkeypatch.delenv("LEAFLET_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.cache_folder() == tmp_path / "leaflet"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_folder() == tmp_path / "home" / ".cache" / "leaflet"
+
+
+def test_without_a_home_folder_nothing_is_kept(monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("LEAFLET_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(cache.Path, "home", no_home)
+    assert cache.cache_folder() is None
+    made, make = _counting()
+    assert cache.remembered("kind", [b"key"], make) == cache.remembered("kind", [b"key"], make) == b"made"
+    assert len(made) == 2
 
 
 PLACED = BoxPt(0.0, 0.0, 300.0, 200.0)
