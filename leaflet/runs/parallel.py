@@ -34,6 +34,8 @@ Result = TypeVar("Result")
 Progress = Callable[[int, int], None]  # wards done, wards in all: for a progress line
 
 _TASK: Callable | None = None  # set before forking: workers inherit it, so it need not pickle
+BATCH_CHUNKS = 8  # chunks a worker gets a batch
+YOUNG_COLLECTION_EVERY = 10_000  # allocations between collections of young objects (CPython: 700)
 
 
 def _run_chunk(wards: list[Ward]) -> list:
@@ -128,9 +130,6 @@ def _map_wards(task: Callable[[Ward], Result], wards: list[Ward], jobs: int) -> 
         _TASK = None
 
 
-YOUNG_COLLECTION_EVERY = 10_000  # allocations between collections of young objects (CPython: 700)
-
-
 @contextmanager
 def collecting_for_wards() -> Iterator[None]:
     """The garbage collector while wards are computed, as it was again after.  What the run's
@@ -147,6 +146,3 @@ def collecting_for_wards() -> Iterator[None]:
     finally:
         gc.set_threshold(*previous)
         gc.unfreeze()
-
-
-BATCH_CHUNKS = 8  # chunks a worker gets a batch

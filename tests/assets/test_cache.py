@@ -111,6 +111,9 @@ def test_a_photo_kept_between_runs_is_the_photo_made_anew(folder, tmp_path):
     edited = prepare_print_image.__wrapped__(read_image_source(photo), PLACED, CLIP)
     assert edited.jpeg != made.jpeg
     assert len(list((folder / "photos").iterdir())) == 2
+    narrower = prepare_print_image.__wrapped__(read_image_source(photo), PLACED, BoxPt(10.0, 5.0, 120.0, 180.0))
+    assert narrower.width_px < edited.width_px  # another placement: its own entry
+    assert len(list((folder / "photos").iterdir())) == 3
 
 
 def test_what_a_font_tells_its_pdf_objects_kept_between_runs_is_read_anew_alike(folder):
@@ -122,3 +125,6 @@ def test_what_a_font_tells_its_pdf_objects_kept_between_runs_is_read_anew_alike(
     assert (kept.postscript_name, kept.descriptor, kept.to_unicode) == facts
     assert facts[0] == "NotoSans-Bold" and facts[1]["StemV"] == 140
     assert "fi" in facts[2]  # the ligature's text, from the font's substitutions
+    other = FontSource(FontFace("Sans", False, False, ROOT / "fonts" / "NotoSans" / "NotoSans-Regular.ttf"))
+    assert other.postscript_name == "NotoSans-Regular"  # another file: its own entry, not Bold's
+    assert len(list((folder / "fonts").iterdir())) == 2
